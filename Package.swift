@@ -1,0 +1,84 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "bankfuture-chat",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bankfuture-chat", targets: ["bankfuture-chat"]),
+        .executable(name: "fake-openrouter", targets: ["fake-openrouter"]),
+        .library(name: "ChatCore", targets: ["ChatCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure Swift: session, config, wire types, SSE parser, chat loop. No NIO, no C.
+        .target(name: "ChatCore", swiftSettings: swiftSettings),
+        // The HTTP transport on AsyncHTTPClient.
+        .target(
+            name: "ChatOpenRouter",
+            dependencies: [
+                "ChatCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // libedit, reached through pkg-config.
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // Terminal side: libedit line reader, plain reader, ANSI renderer, signals.
+        .target(name: "ChatTerminal", dependencies: ["ChatCore", "CEditLine"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "bankfuture-chat",
+            dependencies: [
+                "ChatCore", "ChatOpenRouter", "ChatTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // In-process fake of OpenRouter for tests, benchmarks and demos.
+        .target(
+            name: "FakeOpenRouter",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "fake-openrouter",
+            dependencies: ["FakeOpenRouter", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "FakeOpenRouterTests", dependencies: ["FakeOpenRouter"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChatOpenRouterTests",
+            dependencies: ["ChatCore", "ChatOpenRouter", "FakeOpenRouter"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatTerminalTests",
+            dependencies: ["ChatCore", "ChatTerminal", "FakeOpenRouter", "ChatOpenRouter"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["FakeOpenRouter"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

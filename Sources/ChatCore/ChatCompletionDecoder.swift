@@ -1,0 +1,175 @@
+/// Turns OpenRouter's JSON (stream chunks, whole answers, error bodies, the model list)
+/// into values. Every field but `choices`, `error` and `usage` is optional and unknown
+/// fields are ignored; nothing here traps on any input.
+public struct ChatCompletionDecoder: Sendable {
+    private var lastModel: String?
+
+    public init() {}
+
+    /// Decodes the data of one SSE event (not `[DONE]`) into events. A chunk with a
+    /// top-level `error`, or with `finish_reason: "error"`, throws `ChatError.api(_, inStream: true)`.
+    public mutating func events(fromChunk payload: String) throws(ChatError) -> [StreamEvent] {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(payload)
+        } catch {
+            throw .malformedResponse("a stream event is not valid JSON (\(error.reason) at column \(error.column)): \(Self.snippet(payload))")
+        }
+        guard case .object = json else {
+            throw .malformedResponse("a stream event is not a JSON object: \(Self.snippet(payload))")
+        }
+        if let error = json["error"], error != .null {
+            throw .api(Self.errorInfo(error, status: nil), inStream: true)
+        }
+        var events: [StreamEvent] = []
+        if case .string(let model)? = json["model"], model != lastModel {
+            lastModel = model
+            events.append(.model(model))
+        }
+        if case .array(let choices)? = json["choices"], let choice = choices.first {
+            let delta = choice["delta"] ?? choice["message"]
+            if case .string(let reasoning)? = delta?["reasoning"], !reasoning.isEmpty {
+                events.append(.reasoning(reasoning))
+            }
+            if case .string(let text)? = delta?["content"], !text.isEmpty {
+                events.append(.text(text))
+            }
+            if case .string(let reason)? = choice["finish_reason"] {
+                if reason == "error" {
+                    throw .api(Self.errorInfo(choice["error"] ?? .null, status: nil), inStream: true)
+                }
+                events.append(.finish(reason: reason))
+            }
+        }
+        if let usage = json["usage"].flatMap(Self.usage) {
+            events.append(.usage(usage))
+        }
+        return events
+    }
+
+    /// Decodes a whole (non-streamed) answer with HTTP 200. A top-level `error` or
+    /// `choices[0].error` / `finish_reason: "error"` throws `ChatError.api(_, inStream: false)`.
+    public static func response(fromBody body: [UInt8]) throws(ChatError) -> ChatResponse {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(body)
+        } catch {
+            throw .malformedResponse("the answer is not valid JSON (\(error.reason), line \(error.line) column \(error.column)): \(snippet(String(decoding: body.prefix(200), as: UTF8.self)))")
+        }
+        if let error = json["error"], error != .null {
+            throw .api(errorInfo(error, status: nil), inStream: false)
+        }
+        guard case .array(let choices)? = json["choices"] else {
+            throw .malformedResponse("the answer has no \"choices\": \(snippet(String(decoding: body.prefix(200), as: UTF8.self)))")
+        }
+        var response = ChatResponse()
+        if case .string(let model)? = json["model"] { response.model = model }
+        response.usage = json["usage"].flatMap(usage)
+        if let choice = choices.first {
+            if case .string(let reason)? = choice["finish_reason"] {
+                if reason == "error" {
+                    throw .api(errorInfo(choice["error"] ?? .null, status: nil), inStream: false)
+                }
+                response.finishReason = reason
+            }
+            if let error = choice["error"], case .object = error {
+                throw .api(errorInfo(error, status: nil), inStream: false)
+            }
+            let message = choice["message"] ?? choice["delta"]
+            if case .string(let text)? = message?["content"] { response.content = text }
+            if case .string(let reasoning)? = message?["reasoning"] { response.reasoning = reasoning }
+        }
+        return response
+    }
+
+    /// The error of a non-2xx answer: OpenRouter's error object when the body holds one,
+    /// else `.httpStatus` with a snippet of the body (an HTML page from a proxy, say).
+    public static func error(status: Int, body: [UInt8], retryAfter: Double?) -> ChatError {
+        if let json = try? JSONParser.parse(body), let error = json["error"] {
+            var info = errorInfo(error, status: status)
+            info.status = status
+            info.retryAfter = retryAfter
+            return .api(info, inStream: false)
+        }
+        return .httpStatus(status, bodySnippet: snippet(visibleText(body)), retryAfter: retryAfter)
+    }
+
+    /// Decodes `GET /models`.
+    public static func models(fromBody body: [UInt8]) throws(ChatError) -> [ModelInfo] {
+        guard let json = try? JSONParser.parse(body), case .array(let items)? = json["data"] else {
+            throw .malformedResponse("the model list is not {\"data\":[...]}")
+        }
+        return items.compactMap { item in
+            guard case .string(let id)? = item["id"] else { return nil }
+            var model = ModelInfo(id: id)
+            if case .string(let name)? = item["name"] { model.name = name }
+            if case .number(let n)? = item["context_length"] { model.contextLength = Int(exactly: n.rounded()) }
+            model.promptPrice = price(item["pricing"]?["prompt"])
+            model.completionPrice = price(item["pricing"]?["completion"])
+            return model
+        }
+    }
+
+    static func price(_ value: JSONValue?) -> Double? {
+        switch value {
+        case .string(let s)?: return Double(s)
+        case .number(let n)?: return n
+        default: return nil
+        }
+    }
+
+    static func usage(_ json: JSONValue) -> Usage? {
+        guard case .object = json else { return nil }
+        func int(_ key: String) -> Int? {
+            if case .number(let n)? = json[key], n.isFinite, abs(n) < 1e15 { return Int(n) }
+            return nil
+        }
+        var cost: Double?
+        if case .number(let c)? = json["cost"] { cost = c }
+        let prompt = int("prompt_tokens") ?? 0
+        let completion = int("completion_tokens") ?? 0
+        return Usage(promptTokens: prompt, completionTokens: completion, totalTokens: int("total_tokens"), cost: cost)
+    }
+
+    static func errorInfo(_ json: JSONValue, status: Int?) -> APIErrorInfo {
+        var code: String?
+        var numeric: Int?
+        switch json["code"] {
+        case .number(let n)?:
+            if n.isFinite, abs(n) < 1e9 { numeric = Int(n) }
+            code = numeric.map(String.init) ?? String(n)
+        case .string(let s)?:
+            code = s
+            numeric = Int(s)
+        default: break
+        }
+        var message = "unknown error"
+        if case .string(let m)? = json["message"] { message = m } else if case .string(let s) = json { message = s }
+        var info = APIErrorInfo(status: status ?? numeric.flatMap { (100..<600).contains($0) ? $0 : nil }, code: code, message: message)
+        if let metadata = json["metadata"] {
+            if case .array(let reasons)? = metadata["reasons"] { info.reasons = reasons.map(\.compactText) }
+            if let flagged = metadata["flagged_input"], flagged != .null { info.flaggedInput = flagged.compactText }
+            if case .string(let provider)? = metadata["provider_name"] { info.providerName = provider }
+        }
+        return info
+    }
+
+    /// Text of a body for an error line: tags stripped, whitespace collapsed.
+    static func visibleText(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(4096), as: UTF8.self)
+        var out = ""
+        var inTag = false
+        for ch in text {
+            if ch == "<" { inTag = true; continue }
+            if ch == ">" { inTag = false; out.append(" "); continue }
+            if !inTag { out.append(ch) }
+        }
+        return out
+    }
+
+    /// One line of at most 160 characters.
+    static func snippet(_ text: String) -> String {
+        let collapsed = text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+        return collapsed.count > 160 ? String(collapsed.prefix(157)) + "..." : collapsed
+    }
+}

@@ -1,0 +1,115 @@
+/// Optional request parameters that go into every request when set.
+public struct RequestParameters: Sendable, Equatable, Codable {
+    public var temperature: Double?
+    public var maxTokens: Int?
+    public var topP: Double?
+
+    public init(temperature: Double? = nil, maxTokens: Int? = nil, topP: Double? = nil) {
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.topP = topP
+    }
+}
+
+/// One `POST /chat/completions` request, built by `ChatSession` and sent by a transport.
+public struct ChatRequest: Sendable, Equatable {
+    public var model: String
+    /// System prompt first (when there is one), then the history oldest first, then the new user message.
+    public var messages: [ChatMessage]
+    public var stream: Bool
+    public var parameters: RequestParameters
+    /// Fallback models for OpenRouter's `models` field (the primary model is listed first when non-empty).
+    public var fallbackModels: [String]
+
+    public init(
+        model: String, messages: [ChatMessage], stream: Bool,
+        parameters: RequestParameters = .init(), fallbackModels: [String] = []
+    ) {
+        self.model = model
+        self.messages = messages
+        self.stream = stream
+        self.parameters = parameters
+        self.fallbackModels = fallbackModels
+    }
+
+    /// The JSON body of the request. Written by hand: it is on the path of every turn, and a
+    /// long history must encode in linear time without `JSONEncoder`'s overhead.
+    public func jsonBody() -> [UInt8] {
+        var out = JSONWriter()
+        out.reserve(messages.reduce(128) { $0 + $1.content.utf8.count + 32 })
+        out.raw("{\"model\":")
+        out.string(model)
+        out.raw(",\"messages\":[")
+        for (i, message) in messages.enumerated() {
+            if i > 0 { out.raw(",") }
+            out.raw("{\"role\":")
+            out.string(message.role.rawValue)
+            out.raw(",\"content\":")
+            out.string(message.content)
+            out.raw("}")
+        }
+        out.raw("],\"stream\":")
+        out.raw(stream ? "true" : "false")
+        if let temperature = parameters.temperature {
+            out.raw(",\"temperature\":")
+            out.number(temperature)
+        }
+        if let maxTokens = parameters.maxTokens {
+            out.raw(",\"max_tokens\":")
+            out.raw(String(maxTokens))
+        }
+        if let topP = parameters.topP {
+            out.raw(",\"top_p\":")
+            out.number(topP)
+        }
+        if !fallbackModels.isEmpty {
+            out.raw(",\"models\":[")
+            let all = [model] + fallbackModels.filter { $0 != model }
+            for (i, id) in all.enumerated() {
+                if i > 0 { out.raw(",") }
+                out.string(id)
+            }
+            out.raw("]")
+        }
+        if stream {
+            // Ask for the final usage chunk explicitly; OpenRouter sends it anyway.
+            out.raw(",\"stream_options\":{\"include_usage\":true}")
+        }
+        out.raw("}")
+        return out.bytes
+    }
+}
+
+/// Appends JSON tokens to a byte buffer.
+struct JSONWriter {
+    var bytes: [UInt8] = []
+
+    mutating func reserve(_ n: Int) { bytes.reserveCapacity(n) }
+
+    mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    mutating func number(_ d: Double) {
+        if d == d.rounded(), abs(d) < 1e15 { raw(String(Int64(d))) } else { raw(String(d)) }
+    }
+
+    mutating func string(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { utf8 in
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(0x5C); bytes.append(byte)
+                case UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(byte)
+                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+                case 0x00..<0x20:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                default: bytes.append(byte)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
