@@ -63,6 +63,8 @@ let package = Package(
             dependencies: ["FakeOpenRouter", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
+        // Helpers shared by test targets: a pseudo-terminal driver (forkpty), process runner.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "FakeOpenRouterTests", dependencies: ["FakeOpenRouter"], swiftSettings: swiftSettings),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
         .testTarget(
@@ -72,12 +74,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatTerminalTests",
-            dependencies: ["ChatCore", "ChatTerminal", "FakeOpenRouter", "ChatOpenRouter"],
+            dependencies: ["ChatCore", "ChatTerminal", "FakeOpenRouter", "ChatOpenRouter", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["FakeOpenRouter"],
+            dependencies: ["FakeOpenRouter", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]
