@@ -127,8 +127,12 @@ public struct JSONParser {
     private mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
         let count = word.utf8CodeUnitCount
         let start = word.utf8Start
+        let literalStart = index
         for i in 0..<count {
-            guard index < bytes.count, bytes[index] == start[i] else { throw error("invalid literal") }
+            guard index < bytes.count, bytes[index] == start[i] else {
+                index = literalStart
+                throw error("invalid literal")
+            }
             index += 1
         }
     }

@@ -1,0 +1,145 @@
+/// A REPL command typed as `/word [argument]`.
+public enum SlashCommand: Sendable, Equatable {
+    case system(String?)
+    case model(String?)
+    case reset
+    case retry
+    case undo
+    case history
+    case models(String?)
+    case usage
+    case help
+    case exit
+
+    /// Command names offered by `/help` and tab completion.
+    public static let names = ["/system", "/model", "/reset", "/retry", "/undo", "/history", "/models", "/usage", "/help", "/exit", "/quit"]
+
+    /// One line of help per command.
+    public static let helpLines: [(String, String)] = [
+        ("/system [TEXT]", "show, or replace, the system prompt (history kept)"),
+        ("/model [ID]", "show, or switch, the model for the following turns"),
+        ("/models [FILTER]", "list the available models"),
+        ("/reset", "forget the conversation; system prompt and model stay"),
+        ("/retry", "resend the failed or cancelled message, or the last one (replacing its answer)"),
+        ("/undo", "drop the last user message and its answer"),
+        ("/history", "print the conversation so far"),
+        ("/usage", "tokens and cost of this session"),
+        ("/help", "this help"),
+        ("/exit, /quit, Ctrl-D", "leave"),
+        ("//text", "send a message that starts with /"),
+        ("line ending in \\, or \"\"\"", "continue on the next line / open and close a multi-line block"),
+        ("Ctrl-C", "clear the line; while an answer streams, stop it"),
+    ]
+}
+
+/// What one complete input means.
+public enum ParsedInput: Sendable, Equatable {
+    /// Text to send to the model.
+    case message(String)
+    case command(SlashCommand)
+    /// `/word` that is not a command: never sent; `hint` says what to do.
+    case unknownCommand(name: String, hint: String)
+    /// Only whitespace.
+    case empty
+
+    /// Interprets a complete input. `//text` sends `/text`.
+    public static func parse(_ input: String) -> ParsedInput {
+        let trimmed = input.trimmingWhitespace()
+        if trimmed.isEmpty { return .empty }
+        guard trimmed.hasPrefix("/") else { return .message(input) }
+        if trimmed.hasPrefix("//") { return .message(String(trimmed.dropFirst())) }
+        let name: Substring
+        let rest: String?
+        if let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+            name = trimmed[..<space]
+            let argument = String(trimmed[space...]).trimmingWhitespace()
+            rest = argument.isEmpty ? nil : argument
+        } else {
+            name = Substring(trimmed)
+            rest = nil
+        }
+        switch name.lowercased() {
+        case "/system": return .command(.system(rest))
+        case "/model": return .command(.model(rest))
+        case "/models": return .command(.models(rest))
+        case "/reset", "/clear": return .command(.reset)
+        case "/retry": return .command(.retry)
+        case "/undo": return .command(.undo)
+        case "/history": return .command(.history)
+        case "/usage": return .command(.usage)
+        case "/help", "/?": return .command(.help)
+        case "/exit", "/quit", "/q": return .command(.exit)
+        default:
+            let word = String(name)
+            let candidates = SlashCommand.names.map { ($0, editDistance(Array($0), Array(word.lowercased()))) }
+            var hint = "unknown command \(word) (not sent)"
+            if let best = candidates.min(by: { $0.1 < $1.1 }), best.1 <= 2 {
+                hint += "; did you mean \(best.0)?"
+            }
+            hint += " Type /help for commands, or //\(word.dropFirst()) to send it as a message."
+            return .unknownCommand(name: word, hint: hint)
+        }
+    }
+}
+
+/// Joins physical lines into one input: a line ending in `\` continues on the next line,
+/// and `"""` opens and closes a multi-line block.
+public struct InputAssembler: Sendable, Equatable {
+    private var lines: [String] = []
+    private var inBlock = false
+
+    public init() {}
+
+    /// Whether a partial input is pending (the prompt should show a continuation marker).
+    public var isPending: Bool { inBlock || !lines.isEmpty }
+
+    /// Adds a line; returns the complete input when it is finished.
+    public mutating func add(_ line: String) -> String? {
+        if inBlock {
+            if line.trimmingWhitespace().hasSuffix("\"\"\"") {
+                var last = line.trimmingWhitespace()
+                last.removeLast(3)
+                if !last.isEmpty { lines.append(last) }
+                inBlock = false
+                return finish()
+            }
+            lines.append(line)
+            return nil
+        }
+        if lines.isEmpty, line.trimmingWhitespace().hasPrefix("\"\"\"") {
+            var first = line.trimmingWhitespace()
+            first.removeFirst(3)
+            if first.hasSuffix("\"\"\""), first.count >= 3 {
+                first.removeLast(3)
+                return first
+            }
+            inBlock = true
+            if !first.isEmpty { lines.append(first) }
+            return nil
+        }
+        if line.hasSuffix("\\") && !line.hasSuffix("\\\\") {
+            lines.append(String(line.dropLast()))
+            return nil
+        }
+        lines.append(line)
+        return finish()
+    }
+
+    /// Ends input early (end of file): returns whatever was pending, so nothing typed is lost.
+    public mutating func flush() -> String? {
+        guard isPending else { return nil }
+        inBlock = false
+        return finish()
+    }
+
+    /// Drops a pending partial input (Ctrl-C).
+    public mutating func cancel() {
+        lines.removeAll()
+        inBlock = false
+    }
+
+    private mutating func finish() -> String {
+        defer { lines.removeAll() }
+        return lines.joined(separator: "\n")
+    }
+}

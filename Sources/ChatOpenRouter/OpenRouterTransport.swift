@@ -1,0 +1,327 @@
+import AsyncHTTPClient
+import ChatCore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The chat transport that talks to OpenRouter (or any OpenAI-compatible API) over HTTP
+/// with AsyncHTTPClient: streaming SSE or one JSON answer, retries with backoff, timeouts,
+/// proxies, and every error of the protocol mapped to a `ChatError`.
+public final class OpenRouterTransport: ChatTransport {
+    /// How the transport connects and behaves.
+    public struct Configuration: Sendable {
+        /// API base, e.g. `https://openrouter.ai/api/v1` (no trailing slash).
+        public var baseURL: String
+        public var apiKey: String
+        /// `HTTP-Referer` header.
+        public var referer: String
+        /// `X-Title` and `X-OpenRouter-Title` headers.
+        public var title: String
+        /// Time allowed to establish the connection.
+        public var connectTimeout: Double
+        /// Longest silence allowed on an open connection (response head or between stream bytes).
+        public var readTimeout: Double
+        public var retry: RetryPolicy
+        public var proxy: ProxySettings?
+        /// Cap on a non-streamed body and on an error body.
+        public var maxBodyBytes: Int
+        /// Cap on a single SSE line (a long stream of normal events is not limited).
+        public var maxLineBytes: Int
+        /// Wire log (request, headers with `Authorization` redacted, status, SSE lines) at `.debug`.
+        public var logger: Logger
+
+        public init(
+            baseURL: String, apiKey: String, referer: String = "https://bankfuture.com", title: String = "BankFuture",
+            connectTimeout: Double = 10, readTimeout: Double = 60, retry: RetryPolicy = .init(), proxy: ProxySettings? = nil,
+            maxBodyBytes: Int = 32 * 1024 * 1024, maxLineBytes: Int = 16 * 1024 * 1024,
+            logger: Logger = Logger(label: "bankfuture-chat.wire", factory: { _ in SwiftLogNoOpLogHandler() })
+        ) {
+            var base = baseURL
+            while base.hasSuffix("/") { base.removeLast() }
+            self.baseURL = base
+            self.apiKey = apiKey
+            self.referer = referer
+            self.title = title
+            self.connectTimeout = connectTimeout
+            self.readTimeout = readTimeout
+            self.retry = retry
+            self.proxy = proxy
+            self.maxBodyBytes = maxBodyBytes
+            self.maxLineBytes = maxLineBytes
+            self.logger = logger
+        }
+    }
+
+    public let configuration: Configuration
+    private let client: HTTPClient
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.timeout = .init(
+            connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
+            read: .milliseconds(Int64(configuration.readTimeout * 1000)))
+        clientConfiguration.redirectConfiguration = .disallow
+        if let proxy = configuration.proxy {
+            let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+            clientConfiguration.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
+        }
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+    }
+
+    /// Closes connections. Call once before the process exits.
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    public func stream(_ request: ChatRequest) -> AsyncThrowingStream<StreamEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await self.send(request, continuation: continuation)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: Task.isCancelled ? ChatError.cancelled : error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    public func listModels() async throws -> [ModelInfo] {
+        let body = try await get(path: "/models")
+        return try ChatCompletionDecoder.models(fromBody: body)
+    }
+
+    /// `GET {base}/key`: the key's label, usage and limits, as raw JSON bytes.
+    public func keyInfo() async throws -> [UInt8] {
+        try await get(path: "/key")
+    }
+
+    // MARK: - Sending
+
+    /// Sends with retries. A failure after answer text was delivered is never retried.
+    private func send(_ request: ChatRequest, continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation) async throws {
+        let body = request.jsonBody()
+        var retry = 0
+        while true {
+            var delivered = false
+            do {
+                try await attempt(request, body: body, delivered: &delivered, continuation: continuation)
+                return
+            } catch {
+                guard !delivered, !Task.isCancelled,
+                    let delay = configuration.retry.delay(beforeRetry: retry + 1, after: error)
+                else { throw error }
+                retry += 1
+                continuation.yield(.retrying(RetryNotice(attempt: retry, delaySeconds: delay, reason: Self.retryReason(error))))
+                do { try await Task.sleep(for: .milliseconds(Int64(delay * 1000))) } catch { throw ChatError.cancelled }
+            }
+        }
+    }
+
+    static func retryReason(_ error: ChatError) -> String {
+        switch error {
+        case .api(let info, _) where info.status == 429: return "HTTP 429: rate limited"
+        case .api(let info, _): return "HTTP \(info.status.map(String.init) ?? "?"): \(info.message)"
+        case .httpStatus(let status, _, _): return status == 429 ? "HTTP 429: rate limited" : "HTTP \(status)"
+        case .connection(_, let reason): return "connection failed (\(reason))"
+        case .timeout: return "timed out"
+        default: return error.oneLine()
+        }
+    }
+
+    private func makeRequest(path: String, method: HTTPMethod, body: [UInt8]?) -> HTTPClientRequest {
+        var http = HTTPClientRequest(url: configuration.baseURL + path)
+        http.method = method
+        http.headers.add(name: "Authorization", value: "Bearer \(configuration.apiKey)")
+        if let body {
+            http.headers.add(name: "Content-Type", value: "application/json")
+            http.body = .bytes(ByteBuffer(bytes: body))
+        }
+        http.headers.add(name: "Accept", value: "application/json, text/event-stream")
+        http.headers.add(name: "HTTP-Referer", value: configuration.referer)
+        http.headers.add(name: "X-Title", value: configuration.title)
+        http.headers.add(name: "X-OpenRouter-Title", value: configuration.title)
+        http.headers.add(name: "User-Agent", value: "bankfuture-chat/\(BuildInfo.version)")
+        logRequest(http, body: body)
+        return http
+    }
+
+    private func logRequest(_ http: HTTPClientRequest, body: [UInt8]?) {
+        let logger = configuration.logger
+        guard logger.logLevel <= .debug else { return }
+        logger.debug("> \(http.method.rawValue) \(http.url)")
+        for (name, value) in http.headers {
+            logger.debug("> \(name): \(name.lowercased() == "authorization" ? "Bearer [REDACTED]" : value)")
+        }
+        if let body { logger.debug("> \(String(decoding: body, as: UTF8.self))") }
+    }
+
+    private func execute(_ http: HTTPClientRequest) async throws(ChatError) -> HTTPClientResponse {
+        do {
+            let response = try await client.execute(
+                http, timeout: .milliseconds(Int64((configuration.connectTimeout + configuration.readTimeout) * 1000)))
+            let logger = configuration.logger
+            if logger.logLevel <= .debug {
+                logger.debug("< HTTP \(response.status.code)")
+                for (name, value) in response.headers { logger.debug("< \(name): \(value)") }
+            }
+            return response
+        } catch {
+            throw mapError(error)
+        }
+    }
+
+    private func attempt(
+        _ request: ChatRequest, body: [UInt8], delivered: inout Bool,
+        continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
+    ) async throws(ChatError) {
+        let response = try await execute(makeRequest(path: "/chat/completions", method: .POST, body: body))
+        guard response.status == .ok else {
+            let errorBody = try await collect(response.body, limit: 1024 * 1024, truncate: true)
+            throw ChatCompletionDecoder.error(status: Int(response.status.code), body: errorBody, retryAfter: retryAfter(response.headers))
+        }
+        let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
+        if request.stream && !contentType.contains("application/json") {
+            try await readStream(response.body, delivered: &delivered, continuation: continuation)
+        } else {
+            // Asked for JSON, or the server answered a stream request with JSON (e.g. a 200-with-error).
+            let bytes = try await collect(response.body, limit: configuration.maxBodyBytes, truncate: false)
+            configuration.logger.debug("< \(String(decoding: bytes.prefix(64 * 1024), as: UTF8.self))")
+            let answer = try ChatCompletionDecoder.response(fromBody: bytes)
+            if let model = answer.model { continuation.yield(.model(model)) }
+            if !answer.reasoning.isEmpty { continuation.yield(.reasoning(answer.reasoning)) }
+            if !answer.content.isEmpty { continuation.yield(.text(answer.content)) }
+            delivered = true
+            continuation.yield(.finish(reason: answer.finishReason))
+            if let usage = answer.usage { continuation.yield(.usage(usage)) }
+        }
+    }
+
+    private func readStream(
+        _ body: HTTPClientResponse.Body, delivered: inout Bool,
+        continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
+    ) async throws(ChatError) {
+        var parser = ServerSentEventParser(maxLineBytes: configuration.maxLineBytes)
+        var decoder = ChatCompletionDecoder()
+        var sawDone = false
+        var sawFinish = false
+        let logger = configuration.logger
+        let logging = logger.logLevel <= .debug
+
+        func handle(_ event: ServerSentEventParser.Event) throws(ChatError) {
+            guard case .data(let payload) = event else {
+                if logging, case .comment(let text) = event { logger.debug("< :\(text)") }
+                return
+            }
+            if logging { logger.debug("< data: \(payload)") }
+            if payload == "[DONE]" {
+                sawDone = true
+                return
+            }
+            for item in try decoder.events(fromChunk: payload) {
+                switch item {
+                case .text, .reasoning: delivered = true
+                case .finish: sawFinish = true
+                default: break
+                }
+                continuation.yield(item)
+            }
+        }
+
+        do {
+            var iterator = body.makeAsyncIterator()
+            while !sawDone, let buffer = try await iterator.next() {
+                var thrown: (any Error)?
+                do {
+                    try parser.feed(buffer.readableBytesView) { event in
+                        guard thrown == nil else { return }
+                        do { try handle(event) } catch { thrown = error }
+                    }
+                } catch is ServerSentEventParser.LineTooLong {
+                    throw ChatError.responseTooLarge(limitBytes: configuration.maxLineBytes)
+                }
+                if let thrown { throw thrown }
+            }
+            if !sawDone {
+                for event in parser.finish() { try handle(event) }
+            }
+        } catch let error as ChatError {
+            throw error
+        } catch {
+            throw mapError(error)
+        }
+        if !sawDone && !sawFinish { throw .truncatedStream }
+    }
+
+    private func collect(_ body: HTTPClientResponse.Body, limit: Int, truncate: Bool) async throws(ChatError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            for try await buffer in body {
+                if bytes.count + buffer.readableBytes > limit {
+                    if truncate {
+                        bytes.append(contentsOf: buffer.readableBytesView.prefix(limit - bytes.count))
+                        return bytes
+                    }
+                    throw ChatError.responseTooLarge(limitBytes: limit)
+                }
+                bytes.append(contentsOf: buffer.readableBytesView)
+            }
+        } catch let error as ChatError {
+            throw error
+        } catch {
+            throw mapError(error)
+        }
+        return bytes
+    }
+
+    private func get(path: String) async throws(ChatError) -> [UInt8] {
+        let response = try await execute(makeRequest(path: path, method: .GET, body: nil))
+        let body = try await collect(response.body, limit: configuration.maxBodyBytes, truncate: false)
+        guard response.status == .ok else {
+            throw ChatCompletionDecoder.error(status: Int(response.status.code), body: body, retryAfter: retryAfter(response.headers))
+        }
+        return body
+    }
+
+    private func retryAfter(_ headers: HTTPHeaders) -> Double? {
+        headers.first(name: "retry-after").flatMap { RetryPolicy.parseRetryAfter($0, now: Date().timeIntervalSince1970) }
+    }
+
+    /// Maps AsyncHTTPClient/NIO errors to the user-facing error.
+    private func mapError(_ error: any Error) -> ChatError {
+        if let chatError = error as? ChatError { return chatError }
+        if error is CancellationError || Task.isCancelled { return .cancelled }
+        let url = configuration.baseURL
+        if let httpError = error as? HTTPClientError {
+            switch httpError {
+            case .readTimeout, .deadlineExceeded: return .timeout(seconds: configuration.readTimeout)
+            case .connectTimeout: return .connection(url: url, reason: "connection timed out after \(Int(configuration.connectTimeout)) s")
+            case .tlsHandshakeTimeout: return .tls(url: url, reason: "TLS handshake timed out")
+            case .remoteConnectionClosed: return .connection(url: url, reason: "the server closed the connection")
+            case .cancelled: return .cancelled
+            case .httpProxyHandshakeTimeout: return .connection(url: url, reason: "the proxy did not answer")
+            case .invalidProxyResponse, .proxyAuthenticationRequired: return .connection(url: url, reason: "the proxy refused the connection (\(httpError))")
+            default: return .connection(url: url, reason: String(describing: httpError))
+            }
+        }
+        let text = String(describing: error)
+        let lower = text.lowercased()
+        if lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate") || lower.contains("handshake") {
+            return .tls(url: url, reason: Self.shortReason(text))
+        }
+        if lower.contains("refused") { return .connection(url: url, reason: "connection refused") }
+        if lower.contains("no such host") || lower.contains("unknownhost") || lower.contains("name or service") || lower.contains("resolve") {
+            return .connection(url: url, reason: "cannot resolve the host name")
+        }
+        if lower.contains("reset") { return .connection(url: url, reason: "connection reset by the server") }
+        return .connection(url: url, reason: Self.shortReason(text))
+    }
+
+    static func shortReason(_ text: String) -> String {
+        let oneLine = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return oneLine.count > 200 ? String(oneLine.prefix(197)) + "..." : oneLine
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import ChatCore
+import ChatOpenRouter
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+enum Entry {
+    static func main() async {
+        let code = await run(Array(CommandLine.arguments.dropFirst()))
+        exit(code)
+    }
+
+    @MainActor
+    static func run(_ arguments: [String]) async -> Int32 {
+        let command: BankfutureChat
+        do {
+            command = try BankfutureChat.parseAsRoot(arguments) as? BankfutureChat ?? BankfutureChat.parseAsRoot([]) as! BankfutureChat
+        } catch {
+            // Help, version and completion scripts "fail" with exit code 0: print them on stdout.
+            let code = BankfutureChat.exitCode(for: error)
+            if code == .success {
+                Output.stdout(BankfutureChat.fullMessage(for: error) + "\n")
+                return 0
+            }
+            let message = BankfutureChat.message(for: error)
+            Output.error(message.split(separator: "\n").first.map(String.init) ?? message)
+            Output.stderr("usage: bankfuture-chat [options] [MESSAGE ...]  (see --help)\n")
+            return 2
+        }
+
+        let launch: Launch
+        do {
+            launch = try Launch.prepare(command.options, environment: ProcessInfo.processInfo.environment)
+        } catch let failure as UsageFailure {
+            Output.error(failure.message)
+            return 2
+        } catch {
+            Output.error(String(describing: error))
+            return 2
+        }
+        Interrupts.install()
+        let code: Int32
+        switch launch.mode {
+        case .oneShot(let message):
+            code = await OneShot.run(launch, message: message)
+        case .listModels(let filter):
+            code = await Listing.models(launch, filter: filter)
+        case .keyInfo:
+            code = await Listing.keyInfo(launch)
+        case .repl(let scripted, let piped):
+            code = await REPL.run(launch, scripted: scripted, pipedSystemPrompt: piped)
+        }
+        await launch.httpTransport?.shutdown()
+        return code
+    }
+}

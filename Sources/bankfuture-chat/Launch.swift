@@ -1,0 +1,168 @@
+import ChatCore
+import ChatOpenRouter
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything decided before the first request: settings, system prompt, transport, mode.
+struct Launch {
+    enum Mode {
+        case oneShot(String)
+        case repl(scripted: Bool, pipedSystemPrompt: Bool)
+        case listModels(filter: String?)
+        case keyInfo
+    }
+
+    var options: Options
+    var settings: Settings
+    var mode: Mode
+    var environment: [String: String]
+    var transport: any ChatTransport
+    var httpTransport: OpenRouterTransport?
+
+    /// Reads config, environment and stdin, and picks the mode. Throws `UsageFailure` for exit code 2.
+    static func prepare(_ options: Options, environment: [String: String]) throws -> Launch {
+        // Config file.
+        let (path, explicit) = Settings.configPath(flag: options.config, environment: environment)
+        var file = ConfigFile()
+        do {
+            if explicit || FileManager.default.fileExists(atPath: path) {
+                file = try ConfigFile.load(path: path)
+            }
+        } catch {
+            throw UsageFailure(message: error.message)
+        }
+
+        // Standard input.
+        let stdinIsTerminal = isatty(0) == 1
+        var piped: String?
+        var systemFromFile: String?
+        if options.systemFile == "-" {
+            if options.stdin == .user || options.stdin == .repl {
+                throw UsageFailure(message: "--system-file - reads stdin, which --stdin \(options.stdin.rawValue) also wants; pick one")
+            }
+            systemFromFile = trimTrailingNewlines(readAllStandardInput())
+        } else if let systemFile = options.systemFile {
+            guard let data = FileManager.default.contents(atPath: systemFile) else {
+                throw UsageFailure(message: "cannot read --system-file \(systemFile): no such file or not readable")
+            }
+            systemFromFile = trimTrailingNewlines(String(decoding: data, as: UTF8.self))
+        }
+        if systemFromFile == nil, !stdinIsTerminal, options.stdin == .system || options.stdin == .user {
+            let text = readAllStandardInput()
+            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { piped = text }
+        }
+
+        var flags = Settings.Flags(
+            model: options.model, systemPrompt: options.system ?? systemFromFile, baseURL: options.baseURL,
+            noStream: options.noStream, temperature: options.temperature, maxTokens: options.maxTokens)
+        var message = options.message.joined(separator: " ")
+        var pipedSystemPrompt = false
+        if let piped {
+            switch options.stdin {
+            case .system:
+                if options.system != nil || options.systemFile != nil {
+                    throw UsageFailure(message: "two system prompts: piped stdin and \(options.system != nil ? "-s/--system" : "--system-file"); drop one, or use --stdin user/none")
+                }
+                flags.systemPrompt = trimTrailingNewlines(piped)
+                pipedSystemPrompt = true
+            case .user:
+                let text = trimTrailingNewlines(piped)
+                message = message.isEmpty ? text : text + "\n\n" + message
+            case .repl, .none:
+                break
+            }
+        }
+
+        let settings: Settings
+        do {
+            settings = try Settings(file: file, environment: environment, flags: flags)
+        } catch {
+            throw UsageFailure(message: error.message)
+        }
+
+        // Attachments (checked before anything is sent).
+        if !options.files.isEmpty {
+            var attachments: [Attachment] = []
+            for path in options.files {
+                do { attachments.append(try Attachment.load(path)) } catch { throw UsageFailure(message: error.message + " (nothing was sent)") }
+            }
+            guard !message.isEmpty || options.stdin == .user else {
+                throw UsageFailure(message: "-f/--file attaches to a one-shot MESSAGE; give a message too (in the REPL use /file)")
+            }
+            message = Attachment.compose(message, attachments: attachments)
+        }
+
+        let mode: Mode
+        if options.models {
+            mode = .listModels(filter: message.isEmpty ? nil : message)
+        } else if options.keyInfo {
+            mode = .keyInfo
+        } else if !message.isEmpty {
+            mode = .oneShot(message)
+        } else if options.stdin == .repl && !stdinIsTerminal {
+            mode = .repl(scripted: true, pipedSystemPrompt: false)
+        } else {
+            if options.json { throw UsageFailure(message: "--json works in one-shot mode only; give a MESSAGE") }
+            mode = .repl(scripted: false, pipedSystemPrompt: pipedSystemPrompt || !stdinIsTerminal)
+        }
+        if options.json, case .repl = mode {
+            throw UsageFailure(message: "--json works in one-shot mode only; give a MESSAGE")
+        }
+        for (flag, given) in [("--image", options.image != nil), ("--session", options.session != nil), ("--continue", options.continueLast)] where given {
+            throw UsageFailure(message: "\(flag) is not available in this version yet")
+        }
+
+        // Transport.
+        var httpTransport: OpenRouterTransport?
+        let transport: any ChatTransport
+        if options.offline {
+            transport = OfflineTransport()
+        } else {
+            let key = environment[settings.apiKeyEnv] ?? ""
+            guard !key.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw UsageFailure(message: ChatError.missingAPIKey(variable: settings.apiKeyEnv).oneLine())
+            }
+            let proxy: ProxySettings?
+            do { proxy = try ProxySettings.resolve(baseURL: settings.baseURL, environment: environment) } catch { throw UsageFailure(message: error.message) }
+            var logger = Logger(label: "wire", factory: { StreamLogHandler.standardError(label: $0) })
+            logger.logLevel = options.debug ? .debug : .critical
+            let http = OpenRouterTransport(
+                configuration: .init(
+                    baseURL: settings.baseURL, apiKey: key, referer: settings.referer, title: settings.title,
+                    connectTimeout: min(10, settings.timeoutSeconds), readTimeout: settings.timeoutSeconds,
+                    retry: RetryPolicy(maxRetries: settings.maxRetries), proxy: proxy, logger: logger))
+            httpTransport = http
+            transport = http
+        }
+        return Launch(options: options, settings: settings, mode: mode, environment: environment, transport: transport, httpTransport: httpTransport)
+    }
+
+    /// The session every mode starts from.
+    var session: ChatSession {
+        ChatSession(model: settings.model, systemPrompt: settings.systemPrompt, parameters: settings.parameters, fallbackModels: settings.fallbackModels)
+    }
+
+    /// Whether to colour output on `fd`.
+    func useColor(fd: Int32) -> Bool {
+        if options.raw || settings.noColorEnv { return false }
+        switch settings.color {
+        case .always: return true
+        case .never: return false
+        case .auto: return isatty(fd) == 1 && environment["TERM"] != "dumb"
+        }
+    }
+}
+
+func readAllStandardInput() -> String {
+    String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+}
+
+func trimTrailingNewlines(_ s: String) -> String {
+    var s = Substring(s)
+    while let last = s.last, last.isNewline || last == " " || last == "\t" { s = s.dropLast() }
+    return String(s)
+}

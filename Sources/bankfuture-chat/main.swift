@@ -1,1 +1,0 @@
-print("bankfuture-chat")
