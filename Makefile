@@ -1,0 +1,44 @@
+# bankfuture-chat — build, run, test.
+SWIFT ?= swift
+PREFIX ?= /usr/local
+CONFIG ?= debug
+BIN := .build/$(CONFIG)/bankfuture-chat
+
+.PHONY: run deps build release test demo install clean
+
+## make run: install what is needed, build, and start the chat.
+## With OPENROUTER_API_KEY set it talks to OpenRouter; without it, it starts offline and says why.
+run: deps build
+	@if [ -z "$$OPENROUTER_API_KEY" ]; then \
+	  echo "OPENROUTER_API_KEY is not set: starting the built-in offline responder (--offline). Set it with: export OPENROUTER_API_KEY=sk-or-... (https://openrouter.ai/keys)" >&2; \
+	  exec $(BIN) --offline $(ARGS); \
+	else \
+	  exec $(BIN) $(ARGS); \
+	fi
+
+## make deps: system packages (libedit-dev; tmux for terminal tests), only when missing.
+deps:
+	@./.ci/install-deps
+
+build:
+	$(SWIFT) build -c $(CONFIG) --product bankfuture-chat
+	$(SWIFT) build -c $(CONFIG) --product fake-openrouter
+
+release:
+	$(SWIFT) build -c release --product bankfuture-chat
+
+## make test: every test suite, including end-to-end tests of the built binaries.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+## make demo: the fake OpenRouter on a free port and the client pointed at it.
+demo: deps build
+	@./scripts/demo.sh $(BIN) .build/$(CONFIG)/fake-openrouter
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 .build/release/bankfuture-chat $(DESTDIR)$(PREFIX)/bin/bankfuture-chat
+
+clean:
+	rm -rf .build

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Starts the fake OpenRouter on a free port and the client pointed at it.
+set -euo pipefail
+client=$1
+fake=$2
+out=$(mktemp)
+"$fake" --port 0 >"$out" 2>/dev/null &
+fake_pid=$!
+trap 'kill $fake_pid 2>/dev/null || true; rm -f "$out"' EXIT
+for _ in $(seq 1 100); do
+  [ -s "$out" ] && break
+  sleep 0.05
+done
+base=$(head -n1 "$out")
+echo "fake OpenRouter at $base — try the models fake/slow, fake/error-429, fake/midstream-error, fake/reasoning (/model ID)" >&2
+OPENROUTER_API_KEY=demo-key "$client" --base-url "$base" "${@:3}"
