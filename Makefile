@@ -30,7 +30,7 @@ release:
 ## make test: every test suite, including end-to-end tests of the built binaries.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build
 
 ## make demo: the fake OpenRouter on a free port and the client pointed at it.
 demo: deps build

@@ -96,9 +96,15 @@ public struct ChatCompletionDecoder: Sendable {
 
     /// Decodes `GET /models`.
     public static func models(fromBody body: [UInt8]) throws(ChatError) -> [ModelInfo] {
-        guard let json = try? JSONParser.parse(body), case .array(let items)? = json["data"] else {
+        guard let json = try? JSONParser.parse(body), let models = models(fromJSON: json) else {
             throw .malformedResponse("the model list is not {\"data\":[...]}")
         }
+        return models
+    }
+
+    /// Decodes the `data` array of a parsed model list; nil when there is none.
+    public static func models(fromJSON json: JSONValue) -> [ModelInfo]? {
+        guard case .array(let items)? = json["data"] else { return nil }
         return items.compactMap { item in
             guard case .string(let id)? = item["id"] else { return nil }
             var model = ModelInfo(id: id)

@@ -1,0 +1,69 @@
+import FakeOpenRouter
+import Foundation
+import TestSupport
+import Testing
+
+/// Where `swift build` put the executables: beside the test bundle.
+enum Binaries {
+    static let directory: String = {
+        if let dir = ProcessInfo.processInfo.environment["BANKFUTURE_CHAT_BIN_DIR"] { return dir }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // The test runner may be inside the .xctest bundle.
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("bankfuture-chat").path), url.path != "/" {
+            url = url.deletingLastPathComponent()
+        }
+        return url.path
+    }()
+    static var chat: String { directory + "/bankfuture-chat" }
+    static var fake: String { directory + "/fake-openrouter" }
+}
+
+/// A scratch HOME with XDG dirs, so tests never touch the real ones.
+struct Sandbox {
+    let root: String
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("bfc-e2e-\(UUID().uuidString)").path
+        for dir in ["home", "config/bankfuture-chat", "state"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true)
+        }
+    }
+
+    /// A minimal environment: no inherited key, proxy or config.
+    func environment(key: String? = "sk-or-test-SECRET-0123456789", _ extra: [String: String] = [:]) -> [String: String] {
+        var env = [
+            "HOME": root + "/home", "XDG_CONFIG_HOME": root + "/config", "XDG_STATE_HOME": root + "/state",
+            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "xterm-256color",
+        ]
+        if let key { env["OPENROUTER_API_KEY"] = key }
+        return env.merging(extra) { _, new in new }
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = root + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: root) }
+}
+
+/// The result of one run of the binary.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `bankfuture-chat` with `arguments` (pointed at `fake` unless `baseURL` is given).
+func chat(
+    _ arguments: [String], fake: FakeOpenRouter?, sandbox: Sandbox, env: [String: String]? = nil, stdin: String? = nil,
+    pointAtFake: Bool = true
+) throws -> Run {
+    var args = arguments
+    if let fake, pointAtFake { args = ["--base-url", fake.baseURL] + args }
+    let result = try ProcessRunner.run(
+        executable: Binaries.chat, arguments: args, environment: env ?? sandbox.environment(),
+        stdin: stdin.map { Array($0.utf8) }, timeout: .seconds(30))
+    return Run(status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self), stderr: String(decoding: result.stderr, as: UTF8.self))
+}
