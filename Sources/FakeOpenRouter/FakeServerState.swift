@@ -1,0 +1,76 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Everything the fake remembers, shared by the public API and the connection handlers.
+///
+/// One lock guards it all, so recording a request and taking its scripted reply from the queue
+/// happen together, in arrival order.
+final class FakeServerState: Sendable {
+    private struct Contents {
+        var queue: [FakeReply] = []
+        var requests: [RecordedRequest] = []
+        var models = FakeModel.defaultModels
+        var nextGeneration = 1
+        var connections: [ObjectIdentifier: any Channel] = [:]
+        var isShutDown = false
+    }
+
+    private let contents = NIOLockedValueBox(Contents())
+    private let onRequest: (@Sendable (RecordedRequest) -> Void)?
+
+    init(onRequest: (@Sendable (RecordedRequest) -> Void)?) {
+        self.onRequest = onRequest
+    }
+
+    var requests: [RecordedRequest] { contents.withLockedValue { $0.requests } }
+
+    func enqueue(_ replies: [FakeReply]) {
+        contents.withLockedValue { $0.queue.append(contentsOf: replies) }
+    }
+
+    func setModels(_ models: [FakeModel]) {
+        contents.withLockedValue { $0.models = models }
+    }
+
+    /// Records `request` and decides its answer: the next queued reply for a chat completion,
+    /// otherwise the default behaviour.
+    func respond(to request: RecordedRequest) -> ResponsePlan {
+        let (reply, models, generation) = contents.withLockedValue { contents in
+            contents.requests.append(request)
+            let reply = request.isChatCompletion && !contents.queue.isEmpty ? contents.queue.removeFirst() : nil
+            defer { contents.nextGeneration += 1 }
+            return (reply, contents.models, contents.nextGeneration)
+        }
+        onRequest?(request)
+        let chunks = CompletionBuilder(
+            id: "gen-fake-\(generation)", model: request.model ?? "openrouter/auto",
+            created: Int(Date().timeIntervalSince1970))
+        if let reply { return ResponsePlan(reply, chunks: chunks) }
+        return DefaultResponder(models: models).plan(for: request, chunks: chunks)
+    }
+
+    /// Remembers an accepted connection so shutdown can close it; `false` once shut down.
+    func track(_ channel: any Channel) -> Bool {
+        let id = ObjectIdentifier(channel)
+        let accepted = contents.withLockedValue { contents in
+            guard !contents.isShutDown else { return false }
+            contents.connections[id] = channel
+            return true
+        }
+        if accepted {
+            channel.closeFuture.whenComplete { _ in
+                self.contents.withLockedValue { _ = $0.connections.removeValue(forKey: id) }
+            }
+        }
+        return accepted
+    }
+
+    /// Marks the server shut down and returns the connections still open.
+    func beginShutdown() -> [any Channel] {
+        contents.withLockedValue { contents in
+            contents.isShutDown = true
+            return Array(contents.connections.values)
+        }
+    }
+}
