@@ -17,6 +17,8 @@ public final class ChatLoop {
     public var onHistoryChange: ((ChatSession) -> Void)?
     /// Supplies the model list (e.g. from a disk cache); defaults to the transport.
     public var modelSource: (() async -> [ModelInfo]?)?
+    /// Called before each prompt (e.g. to pick up a model list fetched in the background).
+    public var beforePrompt: ((ChatLoop) -> Void)?
 
     public init(
         session: ChatSession, transport: any ChatTransport, reader: any LineReader, renderer: any ChatRenderer,
@@ -40,6 +42,7 @@ public final class ChatLoop {
     /// Runs until `/exit` or end of input. Returns the exit code (0).
     public func run() async -> Int32 {
         while true {
+            beforePrompt?(self)
             switch reader.readLine(prompt: prompt) {
             case .endOfFile:
                 if let text = assembler.flush(), !text.trimmingWhitespace().isEmpty {
@@ -161,14 +164,20 @@ public final class ChatLoop {
         }
     }
 
+    /// Whether a model list is known (for checks and completion).
+    public var hasModels: Bool { knownModels != nil }
+
+    /// Uses `models` for `/model` checks and tab completion without fetching.
+    public func preload(models: [ModelInfo]) {
+        knownModels = models
+        reader.setCompletions(commands: SlashCommand.names, models: models.map(\.id) + session.fallbackModels)
+    }
+
     private func models() async -> [ModelInfo]? {
         if let knownModels { return knownModels }
         let fetched: [ModelInfo]?
         if let modelSource { fetched = await modelSource() } else { fetched = try? await transport.listModels() }
-        if let fetched {
-            knownModels = fetched
-            reader.setCompletions(commands: SlashCommand.names, models: fetched.map(\.id) + session.fallbackModels)
-        }
+        if let fetched { preload(models: fetched) }
         return fetched
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatCore
 import ChatOpenRouter
+import ChatTerminal
 import Foundation
 
 #if canImport(Glibc)
@@ -42,7 +43,7 @@ enum Entry {
             Output.error(String(describing: error))
             return 2
         }
-        Interrupts.install()
+        try? InterruptMonitor.install()
         let code: Int32
         switch launch.mode {
         case .oneShot(let message):

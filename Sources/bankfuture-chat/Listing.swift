@@ -43,11 +43,3 @@ enum Listing {
         }
     }
 }
-
-enum REPL {
-    @MainActor
-    static func run(_ launch: Launch, scripted: Bool, pipedSystemPrompt: Bool) async -> Int32 {
-        Output.error("the interactive REPL is not wired yet")
-        return 2
-    }
-}

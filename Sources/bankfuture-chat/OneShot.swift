@@ -1,5 +1,6 @@
 import ChatCore
 import ChatOpenRouter
+import ChatTerminal
 
 #if canImport(Glibc)
 import Glibc
@@ -78,7 +79,7 @@ enum OneShot {
         let session = launch.session
         let request = session.request(sending: message, stream: launch.settings.stream)
         let renderer: any ChatRenderer = launch.options.json ? SilentRenderer() : OneShotRenderer(dim: launch.useColor(fd: 2))
-        let outcome = await ChatTurn.run(request, transport: launch.transport, renderer: renderer, waitForInterrupt: Interrupts.wait)
+        let outcome = await ChatTurn.run(request, transport: launch.transport, renderer: renderer, waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() })
         if let error = outcome.error {
             if error == .cancelled {
                 Output.stderr("\ninterrupted\n")

@@ -1,0 +1,165 @@
+import FakeOpenRouter
+import Foundation
+import TestSupport
+import Testing
+
+/// The built binary's REPL in a real pseudo-terminal against FakeOpenRouter.
+@Suite(.serialized) struct REPLTests {
+    func withREPL(
+        _ arguments: [String] = [], stdinPipe: String? = nil, env extra: [String: String] = [:],
+        _ body: (PseudoTerminal, FakeOpenRouter, Sandbox) async throws -> Void
+    ) async throws {
+        let fake = try await FakeOpenRouter.start()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let terminal = try PseudoTerminal.spawn(
+            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL] + arguments,
+            environment: sandbox.environment(extra), stdinPipe: stdinPipe)
+        do {
+            try await body(terminal, fake, sandbox)
+        } catch {
+            _ = terminal.terminate()
+            try await fake.shutdown()
+            throw error
+        }
+        _ = terminal.terminate()
+        try await fake.shutdown()
+    }
+
+    @Test func chatSwitchModelAndExitWithCtrlD() async throws {
+        try await withREPL { terminal, fake, sandbox in
+            try terminal.waitFor("google/gemini-2.5-flash> ")
+            try terminal.send("hello there\r")
+            try terminal.waitFor("Echo: hello there")
+            try terminal.waitFor("google/gemini-2.5-flash> ")
+            try terminal.send("/model openai/gpt-4o-mini\r")
+            try terminal.waitFor("openai/gpt-4o-mini> ")
+            try terminal.send("and again\r")
+            try terminal.waitFor("Echo: and again")
+            try terminal.waitFor("openai/gpt-4o-mini> ")
+            try terminal.sendControl("d")
+            #expect(try terminal.waitForExit() == 0)
+
+            let requests = fake.chatRequests
+            #expect(requests.map(\.model) == ["google/gemini-2.5-flash", "openai/gpt-4o-mini"])
+            #expect(requests[1].messages.map(\.content) == ["hello there", "Echo: hello there", "and again"])
+
+            let history = sandbox.root + "/state/bankfuture-chat/history"
+            let attributes = try FileManager.default.attributesOfItem(atPath: history)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            let saved = try String(contentsOfFile: history, encoding: .utf8)
+            #expect(saved.contains("hello there"))
+            #expect(saved.contains("/model openai/gpt-4o-mini"))
+        }
+    }
+
+    @Test func unicodeInputArrivesIntact() async throws {
+        try await withREPL { terminal, fake, _ in
+            try terminal.waitFor("> ")
+            try terminal.send("Привет, мир 👋🏽\r")
+            try terminal.waitFor("Echo: Привет, мир 👋🏽")
+            #expect(fake.chatRequests.first?.messages.last?.content == "Привет, мир 👋🏽")
+        }
+    }
+
+    @Test func unicodeInputWithoutAUTF8Locale() async throws {
+        try await withREPL(env: ["LANG": "", "LC_ALL": "", "LC_CTYPE": ""]) { terminal, fake, _ in
+            try terminal.waitFor("> ")
+            try terminal.send("Ёлка\r")
+            try terminal.waitFor("Echo: Ёлка")
+            #expect(fake.chatRequests.first?.messages.last?.content == "Ёлка")
+        }
+    }
+
+    @Test func ctrlCDuringAStreamStopsItAndLeavesHistoryUntouched() async throws {
+        try await withREPL(["-m", "fake/slow"]) { terminal, fake, _ in
+            try terminal.waitFor("fake/slow> ")
+            try terminal.send("tell me slowly\r")
+            try terminal.waitFor("Echo:")
+            let pressed = ContinuousClock.now
+            try terminal.sendControl("c")
+            try terminal.waitFor("stopped")
+            #expect(ContinuousClock.now - pressed < .seconds(2))
+            try terminal.waitFor("fake/slow> ")
+            try terminal.send("/history\r")
+            try terminal.waitFor("(no messages yet)")
+            try terminal.send("/model openai/gpt-4o-mini\r")
+            try terminal.waitFor("openai/gpt-4o-mini> ")
+            try terminal.send("/retry\r")
+            try terminal.waitFor("Echo: tell me slowly")
+            try terminal.waitFor("openai/gpt-4o-mini> ")
+            #expect(fake.chatRequests.count == 2)
+            #expect(fake.chatRequests[1].messages.map(\.content) == ["tell me slowly"])
+            try terminal.sendControl("d")
+            #expect(try terminal.waitForExit() == 0)
+        }
+    }
+
+    @Test func ctrlCAtThePromptClearsTheLine() async throws {
+        try await withREPL { terminal, fake, _ in
+            try terminal.waitFor("> ")
+            try terminal.send("half-typed")
+            try terminal.sendControl("c")
+            try terminal.waitFor("> ")
+            try terminal.send("clean\r")
+            try terminal.waitFor("Echo: clean")
+            #expect(fake.chatRequests.map { $0.messages.last?.content } == ["clean"])
+            try terminal.sendControl("c")
+            try terminal.sendControl("c")
+            try terminal.waitFor("Ctrl-D")
+        }
+    }
+
+    @Test func pipedSystemPromptWithInputFromTheTerminal() async throws {
+        try await withREPL(stdinPipe: "You are a pirate.\n") { terminal, fake, _ in
+            try terminal.waitFor("system prompt from stdin")
+            try terminal.waitFor("> ")
+            try terminal.send("ahoy\r")
+            try terminal.waitFor("Echo: ahoy")
+            let request = try #require(fake.chatRequests.first)
+            #expect(request.messages.map(\.role) == ["system", "user"])
+            #expect(request.messages[0].content == "You are a pirate.")
+            try terminal.sendControl("d")
+            #expect(try terminal.waitForExit() == 0)
+        }
+    }
+
+    @Test func unknownCommandIsNeverSentAndFailedTurnKeepsTheMessage() async throws {
+        try await withREPL(["-m", "fake/error-402"]) { terminal, fake, _ in
+            try terminal.waitFor("> ")
+            try terminal.send("/frobnicate\r")
+            try terminal.waitFor("unknown command")
+            #expect(fake.chatRequests.isEmpty)
+            try terminal.send("please\r")
+            try terminal.waitFor("HTTP 402")
+            try terminal.send("/model openai/gpt-4o-mini\r")
+            try terminal.waitFor("openai/gpt-4o-mini> ")
+            try terminal.send("/retry\r")
+            try terminal.waitFor("Echo: please")
+            #expect(fake.chatRequests.last?.messages.map(\.content) == ["please"])
+        }
+    }
+
+    @Test func noTerminalAtAllIsAOneLineError() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        // ProcessRunner starts the child in a new session: it has no controlling terminal.
+        let run = try chat(["--offline"], fake: nil, sandbox: sandbox, stdin: "system prompt\n")
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("/dev/tty"))
+        #expect(run.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func scriptedREPLFromStdin() async throws {
+        let fake = try await FakeOpenRouter.start()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let run = try chat(["--stdin", "repl"], fake: fake, sandbox: sandbox, stdin: "hi\n/model x/y\nhello\n/unknown\n")
+        try await fake.shutdown()
+        #expect(run.status == 0)
+        #expect(run.stdout == "Echo: hi\nEcho: hello\n")
+        #expect(fake.chatRequests.map(\.model) == ["google/gemini-2.5-flash", "x/y"])
+        #expect(fake.chatRequests[1].messages.count == 3)
+        #expect(run.stderr.contains("unknown command /unknown"))
+    }
+}
