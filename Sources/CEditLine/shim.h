@@ -14,12 +14,14 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
 #include <signal.h>
 #include <locale.h>
 #include <langinfo.h>
 #include <termios.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <editline/readline.h>
 
 // MARK: - Locale
@@ -44,23 +46,66 @@ static inline int bfchat_use_utf8_ctype(void) {
 }
 
 // MARK: - Interrupt (SIGINT)
+//
+// The handler sets a flag and writes a byte to a pipe (the self-pipe trick). Readers
+// wait with poll() on their input and on that pipe, so Ctrl-C wakes them whichever
+// thread the kernel ran the handler on: Dispatch threads, which run Swift's async
+// code, block SIGINT, so an EINTR in the reading thread cannot be relied on.
 
-/// The one interrupt flag of the process, set by the SIGINT handler.
-__attribute__((weak)) volatile sig_atomic_t *bfchat_interrupt_flag(void) {
-    static volatile sig_atomic_t flag = 0;
-    return &flag;
+typedef struct {
+    volatile sig_atomic_t flag;
+    int wake_read;   // -1 until the handler is installed
+    int wake_write;
+} bfchat_interrupt;
+
+__attribute__((weak)) bfchat_interrupt *bfchat_interrupt_state(void) {
+    static bfchat_interrupt state = {.flag = 0, .wake_read = -1, .wake_write = -1};
+    return &state;
 }
 
-/// SIGINT handler: only records the interrupt (async-signal-safe).
+/// SIGINT handler: records the interrupt and wakes the reader (async-signal-safe).
 __attribute__((weak)) void bfchat_on_interrupt(int signo) {
     (void)signo;
-    __atomic_store_n(bfchat_interrupt_flag(), 1, __ATOMIC_SEQ_CST);
+    int saved_errno = errno;
+    bfchat_interrupt *state = bfchat_interrupt_state();
+    __atomic_store_n(&state->flag, 1, __ATOMIC_SEQ_CST);
+    if (state->wake_write >= 0) {
+        ssize_t ignored = write(state->wake_write, "!", 1);  // a full pipe is awake already
+        (void)ignored;
+    }
+    errno = saved_errno;
 }
 
-/// Installs the SIGINT handler. No SA_RESTART on purpose: a blocking read() must fail
-/// with EINTR so that readline() returns at once when Ctrl-C is pressed.
-/// Returns 0 on success, -1 with errno set on failure.
+static inline int bfchat_configure_wake_descriptor(int fd) {
+    int status = fcntl(fd, F_GETFL);
+    int descriptor_flags = fcntl(fd, F_GETFD);
+    if (status < 0 || descriptor_flags < 0) {
+        return -1;
+    }
+    if (fcntl(fd, F_SETFL, status | O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, descriptor_flags | FD_CLOEXEC) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+/// Installs the SIGINT handler (and its wake-up pipe, once). No SA_RESTART, so a
+/// blocking call in the thread that runs the handler returns EINTR rather than
+/// resuming. Returns 0 on success, -1 with errno set on failure.
 static inline int bfchat_install_interrupt_handler(void) {
+    bfchat_interrupt *state = bfchat_interrupt_state();
+    if (state->wake_read < 0) {
+        int ends[2];
+        if (pipe(ends) != 0) {
+            return -1;
+        }
+        if (bfchat_configure_wake_descriptor(ends[0]) != 0 || bfchat_configure_wake_descriptor(ends[1]) != 0) {
+            close(ends[0]);
+            close(ends[1]);
+            return -1;
+        }
+        state->wake_read = ends[0];
+        state->wake_write = ends[1];
+    }
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = bfchat_on_interrupt;
@@ -69,19 +114,129 @@ static inline int bfchat_install_interrupt_handler(void) {
     return sigaction(SIGINT, &action, NULL);
 }
 
+/// Empties the wake-up pipe.
+static inline void bfchat_drain_wake_pipe(void) {
+    bfchat_interrupt *state = bfchat_interrupt_state();
+    if (state->wake_read < 0) {
+        return;
+    }
+    char buffer[64];
+    while (read(state->wake_read, buffer, sizeof buffer) > 0) {
+    }
+}
+
 /// Returns 1 and clears the flag when an interrupt is pending, else 0.
 static inline int bfchat_consume_interrupt(void) {
-    return __atomic_exchange_n(bfchat_interrupt_flag(), 0, __ATOMIC_SEQ_CST) != 0;
+    bfchat_drain_wake_pipe();  // before the flag: a later signal leaves both set
+    return __atomic_exchange_n(&bfchat_interrupt_state()->flag, 0, __ATOMIC_SEQ_CST) != 0;
 }
 
 /// Returns 1 when an interrupt is pending, without clearing it.
 static inline int bfchat_interrupt_pending(void) {
-    return __atomic_load_n(bfchat_interrupt_flag(), __ATOMIC_SEQ_CST) != 0;
+    return __atomic_load_n(&bfchat_interrupt_state()->flag, __ATOMIC_SEQ_CST) != 0;
 }
 
-/// Sets the flag as Ctrl-C would (for tests and for code that cancels on purpose).
-static inline void bfchat_raise_interrupt_flag(void) {
-    __atomic_store_n(bfchat_interrupt_flag(), 1, __ATOMIC_SEQ_CST);
+/// Sets the flag and wakes readers as Ctrl-C would.
+static inline void bfchat_raise_interrupt(void) {
+    bfchat_on_interrupt(SIGINT);
+}
+
+/// Waits until `fd` is readable (1), an interrupt is pending (0), or poll fails (-1).
+/// The flag is left set for the caller to consume.
+static inline int bfchat_wait_readable(int fd) {
+    bfchat_interrupt *state = bfchat_interrupt_state();
+    for (;;) {
+        if (bfchat_interrupt_pending()) {
+            return 0;
+        }
+        struct pollfd fds[2] = {
+            {.fd = fd, .events = POLLIN, .revents = 0},
+            {.fd = state->wake_read, .events = POLLIN, .revents = 0},  // ignored while -1
+        };
+        int ready = poll(fds, 2, -1);
+        if (ready < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        if (fds[1].revents != 0) {
+            bfchat_drain_wake_pipe();  // stale bytes of an earlier Ctrl-C are dropped here too
+        }
+        if (fds[0].revents != 0) {
+            return bfchat_interrupt_pending() ? 0 : 1;
+        }
+    }
+}
+
+/// Reads one byte of `fd` unless Ctrl-C comes first: 1 read, 0 end of input,
+/// -1 interrupted or failed.
+static inline int bfchat_read_byte(int fd, unsigned char *byte) {
+    for (;;) {
+        if (bfchat_wait_readable(fd) != 1) {
+            return -1;
+        }
+        ssize_t count = read(fd, byte, 1);
+        if (count == 1) {
+            return 1;
+        }
+        if (count == 0) {
+            return 0;
+        }
+        if (errno != EINTR && errno != EAGAIN) {
+            return -1;
+        }
+    }
+}
+
+/// readline's `rl_getc_function`: one character of `rl_instream`, decoded from UTF-8
+/// (libedit takes the returned value as a wide character), or EOF at the end of input
+/// and when Ctrl-C is pressed, which makes readline() return NULL at once.
+/// Invalid UTF-8 becomes U+FFFD.
+__attribute__((weak)) int bfchat_getc(FILE *stream) {
+    (void)stream;  // some libedit versions pass NULL; rl_instream is the input
+    int fd = fileno(rl_instream);
+    unsigned char lead;
+    if (bfchat_read_byte(fd, &lead) != 1) {
+        return EOF;
+    }
+    int continuation_count;
+    int code_point;
+    if (lead < 0x80) {
+        return lead;
+    } else if (lead >= 0xC2 && lead < 0xE0) {
+        continuation_count = 1;
+        code_point = lead & 0x1F;
+    } else if (lead >= 0xE0 && lead < 0xF0) {
+        continuation_count = 2;
+        code_point = lead & 0x0F;
+    } else if (lead >= 0xF0 && lead < 0xF5) {
+        continuation_count = 3;
+        code_point = lead & 0x07;
+    } else {
+        return 0xFFFD;
+    }
+    for (int i = 0; i < continuation_count; i++) {
+        unsigned char next;
+        if (bfchat_read_byte(fd, &next) != 1) {
+            return EOF;
+        }
+        if ((next & 0xC0) != 0x80) {
+            return 0xFFFD;
+        }
+        code_point = (code_point << 6) | (next & 0x3F);
+    }
+    if ((continuation_count == 2 && code_point < 0x800) || (continuation_count == 3 && code_point < 0x10000)
+        || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+        return 0xFFFD;  // overlong encodings and surrogates
+    }
+    return code_point;
+}
+
+/// Makes readline read keys through `bfchat_getc`. Call before rl_initialize(), which
+/// only installs a getc function that is set at that moment.
+static inline void bfchat_use_interruptible_getc(void) {
+    rl_getc_function = bfchat_getc;
 }
 
 // MARK: - Terminal mode (restored on exit and on SIGTERM/SIGHUP)

@@ -89,6 +89,8 @@ public final class EditLineReader: LineReader {
 
         bfchat_set_readline_name("bankfuture-chat")
         bfchat_set_streams(input, output)
+        // Keys are read through the shim, which returns EOF when Ctrl-C is pressed.
+        bfchat_use_interruptible_getc()
         // Streams are taken at initialization; it also starts a new, empty history.
         rl_initialize()
         bfchat_break_words_at_blanks()
@@ -117,7 +119,8 @@ public final class EditLineReader: LineReader {
     public func readLine(prompt: String) -> LineInput {
         // A Ctrl-C pressed before the prompt (e.g. to stop an answer) is already handled.
         InterruptMonitor.consume()
-        guard let raw = readline(prompt) else {
+        let raw = readline(prompt)
+        guard let raw else {
             if InterruptMonitor.consume() {
                 // Like a shell: show that the line was dropped and move to a new line.
                 write("^C\n")

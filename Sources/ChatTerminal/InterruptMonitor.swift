@@ -2,10 +2,10 @@ import CEditLine
 
 /// Ctrl-C for the whole process.
 ///
-/// A SIGINT handler (installed without `SA_RESTART`) sets one process-wide flag. A
-/// blocking read at the prompt then fails with `EINTR`, so the line reader returns
-/// ``ChatCore/LineInput/interrupt`` at once; while an answer streams, async code waits
-/// on ``waitForInterrupt(pollInterval:)`` and cancels the request.
+/// A SIGINT handler (installed without `SA_RESTART`) sets one process-wide flag and
+/// wakes the line readers, which wait on their input and on a wake-up pipe: at the
+/// prompt they return ``ChatCore/LineInput/interrupt`` at once. While an answer streams,
+/// async code waits on ``waitForInterrupt(pollInterval:)`` and cancels the request.
 ///
 /// The handler is never `SIG_IGN`: an ignored SIGINT would leave readline blocked and a
 /// later Ctrl-D indistinguishable from Ctrl-C.
@@ -29,9 +29,10 @@ public enum InterruptMonitor {
         bfchat_consume_interrupt() != 0
     }
 
-    /// Sets the flag as Ctrl-C would. For tests, and for code that wants the same path.
+    /// Sets the flag and wakes readers as Ctrl-C would. For tests, and for code that
+    /// wants the same path.
     public static func simulate() {
-        bfchat_raise_interrupt_flag()
+        bfchat_raise_interrupt()
     }
 
     /// Returns `true` as soon as Ctrl-C is pressed (the flag is consumed), or `false` when

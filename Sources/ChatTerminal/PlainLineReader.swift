@@ -1,3 +1,4 @@
+import CEditLine
 import ChatCore
 
 #if canImport(Glibc)
@@ -49,6 +50,8 @@ public final class PlainLineReader: LineReader {
         if showPrompt {
             promptWriter.write(prompt)
         }
+        // A Ctrl-C pressed before this call (e.g. to stop an answer) is already handled.
+        InterruptMonitor.consume()
         while true {
             if let line = nextBufferedLine() {
                 return .line(line)
@@ -110,6 +113,16 @@ public final class PlainLineReader: LineReader {
             start = 0
         }
         while true {
+            // Wait first, so Ctrl-C (see InterruptMonitor) ends the wait on any thread.
+            switch bfchat_wait_readable(fileDescriptor) {
+            case 0:
+                InterruptMonitor.consume()
+                return .interrupted
+            case 1:
+                break
+            default:
+                return .end  // poll failed: treat like the end of input
+            }
             let count = chunk.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
             if count > 0 {
                 buffer.append(contentsOf: chunk[0..<count])
@@ -118,12 +131,8 @@ public final class PlainLineReader: LineReader {
             if count == 0 {
                 return .end
             }
-            guard errno == EINTR else {
+            guard errno == EINTR || errno == EAGAIN else {
                 return .end  // a read error ends the input like EOF does
-            }
-            // Ctrl-C interrupts the read (no SA_RESTART); any other signal is retried.
-            if InterruptMonitor.consume() {
-                return .interrupted
             }
         }
     }
