@@ -1,0 +1,265 @@
+import CEditLine
+import ChatCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads the user's lines with libedit: line editing, persistent history, Tab
+/// completion of slash commands and model ids.
+///
+/// libedit's readline API keeps one editor and one history per process, so create one
+/// `EditLineReader` at a time (a new one takes over and reloads the history).
+///
+/// Ctrl-C at the prompt returns ``ChatCore/LineInput/interrupt`` (the line is dropped;
+/// the next call shows a fresh prompt); Ctrl-D on an empty line returns
+/// ``ChatCore/LineInput/endOfFile``.
+public final class EditLineReader: LineReader {
+    /// Entries kept in memory and in the history file.
+    public static let defaultHistoryLimit = 1000
+
+    /// The history file, if history is persisted.
+    public let historyFile: String?
+    /// The last problem with the history file (the REPL keeps working without it).
+    public private(set) var historyError: TerminalError?
+
+    private let input: UnsafeMutablePointer<FILE>
+    private let output: UnsafeMutablePointer<FILE>
+    /// The `/dev/tty` stream this reader opened and must close.
+    private let ownedTerminal: UnsafeMutablePointer<FILE>?
+    private var lastRemembered: String?
+
+    /// Creates a reader on the given streams.
+    ///
+    /// - Parameters:
+    ///   - historyFile: where line history is loaded from and saved to (created with
+    ///     mode 0600, parent directories 0700); `nil` keeps history in memory only.
+    ///   - historyLimit: entries kept.
+    ///   - input: keys come from here (standard input by default).
+    ///   - output: the prompt and the line are drawn here (standard error by default,
+    ///     so standard output carries only answers).
+    public convenience init(
+        historyFile: String?, historyLimit: Int = EditLineReader.defaultHistoryLimit,
+        input: UnsafeMutablePointer<FILE>? = nil, output: UnsafeMutablePointer<FILE>? = nil
+    ) throws {
+        try self.init(
+            historyFile: historyFile, historyLimit: historyLimit, input: input ?? bfchat_stdin(), output: output ?? bfchat_stderr(),
+            ownedTerminal: nil)
+    }
+
+    /// Creates a reader that reads and draws on the controlling terminal `/dev/tty`
+    /// when `useTTY` is true (standard input is then free to carry piped text, e.g. the
+    /// system prompt), or on standard input and standard error otherwise.
+    ///
+    /// - Throws: ``TerminalError/noTerminal(reason:)`` when `/dev/tty` cannot be opened.
+    public convenience init(
+        useTTY: Bool, historyFile: String? = nil, historyLimit: Int = EditLineReader.defaultHistoryLimit
+    ) throws {
+        guard useTTY else {
+            try self.init(historyFile: historyFile, historyLimit: historyLimit)
+            return
+        }
+        guard let terminal = fopen("/dev/tty", "r+") else {
+            throw TerminalError.noTerminal(reason: "/dev/tty: \(errorText(currentErrno()))")
+        }
+        try self.init(
+            historyFile: historyFile, historyLimit: historyLimit, input: terminal, output: terminal,
+            ownedTerminal: terminal)
+    }
+
+    private init(
+        historyFile: String?, historyLimit: Int, input: UnsafeMutablePointer<FILE>,
+        output: UnsafeMutablePointer<FILE>, ownedTerminal: UnsafeMutablePointer<FILE>?
+    ) throws {
+        self.historyFile = historyFile
+        self.input = input
+        self.output = output
+        self.ownedTerminal = ownedTerminal
+        do {
+            try InterruptMonitor.install()
+        } catch {
+            if let ownedTerminal { fclose(ownedTerminal) }
+            throw error
+        }
+        // Without a UTF-8 LC_CTYPE libedit silently drops non-ASCII input.
+        _ = bfchat_use_utf8_ctype()
+        TerminalState.save(fileDescriptor: fileno(input))
+
+        bfchat_set_readline_name("bankfuture-chat")
+        bfchat_set_streams(input, output)
+        // Keys are read through the shim, which returns EOF when Ctrl-C is pressed.
+        bfchat_use_interruptible_getc()
+        // Streams are taken at initialization; it also starts a new, empty history.
+        rl_initialize()
+        bfchat_break_words_at_blanks()
+        bfchat_set_completion_function(completeLine)
+        stifle_history(Int32(clamping: max(1, historyLimit)))
+        loadHistory()
+    }
+
+    deinit {
+        bfchat_set_completion_function(nil)
+        if let ownedTerminal {
+            bfchat_set_streams(bfchat_stdin(), bfchat_stderr())
+            fclose(ownedTerminal)
+        }
+    }
+
+    /// Whether the process has a controlling terminal it can read and draw on.
+    public static func canOpenTTY() -> Bool {
+        let descriptor = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        close(descriptor)
+        return true
+    }
+
+    /// Shows `prompt` and edits one line.
+    public func readLine(prompt: String) -> LineInput {
+        // A Ctrl-C pressed before the prompt (e.g. to stop an answer) is already handled.
+        InterruptMonitor.consume()
+        let raw = readline(prompt)
+        guard let raw else {
+            if InterruptMonitor.consume() {
+                // Like a shell: show that the line was dropped and move to a new line.
+                write("^C\n")
+                return .interrupt
+            }
+            write("\n")  // keep the shell's prompt off the REPL's last line
+            return .endOfFile
+        }
+        defer { free(raw) }
+        // Ctrl-C racing with Enter: the line is complete, so it wins.
+        InterruptMonitor.consume()
+        return .line(String(cString: raw))
+    }
+
+    /// Adds `line` to the history and saves the history file. Blank lines and a repeat
+    /// of the previous line are not added.
+    public func remember(_ line: String) {
+        guard line.contains(where: { !$0.isWhitespace }), line != lastRemembered else { return }
+        add_history(line)
+        lastRemembered = line
+        saveHistory()
+    }
+
+    /// Sets the words Tab completes: `commands` at the start of a line (with or without
+    /// their `/`), `models` after `/model `.
+    public func setCompletions(commands: [String], models: [String]) {
+        completionTable.withLock { $0 = CompletionTable(commands: commands, models: models) }
+    }
+
+    private func write(_ text: String) {
+        fputs(text, output)
+        fflush(output)
+    }
+
+    // MARK: History file
+
+    private func loadHistory() {
+        guard let historyFile else { return }
+        let directory = parentDirectory(of: historyFile)
+        if !directory.isEmpty, let failure = makeDirectories(directory) {
+            historyError = .historyFile(path: historyFile, reason: failure)
+            return
+        }
+        guard access(historyFile, F_OK) == 0 else { return }
+        chmod(historyFile, 0o600)  // a file from an older version may be wider
+        let status = read_history(historyFile)
+        if status != 0 {
+            historyError = .historyFile(path: historyFile, reason: errorText(status))
+        }
+        lastRemembered = bfchat_last_history_line().map { String(cString: $0) }
+    }
+
+    /// Rewrites the whole (bounded) history into a private temporary file and renames
+    /// it over the old one, so a crash never leaves a truncated file and the file is
+    /// never readable by others, even for a moment.
+    private func saveHistory() {
+        guard let historyFile else { return }
+        let temporary = "\(historyFile).\(getpid()).tmp"
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            historyError = .historyFile(path: historyFile, reason: errorText(currentErrno()))
+            return
+        }
+        close(descriptor)
+        // libedit truncates and fills the file it finds, keeping its 0600 mode.
+        let status = write_history(temporary)
+        guard status == 0, rename(temporary, historyFile) == 0 else {
+            let code = status != 0 ? status : currentErrno()
+            unlink(temporary)
+            historyError = .historyFile(path: historyFile, reason: errorText(code))
+            return
+        }
+        historyError = nil
+    }
+}
+
+// MARK: - Completion
+
+/// The words of the current ``EditLineReader``. Read by the completion callback, which
+/// libedit calls from inside `readline()` on the reading thread; written by
+/// `setCompletions`, possibly from another thread, hence the lock.
+private let completionTable = Locked(CompletionTable())
+
+/// libedit's `rl_attempted_completion_function`: returns a malloc'd, NULL-terminated
+/// array whose first entry replaces the word (the common prefix) and whose other
+/// entries are the matches, or NULL for no matches. libedit frees it.
+private func completeLine(
+    _ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32
+) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    let word = text.map { String(cString: $0) } ?? ""
+    // `start` counts characters (libedit edits wide characters), the buffer is UTF-8.
+    let line = bfchat_line_buffer().map { String(cString: $0) } ?? ""
+    var prefix = String.UnicodeScalarView()
+    prefix.append(contentsOf: line.unicodeScalars.prefix(Int(max(0, start))))
+    let result = completionTable.withLock { $0.complete(word: word, lineBeforeWord: String(prefix)) }
+    switch result {
+    case .fileNames:
+        bfchat_set_completion_over(0)
+        return nil
+    case .words(let words):
+        bfchat_set_completion_over(1)
+        return makeMatchArray(words)
+    }
+}
+
+private func makeMatchArray(_ words: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    guard !words.isEmpty else { return nil }
+    let entries = words.count == 1 ? words : [CompletionTable.commonPrefix(words)] + words
+    guard let array = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (entries.count + 1)) else {
+        return nil
+    }
+    let matches = array.bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: entries.count + 1)
+    for (index, entry) in entries.enumerated() {
+        matches[index] = strdup(entry)
+    }
+    matches[entries.count] = nil
+    return matches
+}
+
+// MARK: - Files
+
+private func parentDirectory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return String(path[..<slash])
+}
+
+/// `mkdir -p` with mode 0700 for new directories. Returns why it failed, or nil.
+private func makeDirectories(_ path: String) -> String? {
+    var current = path.hasPrefix("/") ? "" : "."
+    for component in path.split(separator: "/") {
+        current += "/" + component
+        if mkdir(current, 0o700) != 0 {
+            let code = currentErrno()
+            var info = stat()
+            guard code == EEXIST, stat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+                return "\(current): \(errorText(code))"
+            }
+        }
+    }
+    return nil
+}

@@ -1,0 +1,190 @@
+import ChatCore
+
+/// Shows the conversation on a terminal (or in pipes): answer text on standard output
+/// as it arrives, everything else on standard error.
+///
+/// With `color` false not a single escape sequence is written, to either stream.
+public final class TerminalRenderer: ChatRenderer {
+    private let output: FileDescriptorWriter
+    private let errors: FileDescriptorWriter
+    private let color: Bool
+    private let showReasoning: Bool
+    private let indicator: ActivityIndicator?
+
+    /// Answer text was written and its last line has no newline yet.
+    private var answerLineOpen = false
+    /// Answer or reasoning text arrived for the current answer.
+    private var answerProducedText = false
+    /// Reasoning was written to standard error and its last line has no newline yet.
+    private var reasoningLineOpen = false
+
+    /// - Parameters:
+    ///   - color: whether to use ANSI styles (the caller decides from `isatty`,
+    ///     `NO_COLOR` and the config's `color`).
+    ///   - showReasoning: whether reasoning is shown (dimmed, on standard error).
+    ///   - activityIndicator: whether to animate a small indicator on standard error
+    ///     while waiting for the first token; `nil` means "when standard error is a
+    ///     terminal". It is never shown when standard error is not a terminal.
+    ///   - outputFileDescriptor: where answers and command output go (standard output).
+    ///   - errorFileDescriptor: where notices, usage lines and errors go (standard error).
+    public init(
+        color: Bool, showReasoning: Bool = true, activityIndicator: Bool? = nil,
+        outputFileDescriptor: Int32 = 1, errorFileDescriptor: Int32 = 2
+    ) {
+        output = FileDescriptorWriter(fileDescriptor: outputFileDescriptor)
+        errors = FileDescriptorWriter(fileDescriptor: errorFileDescriptor)
+        self.color = color
+        self.showReasoning = showReasoning
+        let animate = errors.isTerminal && (activityIndicator ?? true)
+        indicator = animate ? ActivityIndicator(writer: errors, color: color) : nil
+    }
+
+    deinit {
+        indicator?.stop()
+    }
+
+    /// Starts the activity indicator.
+    public func beginAnswer() {
+        answerLineOpen = false
+        reasoningLineOpen = false
+        answerProducedText = false
+        indicator?.start()
+    }
+
+    /// Writes a piece of the answer to standard output at once.
+    public func answerText(_ text: String) {
+        guard !text.isEmpty else { return }
+        indicator?.stop()
+        answerProducedText = true
+        endReasoningLine()
+        output.write(text)
+        answerLineOpen = !text.hasSuffix("\n")
+    }
+
+    /// Writes a piece of reasoning, dimmed, to standard error (unless reasoning is hidden).
+    public func reasoningText(_ text: String) {
+        guard showReasoning, !text.isEmpty else { return }
+        indicator?.stop()
+        answerProducedText = true
+        errors.write(style(text, Style.dim))
+        reasoningLineOpen = !text.hasSuffix("\n")
+    }
+
+    /// Ends the answer's line, marks an interrupted answer, and writes the usage line
+    /// `[model · N in / M out tokens · $cost]` to standard error.
+    public func endAnswer(_ response: ChatResponse, interrupted: Bool) {
+        endOpenLines()
+        if interrupted {
+            errors.write(style("⏎ interrupted", Style.dim) + "\n")
+        }
+        if let line = Self.usageLine(response) {
+            errors.write(style(line, Style.dim) + "\n")
+        }
+        answerProducedText = false
+    }
+
+    /// Says that a failed attempt will be retried, e.g. "HTTP 429: rate limited,
+    /// retrying in 7 s…".
+    public func retrying(_ notice: RetryNotice) {
+        endOpenLines()
+        let line = "\(notice.reason), retrying in \(Self.formatSeconds(notice.delaySeconds)) s…"
+        errors.write(style(line, Style.yellow) + "\n")
+        if !answerProducedText {
+            indicator?.start()
+        }
+    }
+
+    /// Writes command output to standard output, ending it with a newline.
+    public func output(_ text: String) {
+        endOpenLines()
+        guard !text.isEmpty else { return }
+        output.write(text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    /// Writes an informational line, dimmed, to standard error.
+    public func notice(_ text: String) {
+        endOpenLines()
+        errors.write(style(text, Style.dim) + "\n")
+    }
+
+    /// Writes `error: text` to standard error, red when colour is on.
+    public func error(_ text: String) {
+        endOpenLines()
+        errors.write(style("error: " + text, Style.red) + "\n")
+    }
+
+    // MARK: Formatting
+
+    /// The usage line for `response` (unstyled), or nil when the API sent no usage.
+    static func usageLine(_ response: ChatResponse) -> String? {
+        guard let usage = response.usage else { return nil }
+        var parts: [String] = []
+        if let model = response.model, !model.isEmpty {
+            parts.append(model)
+        }
+        parts.append("\(usage.promptTokens) in / \(usage.completionTokens) out tokens")
+        if let cost = usage.cost {
+            parts.append(formatCost(cost))
+        }
+        return "[" + parts.joined(separator: " · ") + "]"
+    }
+
+    /// US dollars with up to six decimals (API prices are fractions of a cent):
+    /// `$0.000123`, `$0.25`, `$1.50`.
+    static func formatCost(_ cost: Double) -> String {
+        guard cost.isFinite, cost >= 0 else { return "$?" }
+        let micros = (cost * 1_000_000).rounded()
+        if micros == 0 && cost > 0 {
+            return "<$0.000001"
+        }
+        guard micros < Double(Int.max) else { return "$\(cost)" }
+        let total = Int(micros)
+        var fraction = String(total % 1_000_000)
+        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+        while fraction.count > 2 && fraction.hasSuffix("0") {
+            fraction.removeLast()
+        }
+        return "$\(total / 1_000_000).\(fraction)"
+    }
+
+    /// Whole seconds when the delay is whole or long, else one decimal: `7`, `1.5`.
+    static func formatSeconds(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds > 0 else { return "0" }
+        let tenths = (seconds * 10).rounded()
+        if seconds >= 10 || tenths.truncatingRemainder(dividingBy: 10) == 0 {
+            return String(Int(seconds.rounded()))
+        }
+        return "\(Int(tenths) / 10).\(Int(tenths) % 10)"
+    }
+
+    // MARK: Lines and styles
+
+    private func endReasoningLine() {
+        if reasoningLineOpen {
+            errors.write("\n")
+            reasoningLineOpen = false
+        }
+    }
+
+    /// Stops the indicator and finishes half-written lines, so that what follows starts
+    /// at the beginning of a line.
+    private func endOpenLines() {
+        indicator?.stop()
+        endReasoningLine()
+        if answerLineOpen {
+            output.write("\n")
+            answerLineOpen = false
+        }
+    }
+
+    private enum Style {
+        static let dim = "\u{1B}[2m"
+        static let red = "\u{1B}[31m"
+        static let yellow = "\u{1B}[33m"
+        static let reset = "\u{1B}[0m"
+    }
+
+    private func style(_ text: String, _ code: String) -> String {
+        color ? code + text + Style.reset : text
+    }
+}
