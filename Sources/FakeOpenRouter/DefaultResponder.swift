@@ -72,12 +72,6 @@ struct DefaultResponder: Sendable {
         case "echo":
             return answer(echo, request: request, chunks: chunks, streaming: streaming)
 
-        case _ where scenario.hasPrefix("error-"):
-            guard let status = Int(scenario.dropFirst("error-".count)), (400...599).contains(status) else {
-                return unknownScenario(model)
-            }
-            return Self.errorScenario(status: status, lastUser: lastUser)
-
         case "midstream-error", "error-first":
             let partial = scenario == "midstream-error" ? ["Partial", " answer"] : []
             guard streaming else {
@@ -153,6 +147,13 @@ struct DefaultResponder: Sendable {
             return answer(
                 "Привет, мир! 👋🏽", request: request, chunks: chunks, streaming: streaming,
                 options: StreamOptions(chunkSize: 1))
+
+        // After the named scenarios, since "error-first" also starts with "error-".
+        case _ where scenario.hasPrefix("error-"):
+            guard let status = Int(scenario.dropFirst("error-".count)), (400...599).contains(status) else {
+                return unknownScenario(model)
+            }
+            return Self.errorScenario(status: status, lastUser: lastUser)
 
         default:
             return unknownScenario(model)
