@@ -19,7 +19,13 @@ enum Entry {
     static func run(_ arguments: [String]) async -> Int32 {
         let command: BankfutureChat
         do {
-            command = try BankfutureChat.parseAsRoot(arguments) as? BankfutureChat ?? BankfutureChat.parseAsRoot([]) as! BankfutureChat
+            var parsed = try BankfutureChat.parseAsRoot(arguments)
+            guard let chat = parsed as? BankfutureChat else {
+                // --help and friends come back as their own command; running it throws CleanExit.
+                try parsed.run()
+                return 0
+            }
+            command = chat
         } catch {
             // Help, version and completion scripts "fail" with exit code 0: print them on stdout.
             let code = BankfutureChat.exitCode(for: error)

@@ -47,7 +47,8 @@ import Testing
             let history = sandbox.root + "/state/bankfuture-chat/history"
             let attributes = try FileManager.default.attributesOfItem(atPath: history)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-            let saved = try String(contentsOfFile: history, encoding: .utf8)
+            // libedit's history format escapes spaces as \040.
+            let saved = try String(contentsOfFile: history, encoding: .utf8).replacingOccurrences(of: "\\040", with: " ")
             #expect(saved.contains("hello there"))
             #expect(saved.contains("/model openai/gpt-4o-mini"))
         }
@@ -104,9 +105,12 @@ import Testing
             try terminal.send("clean\r")
             try terminal.waitFor("Echo: clean")
             #expect(fake.chatRequests.map { $0.messages.last?.content } == ["clean"])
+            // Two Ctrl-C on an empty prompt: the second says how to leave.
+            try terminal.waitFor("> ")
             try terminal.sendControl("c")
+            try terminal.waitFor("> ")
             try terminal.sendControl("c")
-            try terminal.waitFor("Ctrl-D")
+            try terminal.waitFor("Ctrl-D or type /exit")
         }
     }
 
