@@ -96,7 +96,23 @@ public enum ChatError: Error, Sendable, Equatable {
     }
 
     /// One line for stderr: what failed (HTTP status and the server's message verbatim) and what to do.
-    public func oneLine(keyVariable: String = "OPENROUTER_API_KEY") -> String {
+    /// `keyProblem` describes something odd about the key (surrounding quotes, say), added to a 401.
+    public func oneLine(keyVariable: String = "OPENROUTER_API_KEY", keyProblem: String? = nil) -> String {
+        let line = baseLine(keyVariable: keyVariable)
+        if let keyProblem, status == 401 { return line + " (\(keyVariable) \(keyProblem))" }
+        return line
+    }
+
+    /// What is odd about an API key's text, if anything: quotes or whitespace around it.
+    public static func keyProblem(_ key: String) -> String? {
+        let trimmed = key.trimmingWhitespace()
+        let quoted = trimmed.count >= 2 && (trimmed.first == "\"" || trimmed.first == "'") && trimmed.last == trimmed.first
+        if quoted { return "is wrapped in quotes; remove them" }
+        if trimmed != key { return "has spaces or newlines around it; they were ignored, check the key itself" }
+        return nil
+    }
+
+    private func baseLine(keyVariable: String) -> String {
         switch self {
         case .missingAPIKey(let variable):
             return "no API key: \(variable) is not set; export \(variable)=sk-or-... (get one at https://openrouter.ai/keys), or run with --offline to try the built-in offline responder"

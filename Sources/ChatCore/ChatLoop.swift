@@ -9,7 +9,7 @@ public final class ChatLoop {
     private let renderer: any ChatRenderer
     private let stream: Bool
     private let waitForInterrupt: (@Sendable () async -> Void)?
-    private let keyVariable: String
+    private let describe: (ChatError) -> String
     private var assembler = InputAssembler()
     private var knownModels: [ModelInfo]?
     private var lastInterruptAtEmptyPrompt = false
@@ -22,14 +22,14 @@ public final class ChatLoop {
 
     public init(
         session: ChatSession, transport: any ChatTransport, reader: any LineReader, renderer: any ChatRenderer,
-        stream: Bool = true, keyVariable: String = "OPENROUTER_API_KEY", waitForInterrupt: (@Sendable () async -> Void)? = nil
+        stream: Bool = true, describe: @escaping (ChatError) -> String = { $0.oneLine() }, waitForInterrupt: (@Sendable () async -> Void)? = nil
     ) {
         self.session = session
         self.transport = transport
         self.reader = reader
         self.renderer = renderer
         self.stream = stream
-        self.keyVariable = keyVariable
+        self.describe = describe
         self.waitForInterrupt = waitForInterrupt
         reader.setCompletions(commands: SlashCommand.names, models: [session.model] + session.fallbackModels)
     }
@@ -156,7 +156,7 @@ public final class ChatLoop {
             if error == .cancelled {
                 renderer.notice("answer stopped; not added to the conversation (/retry sends it again)")
             } else {
-                renderer.error(error.oneLine(keyVariable: keyVariable) + " (your message is kept: /retry)")
+                renderer.error(describe(error) + " (your message is kept: /retry)")
             }
         } else {
             session.recordSuccess(user: text, answer: outcome.response.content, usage: outcome.response.usage)

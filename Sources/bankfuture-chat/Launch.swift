@@ -22,6 +22,13 @@ struct Launch {
     var environment: [String: String]
     var transport: any ChatTransport
     var httpTransport: OpenRouterTransport?
+    /// Something odd about the key's text, mentioned when the key is rejected.
+    var keyProblem: String?
+
+    /// The one-line message for a failed request.
+    func describe(_ error: ChatError) -> String {
+        error.oneLine(keyVariable: settings.apiKeyEnv, keyProblem: keyProblem)
+    }
 
     /// Reads config, environment and stdin, and picks the mode. Throws `UsageFailure` for exit code 2.
     static func prepare(_ options: Options, environment: [String: String]) throws -> Launch {
@@ -118,6 +125,7 @@ struct Launch {
 
         // Transport.
         var httpTransport: OpenRouterTransport?
+        var keyProblem: String?
         let transport: any ChatTransport
         if options.offline {
             transport = OfflineTransport()
@@ -126,19 +134,22 @@ struct Launch {
             guard !key.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw UsageFailure(message: ChatError.missingAPIKey(variable: settings.apiKeyEnv).oneLine())
             }
+            keyProblem = ChatError.keyProblem(key)
             let proxy: ProxySettings?
             do { proxy = try ProxySettings.resolve(baseURL: settings.baseURL, environment: environment) } catch { throw UsageFailure(message: error.message) }
             var logger = Logger(label: "wire", factory: { StreamLogHandler.standardError(label: $0) })
             logger.logLevel = options.debug ? .debug : .critical
             let http = OpenRouterTransport(
                 configuration: .init(
-                    baseURL: settings.baseURL, apiKey: key, referer: settings.referer, title: settings.title,
+                    baseURL: settings.baseURL, apiKey: key.trimmingCharacters(in: .whitespacesAndNewlines), referer: settings.referer, title: settings.title,
                     connectTimeout: min(10, settings.timeoutSeconds), readTimeout: settings.timeoutSeconds,
                     retry: RetryPolicy(maxRetries: settings.maxRetries), proxy: proxy, logger: logger))
             httpTransport = http
             transport = http
         }
-        return Launch(options: options, settings: settings, mode: mode, environment: environment, transport: transport, httpTransport: httpTransport)
+        return Launch(
+            options: options, settings: settings, mode: mode, environment: environment, transport: transport,
+            httpTransport: httpTransport, keyProblem: keyProblem)
     }
 
     /// The session every mode starts from.

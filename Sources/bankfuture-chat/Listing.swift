@@ -16,7 +16,7 @@ enum Listing {
             }
             return 0
         } catch let error as ChatError {
-            Output.error(error.oneLine(keyVariable: launch.settings.apiKeyEnv))
+            Output.error(launch.describe(error))
             return error.exitCode
         } catch {
             Output.error(String(describing: error))
@@ -35,7 +35,7 @@ enum Listing {
             Output.stdout(info.lines.joined(separator: "\n") + "\n")
             return 0
         } catch let error as ChatError {
-            Output.error(error.oneLine(keyVariable: launch.settings.apiKeyEnv))
+            Output.error(launch.describe(error))
             return error.exitCode
         } catch {
             Output.error(String(describing: error))

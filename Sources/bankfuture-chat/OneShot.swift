@@ -84,7 +84,7 @@ enum OneShot {
             if error == .cancelled {
                 Output.stderr("\ninterrupted\n")
             } else {
-                Output.error(error.oneLine(keyVariable: launch.settings.apiKeyEnv))
+                Output.error(launch.describe(error))
             }
             return error.exitCode
         }

@@ -45,7 +45,7 @@ enum REPL {
         let renderer = TerminalRenderer(color: launch.useColor(fd: 2), activityIndicator: interactive ? nil : false)
         let loop = ChatLoop(
             session: launch.session, transport: launch.transport, reader: reader, renderer: renderer,
-            stream: settings.stream, keyVariable: settings.apiKeyEnv,
+            stream: settings.stream, describe: launch.describe,
             waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() })
 
         // Model ids for /model checks and completion: a disk cache with a time limit,

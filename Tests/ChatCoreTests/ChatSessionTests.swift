@@ -179,6 +179,17 @@ import Testing
         }
     }
 
+    @Test func aRejectedKeyWithQuotesOrWhitespaceIsPointedOut() {
+        let rejected = ChatError.api(APIErrorInfo(status: 401, message: "User not found."), inStream: false)
+        #expect(ChatError.keyProblem("\"sk-or-v1-abc\"")?.contains("quotes") == true)
+        #expect(ChatError.keyProblem("sk-or-v1-abc\n")?.contains("spaces or newlines") == true)
+        #expect(ChatError.keyProblem("sk-or-v1-abc") == nil)
+        let line = rejected.oneLine(keyVariable: "OPENROUTER_API_KEY", keyProblem: ChatError.keyProblem("'k'"))
+        #expect(line.contains("OPENROUTER_API_KEY is wrapped in quotes"))
+        let other = ChatError.api(APIErrorInfo(status: 402, message: "x"), inStream: false)
+        #expect(!other.oneLine(keyProblem: "is wrapped in quotes; remove them").contains("quotes"))
+    }
+
     @Test func exitCodes() {
         #expect(ChatError.api(APIErrorInfo(status: 401, message: ""), inStream: false).exitCode == 3)
         #expect(ChatError.api(APIErrorInfo(status: 403, message: ""), inStream: false).exitCode == 1)

@@ -221,6 +221,17 @@ import Testing
         }
     }
 
+    @Test func rejectedKeyInQuotesIsPointedOut() async throws {
+        try await withFake { fake, sandbox in
+            fake.enqueue(.error(status: 401, message: "User not found."))
+            let run = try chat(["q"], fake: fake, sandbox: sandbox, env: sandbox.environment(key: "\"sk-or-quoted\""))
+            #expect(run.status == 3)
+            #expect(run.stderr.contains("HTTP 401: User not found."))
+            #expect(run.stderr.contains("wrapped in quotes"))
+            #expect(!run.stderr.contains("sk-or-quoted"))
+        }
+    }
+
     @Test func midStreamErrorExitsOneAfterThePartialAnswer() async throws {
         try await withFake { fake, sandbox in
             let run = try chat(["-m", "fake/midstream-error", "q"], fake: fake, sandbox: sandbox)

@@ -123,6 +123,7 @@ import Testing
             let request = try #require(fake.chatRequests.first)
             #expect(request.messages.map(\.role) == ["system", "user"])
             #expect(request.messages[0].content == "You are a pirate.")
+            try terminal.waitFor("> ")
             try terminal.sendControl("d")
             #expect(try terminal.waitForExit() == 0)
         }
