@@ -1,20 +1,45 @@
+import Foundation
+
+/// Things the REPL needs from its surroundings that the core cannot do itself
+/// (editor, clipboard, images). Each is optional; a missing one is reported to the user.
+public struct ChatLoopServices {
+    /// Opens the user's editor and returns the text written, nil when cancelled (empty file).
+    public var composeInEditor: (() -> Result<String?, ChatLoop.ServiceFailure>)?
+    /// Puts text on the clipboard (OSC 52); false when the terminal cannot.
+    public var copyToClipboard: ((String) -> Bool)?
+    /// Generates images for a prompt and returns a line to show (paths, text) and a short
+    /// note for the conversation history.
+    public var generateImage: ((String) async -> Result<(shown: String, note: String), ChatLoop.ServiceFailure>)?
+    /// Where the conversation is autosaved after every turn.
+    public var autosavePath: String?
+
+    public init() {}
+}
+
 /// The REPL: reads lines, runs slash commands, sends messages and shows answers.
 /// It knows the terminal only through `LineReader` and `ChatRenderer`, so it is tested
 /// with a scripted reader and a recording renderer.
 @MainActor
 public final class ChatLoop {
+    /// A service (editor, clipboard, images) that failed: one line for the user.
+    public struct ServiceFailure: Error, Sendable, Equatable {
+        public var message: String
+        public init(_ message: String) { self.message = message }
+    }
+
     public private(set) var session: ChatSession
+    public private(set) var stream: Bool
     private let transport: any ChatTransport
     private let reader: any LineReader
     private let renderer: any ChatRenderer
-    private let stream: Bool
     private let waitForInterrupt: (@Sendable () async -> Void)?
     private let describe: (ChatError) -> String
     private var assembler = InputAssembler()
     private var knownModels: [ModelInfo]?
     private var lastInterruptAtEmptyPrompt = false
-    /// Called after every turn that changed the history (autosave hook).
-    public var onHistoryChange: ((ChatSession) -> Void)?
+    private var pendingAttachments: [Attachment] = []
+    private var lastAnswer: String?
+    public var services = ChatLoopServices()
     /// Supplies the model list (e.g. from a disk cache); defaults to the transport.
     public var modelSource: (() async -> [ModelInfo]?)?
     /// Called before each prompt (e.g. to pick up a model list fetched in the background).
@@ -22,7 +47,8 @@ public final class ChatLoop {
 
     public init(
         session: ChatSession, transport: any ChatTransport, reader: any LineReader, renderer: any ChatRenderer,
-        stream: Bool = true, describe: @escaping (ChatError) -> String = { $0.oneLine() }, waitForInterrupt: (@Sendable () async -> Void)? = nil
+        stream: Bool = true, describe: @escaping (ChatError) -> String = { $0.oneLine() },
+        waitForInterrupt: (@Sendable () async -> Void)? = nil
     ) {
         self.session = session
         self.transport = transport
@@ -47,6 +73,7 @@ public final class ChatLoop {
             case .endOfFile:
                 if let text = assembler.flush(), !text.trimmingWhitespace().isEmpty {
                     // Input ended inside a block: send what was typed rather than lose it.
+                    reader.remember(text)
                     if await handle(text) == false { return 0 }
                 }
                 return 0
@@ -86,6 +113,8 @@ public final class ChatLoop {
         }
     }
 
+    // MARK: - Commands
+
     private func run(_ command: SlashCommand) async -> Bool {
         switch command {
         case .exit:
@@ -102,6 +131,7 @@ public final class ChatLoop {
         case .system(let text?):
             session.systemPrompt = text
             renderer.notice("system prompt set (\(text.count) characters); history kept")
+            autosave()
         case .model(nil):
             renderer.output(session.model + "\n")
         case .model(let id?):
@@ -122,11 +152,12 @@ public final class ChatLoop {
             renderer.output(ModelTable.render(models, filter: filter))
         case .reset:
             session.reset()
-            onHistoryChange?(session)
+            pendingAttachments.removeAll()
+            autosave()
             renderer.notice("conversation cleared (system prompt and model kept)")
         case .undo:
             if session.undo() {
-                onHistoryChange?(session)
+                autosave()
                 renderer.notice("removed the last exchange (\(session.turnCount) left)")
             } else {
                 renderer.notice("nothing to undo")
@@ -136,7 +167,7 @@ public final class ChatLoop {
                 renderer.notice("nothing to retry")
                 return true
             }
-            await send(text)
+            await send(text, attachments: [])
         case .history:
             renderer.output(historyText())
         case .usage:
@@ -144,13 +175,156 @@ public final class ChatLoop {
             var line = "\(session.turnCount) turn\(session.turnCount == 1 ? "" : "s"), \(u.promptTokens) prompt + \(u.completionTokens) completion = \(u.totalTokens) tokens"
             if let cost = u.cost { line += ", $" + ModelTable.formatCost(cost) }
             renderer.output(line + "\n")
+        case .save(let path):
+            guard let path else { return usage("/save PATH") }
+            do {
+                try SessionArchive(session).save(to: expand(path))
+                renderer.notice("saved \(session.history.count) messages to \(path)")
+            } catch {
+                renderer.error(error.message)
+            }
+        case .load(let path):
+            guard let path else { return usage("/load PATH") }
+            do {
+                let archive = try SessionArchive.load(from: expand(path))
+                session.model = archive.model
+                session.systemPrompt = archive.systemPrompt
+                session.replaceHistory(archive.messages)
+                lastAnswer = archive.messages.last(where: { $0.role == .assistant })?.content
+                autosave()
+                renderer.notice("loaded \(archive.messages.count) messages from \(path) (model \(archive.model))")
+            } catch {
+                renderer.error(error.message + " (nothing changed)")
+            }
+        case .export(let path):
+            guard let path else { return usage("/export PATH") }
+            do {
+                try PrivateFile.write(Array(SessionArchive(session).markdown().utf8), to: expand(path))
+                renderer.notice("exported the conversation to \(path)")
+            } catch {
+                renderer.error(error.message)
+            }
+        case .set(nil, _):
+            renderer.output(RequestSettings.describe(session.parameters, stream: stream))
+        case .set(let key?, nil):
+            let known = RequestSettings.keys.first { $0.key == key.lowercased() }
+            renderer.notice(known.map { "usage: /set \($0.key) VALUE (\($0.values))" } ?? "unknown setting \"\(key)\"; settings: " + RequestSettings.keys.map(\.key).joined(separator: ", "))
+        case .set(let key?, let value?):
+            do {
+                try RequestSettings.apply(key: key, value: value, to: &session.parameters, stream: &stream)
+                renderer.notice("\(key.lowercased()) = \(value)")
+            } catch {
+                renderer.error(error.message)
+            }
+        case .file(let patterns):
+            guard !patterns.isEmpty else {
+                if pendingAttachments.isEmpty { return usage("/file PATH... (attaches text files to the next message)") }
+                renderer.notice("attached to the next message: " + pendingAttachments.map(\.path).joined(separator: ", "))
+                return true
+            }
+            var added: [Attachment] = []
+            for pattern in patterns {
+                let paths = FileGlob.expand(expand(pattern))
+                if paths.isEmpty {
+                    renderer.error("cannot attach \(pattern): no such file")
+                    return true
+                }
+                for path in paths {
+                    do { added.append(try Attachment.load(path)) } catch {
+                        renderer.error(error.message + " (nothing attached)")
+                        return true
+                    }
+                }
+            }
+            pendingAttachments += added
+            renderer.notice("attached \(added.map(\.path).joined(separator: ", ")) to the next message")
+        case .edit:
+            guard let compose = services.composeInEditor else {
+                renderer.error("/edit needs a terminal and $VISUAL or $EDITOR")
+                return true
+            }
+            switch compose() {
+            case .success(let text?) where !text.trimmingWhitespace().isEmpty:
+                reader.remember(text)
+                await send(text)
+            case .success:
+                renderer.notice("empty message; nothing sent")
+            case .failure(let failure):
+                renderer.error(failure.message)
+            }
+        case .copy(let codeOnly):
+            guard let answer = lastAnswer else {
+                renderer.notice("nothing to copy yet")
+                return true
+            }
+            let text = codeOnly ? CodeBlocks.last(in: answer) : answer
+            guard let text else {
+                renderer.notice("the last answer has no code block")
+                return true
+            }
+            if services.copyToClipboard?(text) == true {
+                renderer.notice("copied \(text.count) characters")
+            } else {
+                renderer.notice("this terminal cannot take the clipboard (OSC 52); nothing copied")
+            }
+        case .fallback(let ids):
+            session.fallbackModels = ids
+            renderer.notice(ids.isEmpty ? "no fallback models" : "fallback models: " + ids.joined(separator: ", "))
+        case .image(nil):
+            return usage("/image PROMPT")
+        case .image(let prompt?):
+            guard let generate = services.generateImage else {
+                renderer.error("image generation is not available here")
+                return true
+            }
+            renderer.notice("generating an image…")
+            switch await generate(prompt) {
+            case .success(let (shown, note)):
+                renderer.output(shown + "\n")
+                session.recordSuccess(user: "/image " + prompt, answer: note, usage: nil)
+                autosave()
+            case .failure(let failure):
+                renderer.error(failure.message)
+            }
         }
         return true
     }
 
+    private func usage(_ text: String) -> Bool {
+        renderer.notice("usage: \(text)")
+        return true
+    }
+
+    private func expand(_ path: String) -> String {
+        (path as NSString).expandingTildeInPath
+    }
+
+    // MARK: - Turns
+
     private func send(_ text: String) async {
-        let request = session.request(sending: text, stream: stream)
-        let outcome = await ChatTurn.run(request, transport: transport, renderer: renderer, waitForInterrupt: waitForInterrupt)
+        let attachments = pendingAttachments
+        pendingAttachments.removeAll()
+        await send(text, attachments: attachments)
+    }
+
+    private func send(_ typed: String, attachments: [Attachment]) async {
+        let text = Attachment.compose(typed, attachments: attachments)
+        var request = session.request(sending: text, stream: stream)
+        if let limit = knownModels?.first(where: { $0.id == session.model })?.contextLength {
+            let (fitted, dropped) = ContextWindow.fit(request, contextLength: limit)
+            if dropped > 0 {
+                renderer.notice("the conversation is longer than \(session.model)'s context (\(limit) tokens): the oldest \(dropped) messages were left out of this request (they stay in the saved transcript)")
+                request = fitted
+            }
+        }
+        var outcome = await ChatTurn.run(request, transport: transport, renderer: renderer, waitForInterrupt: waitForInterrupt)
+        if let error = outcome.error, ContextWindow.isContextExceeded(error) {
+            let (halved, dropped) = ContextWindow.halve(request)
+            if dropped > 0 {
+                renderer.notice("the model's context was exceeded: retrying without the oldest \(dropped) messages (they stay in the saved transcript)")
+                outcome = await ChatTurn.run(halved, transport: transport, renderer: renderer, waitForInterrupt: waitForInterrupt)
+            }
+        }
         if let error = outcome.error {
             session.recordFailure(user: text)
             if error == .cancelled {
@@ -158,11 +332,30 @@ public final class ChatLoop {
             } else {
                 renderer.error(describe(error) + " (your message is kept: /retry)")
             }
-        } else {
-            session.recordSuccess(user: text, answer: outcome.response.content, usage: outcome.response.usage)
-            onHistoryChange?(session)
+            return
+        }
+        var usage = outcome.response.usage
+        if var u = usage, u.cost == nil, let model = knownModels?.first(where: { $0.id == (outcome.response.model ?? session.model) }),
+            let input = model.promptPrice, let output = model.completionPrice
+        {
+            u.cost = Double(u.promptTokens) * input + Double(u.completionTokens) * output
+            usage = u
+        }
+        session.recordSuccess(user: text, answer: outcome.response.content, usage: usage)
+        lastAnswer = outcome.response.content
+        autosave()
+    }
+
+    private func autosave() {
+        guard let path = services.autosavePath else { return }
+        do {
+            try SessionArchive(session).save(to: path)
+        } catch {
+            renderer.error("autosave failed: \(error.message)")
         }
     }
+
+    // MARK: - Models
 
     /// Whether a model list is known (for checks and completion).
     public var hasModels: Bool { knownModels != nil }
@@ -192,59 +385,38 @@ public final class ChatLoop {
     }
 }
 
-extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
+/// Fenced code blocks in an answer (for `/copy code`).
+public enum CodeBlocks {
+    /// The contents of the last fenced block, without its fences.
+    public static func last(in text: String) -> String? {
+        var blocks: [String] = []
+        var current: [Substring]?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") {
+                if let lines = current {
+                    blocks.append(lines.joined(separator: "\n"))
+                    current = nil
+                } else {
+                    current = []
+                }
+            } else {
+                current?.append(line)
+            }
+        }
+        return blocks.last
     }
 }
 
-/// The `/models` table: id, context length, price per 1M tokens.
-public enum ModelTable {
-    /// Renders the models whose id or name contains `filter` (case-insensitive).
-    public static func render(_ models: [ModelInfo], filter: String?) -> String {
-        let needle = filter?.lowercased()
-        let rows = models.filter { m in
-            guard let needle, !needle.isEmpty else { return true }
-            return m.id.lowercased().contains(needle) || (m.name?.lowercased().contains(needle) ?? false)
-        }.sorted { $0.id < $1.id }
-        if rows.isEmpty { return "no models match \"\(filter ?? "")\"\n" }
-        let header = ["MODEL", "CONTEXT", "$/1M IN", "$/1M OUT"]
-        let cells = rows.map { m in
-            [m.id, m.contextLength.map(formatContext) ?? "-", m.promptPrice.map(perMillion) ?? "-", m.completionPrice.map(perMillion) ?? "-"]
+/// Shell-style glob expansion for `/file`.
+public enum FileGlob {
+    /// The paths matching `pattern`, sorted; a pattern without wildcards is returned when the file exists.
+    public static func expand(_ pattern: String) -> [String] {
+        guard pattern.contains(where: { "*?[".contains($0) }) else {
+            return FileManager.default.fileExists(atPath: pattern) ? [pattern] : []
         }
-        let widths = (0..<4).map { col in ([header] + cells).map { $0[col].count }.max() ?? 0 }
-        func line(_ row: [String]) -> String {
-            row[0].padding(widths[0]) + "  " + (1..<4).map { String(repeating: " ", count: widths[$0] - row[$0].count) + row[$0] }.joined(separator: "  ")
-        }
-        return ([line(header)] + cells.map(line)).joined(separator: "\n") + "\n"
-    }
-
-    /// `128000` → `128K`, `1048576` → `1M`.
-    public static func formatContext(_ n: Int) -> String {
-        if n >= 1_000_000, n % 1_000_000 == 0 { return "\(n / 1_000_000)M" }
-        if n >= 1_000_000 { return "\(n / 1_000_000).\((n % 1_000_000) / 100_000)M" }
-        if n >= 1000 { return "\(n / 1000)K" }
-        return String(n)
-    }
-
-    static func perMillion(_ perToken: Double) -> String {
-        let value = perToken * 1_000_000
-        if value == 0 { return "0" }
-        return formatDecimal(value, digits: value < 0.01 ? 4 : 2)
-    }
-
-    /// Cost in USD with enough digits for small amounts.
-    public static func formatCost(_ cost: Double) -> String {
-        formatDecimal(cost, digits: cost < 0.01 ? 6 : 4)
-    }
-
-    static func formatDecimal(_ value: Double, digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = Int64((value * scale).rounded())
-        let whole = scaled / Int64(scale)
-        var fraction = String(scaled % Int64(scale))
-        while fraction.count < digits { fraction = "0" + fraction }
-        return "\(whole).\(fraction)"
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard glob(pattern, 0, nil, &matches) == 0 else { return [] }
+        return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }.sorted()
     }
 }

@@ -1,13 +1,32 @@
+/// How much the model should reason (OpenRouter's `reasoning` object).
+public enum ReasoningSetting: Sendable, Equatable {
+    /// `{"effort": "low"|"medium"|"high"}`.
+    case effort(String)
+    /// `{"exclude": true}`: reasoning is not returned (and not shown).
+    case off
+}
+
 /// Optional request parameters that go into every request when set.
-public struct RequestParameters: Sendable, Equatable, Codable {
+public struct RequestParameters: Sendable, Equatable {
     public var temperature: Double?
     public var maxTokens: Int?
     public var topP: Double?
+    public var reasoning: ReasoningSetting?
+    /// Provider routing: `provider.order`.
+    public var providerOrder: [String]
+    /// Provider routing: `provider.allow_fallbacks`.
+    public var allowFallbacks: Bool?
 
-    public init(temperature: Double? = nil, maxTokens: Int? = nil, topP: Double? = nil) {
+    public init(
+        temperature: Double? = nil, maxTokens: Int? = nil, topP: Double? = nil, reasoning: ReasoningSetting? = nil,
+        providerOrder: [String] = [], allowFallbacks: Bool? = nil
+    ) {
         self.temperature = temperature
         self.maxTokens = maxTokens
         self.topP = topP
+        self.reasoning = reasoning
+        self.providerOrder = providerOrder
+        self.allowFallbacks = allowFallbacks
     }
 }
 
@@ -61,6 +80,33 @@ public struct ChatRequest: Sendable, Equatable {
         if let topP = parameters.topP {
             out.raw(",\"top_p\":")
             out.number(topP)
+        }
+        switch parameters.reasoning {
+        case .effort(let effort)?:
+            out.raw(",\"reasoning\":{\"effort\":")
+            out.string(effort)
+            out.raw("}")
+        case .off?:
+            out.raw(",\"reasoning\":{\"exclude\":true}")
+        case nil:
+            break
+        }
+        if !parameters.providerOrder.isEmpty || parameters.allowFallbacks != nil {
+            out.raw(",\"provider\":{")
+            var first = true
+            if !parameters.providerOrder.isEmpty {
+                out.raw("\"order\":[")
+                for (i, name) in parameters.providerOrder.enumerated() {
+                    if i > 0 { out.raw(",") }
+                    out.string(name)
+                }
+                out.raw("]")
+                first = false
+            }
+            if let allow = parameters.allowFallbacks {
+                out.raw((first ? "" : ",") + "\"allow_fallbacks\":" + (allow ? "true" : "false"))
+            }
+            out.raw("}")
         }
         if !fallbackModels.isEmpty {
             out.raw(",\"models\":[")

@@ -10,9 +10,22 @@ public enum SlashCommand: Sendable, Equatable {
     case usage
     case help
     case exit
+    case save(String?)
+    case load(String?)
+    case export(String?)
+    /// `/set` alone shows the settings; `/set KEY VALUE` changes one.
+    case set(key: String?, value: String?)
+    case file([String])
+    case edit
+    case copy(codeOnly: Bool)
+    case fallback([String])
+    case image(String?)
 
     /// Command names offered by `/help` and tab completion.
-    public static let names = ["/system", "/model", "/reset", "/retry", "/undo", "/history", "/models", "/usage", "/help", "/exit", "/quit"]
+    public static let names = [
+        "/system", "/model", "/models", "/reset", "/retry", "/undo", "/history", "/usage", "/save", "/load", "/export",
+        "/set", "/file", "/edit", "/copy", "/fallback", "/image", "/help", "/exit", "/quit",
+    ]
 
     /// One line of help per command.
     public static let helpLines: [(String, String)] = [
@@ -24,6 +37,14 @@ public enum SlashCommand: Sendable, Equatable {
         ("/undo", "drop the last user message and its answer"),
         ("/history", "print the conversation so far"),
         ("/usage", "tokens and cost of this session"),
+        ("/save PATH, /load PATH", "save or load the conversation as JSON (mode 0600)"),
+        ("/export PATH", "write the conversation as Markdown"),
+        ("/set [KEY VALUE]", "show or set temperature, max_tokens, top_p, reasoning, provider, allow_fallbacks, stream"),
+        ("/file PATH...", "attach text files to the next message (globs work)"),
+        ("/edit", "compose the next message in $VISUAL / $EDITOR"),
+        ("/copy [code]", "copy the last answer (or its last code block) to the clipboard"),
+        ("/fallback [ID...]", "set fallback models (none: clear them)"),
+        ("/image PROMPT", "generate an image and save it in image_dir"),
         ("/help", "this help"),
         ("/exit, /quit, Ctrl-D", "leave"),
         ("//text", "send a message that starts with /"),
@@ -69,6 +90,18 @@ public enum ParsedInput: Sendable, Equatable {
         case "/usage": return .command(.usage)
         case "/help", "/?": return .command(.help)
         case "/exit", "/quit", "/q": return .command(.exit)
+        case "/save": return .command(.save(rest))
+        case "/load": return .command(.load(rest))
+        case "/export": return .command(.export(rest))
+        case "/set":
+            guard let rest else { return .command(.set(key: nil, value: nil)) }
+            let parts = rest.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
+            return .command(.set(key: String(parts[0]), value: parts.count > 1 ? String(parts[1]) : nil))
+        case "/file", "/attach": return .command(.file(rest.map(splitWords) ?? []))
+        case "/edit": return .command(.edit)
+        case "/copy": return .command(.copy(codeOnly: rest?.lowercased() == "code"))
+        case "/fallback", "/fallbacks": return .command(.fallback(rest.map(splitWords) ?? []))
+        case "/image": return .command(.image(rest))
         default:
             let word = String(name)
             let candidates = SlashCommand.names.map { ($0, editDistance(Array($0), Array(word.lowercased()))) }
@@ -80,6 +113,29 @@ public enum ParsedInput: Sendable, Equatable {
             return .unknownCommand(name: word, hint: hint)
         }
     }
+}
+
+/// Splits arguments at spaces; "double quotes" keep spaces (for file names).
+func splitWords(_ text: String) -> [String] {
+    var words: [String] = []
+    var current = ""
+    var quoted = false
+    var hasWord = false
+    for ch in text {
+        if ch == "\"" {
+            quoted.toggle()
+            hasWord = true
+        } else if ch.isWhitespace && !quoted {
+            if hasWord { words.append(current) }
+            current = ""
+            hasWord = false
+        } else {
+            current.append(ch)
+            hasWord = true
+        }
+    }
+    if hasWord { words.append(current) }
+    return words
 }
 
 /// Joins physical lines into one input: a line ending in `\` continues on the next line,

@@ -119,8 +119,11 @@ struct Launch {
         if options.json, case .repl = mode {
             throw UsageFailure(message: "--json works in one-shot mode only; give a MESSAGE")
         }
-        for (flag, given) in [("--image", options.image != nil), ("--session", options.session != nil), ("--continue", options.continueLast)] where given {
+        for (flag, given) in [("--image", options.image != nil)] where given {
             throw UsageFailure(message: "\(flag) is not available in this version yet")
+        }
+        if options.session != nil && options.continueLast {
+            throw UsageFailure(message: "give either --session NAME or --continue, not both")
         }
 
         // Transport.
@@ -147,14 +150,54 @@ struct Launch {
             httpTransport = http
             transport = http
         }
-        return Launch(
+        var launch = Launch(
             options: options, settings: settings, mode: mode, environment: environment, transport: transport,
             httpTransport: httpTransport, keyProblem: keyProblem)
+        try launch.openSession()
+        return launch
     }
 
-    /// The session every mode starts from.
+    /// The saved session this run continues and autosaves into (REPL, or one-shot with --session).
+    var sessionName: String?
+    var sessionPath: String?
+    var resumed: SessionArchive?
+    var resumedMessages: Int? { resumed.map { $0.messages.count } }
+
+    /// Picks the session file: `--session NAME`, `--continue` (the latest), or a new one for a REPL.
+    mutating func openSession() throws {
+        let directory = SessionDirectory(stateDirectory: settings.stateDirectory)
+        switch mode {
+        case .repl:
+            break
+        case .oneShot where options.session != nil || options.continueLast:
+            break
+        default:
+            return
+        }
+        if options.continueLast {
+            guard let latest = directory.mostRecent() else {
+                throw UsageFailure(message: "--continue: no saved conversation in \(directory.path) yet; start one without --continue")
+            }
+            sessionName = latest
+        } else {
+            sessionName = options.session ?? SessionDirectory.newName()
+        }
+        let path = directory.file(named: sessionName!)
+        sessionPath = path
+        if FileManager.default.fileExists(atPath: path) {
+            do { resumed = try SessionArchive.load(from: path) } catch { throw UsageFailure(message: error.message) }
+        }
+    }
+
+    /// The session every mode starts from: a resumed one keeps its history and model unless -m was given.
     var session: ChatSession {
-        ChatSession(model: settings.model, systemPrompt: settings.systemPrompt, parameters: settings.parameters, fallbackModels: settings.fallbackModels)
+        var session = ChatSession(model: settings.model, systemPrompt: settings.systemPrompt, parameters: settings.parameters, fallbackModels: settings.fallbackModels)
+        if let resumed {
+            if options.model == nil { session.model = resumed.model }
+            if options.system == nil && options.systemFile == nil, let system = resumed.systemPrompt { session.systemPrompt = system }
+            session.replaceHistory(resumed.messages)
+        }
+        return session
     }
 
     /// Whether to colour output on `fd`.

@@ -91,6 +91,11 @@ enum OneShot {
         if launch.options.json {
             Output.stdout(outcome.response.jsonObject(requestedModel: request.model) + "\n")
         }
+        if let path = launch.sessionPath {
+            var updated = session
+            updated.recordSuccess(user: message, answer: outcome.response.content, usage: outcome.response.usage)
+            do { try SessionArchive(updated).save(to: path) } catch { Output.error("could not save the session: \(error.message)") }
+        }
         return 0
     }
 }

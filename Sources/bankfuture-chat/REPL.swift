@@ -74,10 +74,22 @@ enum REPL {
             if !loop.hasModels, let cached = cache.load(), cached.fresh { loop.preload(models: cached.models) }
         }
 
+        var services = ChatLoopServices()
+        let environment = launch.environment
+        if interactive {
+            services.composeInEditor = { ExternalEditor.compose(environment: environment) }
+            services.copyToClipboard = { Clipboard.copy($0, environment: environment) }
+        }
+        services.autosavePath = launch.sessionPath
+        loop.services = services
+
         if interactive {
             var banner = "bankfuture-chat \(BuildInfo.version) · \(settings.model) · /help for commands, Ctrl-D to exit"
             if launch.options.offline {
                 banner += "\noffline mode: the built-in responder answers (no network, no model)"
+            }
+            if let resumed = launch.resumedMessages {
+                banner += "\nresumed session \(launch.sessionName ?? "") (\(resumed) messages)"
             }
             if pipedSystemPrompt, let system = settings.systemPrompt {
                 banner += "\nsystem prompt from stdin (\(system.count) characters)"

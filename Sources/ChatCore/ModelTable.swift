@@ -1,0 +1,56 @@
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
+/// The `/models` table: id, context length, price per 1M tokens.
+public enum ModelTable {
+    /// Renders the models whose id or name contains `filter` (case-insensitive).
+    public static func render(_ models: [ModelInfo], filter: String?) -> String {
+        let needle = filter?.lowercased()
+        let rows = models.filter { m in
+            guard let needle, !needle.isEmpty else { return true }
+            return m.id.lowercased().contains(needle) || (m.name?.lowercased().contains(needle) ?? false)
+        }.sorted { $0.id < $1.id }
+        if rows.isEmpty { return "no models match \"\(filter ?? "")\"\n" }
+        let header = ["MODEL", "CONTEXT", "$/1M IN", "$/1M OUT"]
+        let cells = rows.map { m in
+            [m.id, m.contextLength.map(formatContext) ?? "-", m.promptPrice.map(perMillion) ?? "-", m.completionPrice.map(perMillion) ?? "-"]
+        }
+        let widths = (0..<4).map { col in ([header] + cells).map { $0[col].count }.max() ?? 0 }
+        func line(_ row: [String]) -> String {
+            row[0].padding(widths[0]) + "  " + (1..<4).map { String(repeating: " ", count: widths[$0] - row[$0].count) + row[$0] }.joined(separator: "  ")
+        }
+        return ([line(header)] + cells.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    /// `128000` → `128K`, `1048576` → `1M`.
+    public static func formatContext(_ n: Int) -> String {
+        if n >= 1_000_000, n % 1_000_000 == 0 { return "\(n / 1_000_000)M" }
+        if n >= 1_000_000 { return "\(n / 1_000_000).\((n % 1_000_000) / 100_000)M" }
+        if n >= 1000 { return "\(n / 1000)K" }
+        return String(n)
+    }
+
+    static func perMillion(_ perToken: Double) -> String {
+        let value = perToken * 1_000_000
+        if value == 0 { return "0" }
+        return formatDecimal(value, digits: value < 0.01 ? 4 : 2)
+    }
+
+    /// Cost in USD with enough digits for small amounts.
+    public static func formatCost(_ cost: Double) -> String {
+        formatDecimal(cost, digits: cost < 0.01 ? 6 : 4)
+    }
+
+    static func formatDecimal(_ value: Double, digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int64((value * scale).rounded())
+        let whole = scaled / Int64(scale)
+        var fraction = String(scaled % Int64(scale))
+        while fraction.count < digits { fraction = "0" + fraction }
+        return "\(whole).\(fraction)"
+    }
+}
