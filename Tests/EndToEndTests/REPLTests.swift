@@ -167,4 +167,41 @@ import Testing
         #expect(fake.chatRequests[1].messages.count == 3)
         #expect(run.stderr.contains("unknown command /unknown"))
     }
+
+    @Test func editComposesInTheEditorFromTheEnvironment() async throws {
+        let fake = try await FakeOpenRouter.start()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let editor = try sandbox.write("editor.sh", "#!/bin/sh\nprintf 'composed in the editor\\nsecond line' > \"$1\"\n")
+        chmod(editor, 0o755)
+        let terminal = try PseudoTerminal.spawn(
+            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment(["EDITOR": editor]))
+        try terminal.waitFor("> ")
+        try terminal.send("/edit\r")
+        try terminal.waitFor("Echo: composed in the editor")
+        #expect(fake.chatRequests.first?.messages.last?.content == "composed in the editor\nsecond line")
+        _ = terminal.terminate()
+        try await fake.shutdown()
+    }
+
+    @Test func sessionsAreAutosavedAndResumed() async throws {
+        let fake = try await FakeOpenRouter.start()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let first = try chat(["--stdin", "repl", "--session", "work"], fake: fake, sandbox: sandbox, stdin: "first question\n")
+        #expect(first.status == 0)
+        let file = sandbox.root + "/state/bankfuture-chat/sessions/work.json"
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let resumed = try chat(["--stdin", "repl", "--continue"], fake: fake, sandbox: sandbox, stdin: "second question\n")
+        #expect(resumed.status == 0)
+        #expect(fake.chatRequests.last?.messages.map(\.content) == ["first question", "Echo: first question", "second question"])
+        let oneShot = try chat(["--session", "work", "third"], fake: fake, sandbox: sandbox)
+        #expect(oneShot.status == 0)
+        #expect(fake.chatRequests.last?.messages.count == 5)
+        let saved = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(saved.contains("third"))
+        #expect(!saved.contains("SECRET"))
+        try await fake.shutdown()
+    }
 }
