@@ -6,18 +6,18 @@
 struct DefaultResponder: Sendable {
     /// The scenario model ids the fake understands, with what each does.
     static let scenarios: [(model: String, effect: String)] = [
-        ("fake/echo", "echo the last user message (the default for any other model id)"),
-        ("fake/error-NNN", "fail with HTTP status NNN before streaming (429 and 503 add Retry-After: 1)"),
-        ("fake/midstream-error", "stream two text chunks, then an error chunk, then [DONE]"),
-        ("fake/error-first", "stream an error chunk as the first and only event"),
+        ("fake/echo", "echo the last user message (as any other id does)"),
+        ("fake/error-NNN", "HTTP error NNN; 429 and 503 add Retry-After: 1"),
+        ("fake/midstream-error", "two text chunks, an error chunk, then [DONE]"),
+        ("fake/error-first", "an error chunk as the first and only event"),
         ("fake/200-error", "HTTP 200 whose body is an error object"),
-        ("fake/slow", "stream about 40 words, one every 300 ms"),
-        ("fake/stall", "send the head and a keep-alive comment, then nothing"),
+        ("fake/slow", "about 40 words, one every 300 ms"),
+        ("fake/stall", "head and a keep-alive comment, then nothing"),
         ("fake/drop", "close the connection after one text chunk"),
         ("fake/html", "HTTP 502 with an HTML page"),
-        ("fake/reasoning", "stream reasoning deltas before the answer"),
+        ("fake/reasoning", "reasoning deltas before the answer"),
         ("fake/moderation", "HTTP 403 flagged by moderation, with metadata"),
-        ("fake/cyrillic", "stream \"Привет, мир! 👋🏽\" one byte per write"),
+        ("fake/cyrillic", "\"Привет, мир! 👋🏽\" sent one byte per write"),
     ]
 
     /// A 1×1 PNG, answered when the request asks for image output.
@@ -218,16 +218,13 @@ struct DefaultResponder: Sendable {
         return pieces
     }
 
-    /// The echo padded with a fixed sentence to about forty words.
+    /// The echo followed by a fixed sentence, about forty words for a short question.
     static func slowAnswer(echo: String) -> String {
-        let filler = """
-            This answer is streamed slowly, one word at a time, so that you can interrupt it \
+        echo + """
+             This answer is streamed slowly, one word at a time, so that you can interrupt it \
             with Control-C, watch partial output arrive, and check that a cancelled turn leaves \
             the conversation history exactly as it was before the question was sent.
             """
-        let words = filler.split(separator: " ")
-        let needed = max(0, 40 - pieces(of: echo).count)
-        return ([echo] + words.prefix(max(needed, 8)).map(String.init)).joined(separator: " ")
     }
 
     /// A realistic error for status `status`, as OpenRouter words it.

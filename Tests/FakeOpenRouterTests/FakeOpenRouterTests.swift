@@ -284,9 +284,14 @@ struct FakeOpenRouterTests {
             try connection.send(method: "POST", path: "/api/v1/chat/completions", body: body)
             return SendableBox(connection)
         }
-        let beforeShutdown = try await onThread { try connection.value.readUntilClose(timeout: .milliseconds(500)) }
+        let received = try await onThread {
+            try connection.value.readUntil(contains: ": OPENROUTER PROCESSING", timeout: .seconds(5))
+        }
+        #expect(String(decoding: received, as: UTF8.self).contains(": OPENROUTER PROCESSING"))
+        // Nothing more comes, and the connection stays open.
+        let beforeShutdown = try await onThread { try connection.value.readUntilClose(timeout: .milliseconds(300)) }
         #expect(!beforeShutdown.closed)
-        #expect(String(decoding: beforeShutdown.bytes, as: UTF8.self).contains(": OPENROUTER PROCESSING"))
+        #expect(beforeShutdown.bytes == received)
 
         try await fake.shutdown()
         let afterShutdown = try await onThread { try connection.value.readUntilClose(timeout: .seconds(5)) }

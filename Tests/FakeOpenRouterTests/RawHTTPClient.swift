@@ -97,6 +97,18 @@ final class RawConnection {
         }
     }
 
+    /// Reads until the received bytes contain `marker`, the peer closes, or `timeout` passes.
+    func readUntil(contains marker: String, timeout: Duration) throws -> [UInt8] {
+        let deadline = ContinuousClock.now + timeout
+        let wanted = Array(marker.utf8)
+        while pending.firstRange(of: wanted) == nil {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero, let bytes = try receive(timeout: left), !bytes.isEmpty else { break }
+            pending += bytes
+        }
+        return pending
+    }
+
     /// Reads until the peer closes or `timeout` passes; tells which happened.
     func readUntilClose(timeout: Duration) throws -> (bytes: [UInt8], closed: Bool) {
         let deadline = ContinuousClock.now + timeout

@@ -135,7 +135,9 @@ struct ScenarioTests {
     }
 
     @Test func slowAnswerHasAboutFortyWords() {
-        let words = DefaultResponder.pieces(of: DefaultResponder.slowAnswer(echo: "Echo: hi"))
-        #expect((38...42).contains(words.count))
+        let answer = DefaultResponder.slowAnswer(echo: "Echo: hi")
+        #expect(answer.hasPrefix("Echo: hi This answer"))
+        #expect(answer.hasSuffix("was sent."))
+        #expect((40...45).contains(DefaultResponder.pieces(of: answer).count))
     }
 }
