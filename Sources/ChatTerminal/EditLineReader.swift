@@ -119,6 +119,10 @@ public final class EditLineReader: LineReader {
     public func readLine(prompt: String) -> LineInput {
         // A Ctrl-C pressed before the prompt (e.g. to stop an answer) is already handled.
         InterruptMonitor.consume()
+        // Raw mode before the prompt is drawn: libedit switches only when it first reads,
+        // and keys typed in between would be echoed and line-edited by the terminal
+        // itself (a Ctrl-D would be lost).
+        rl_prep_terminal(1)
         let raw = readline(prompt)
         guard let raw else {
             if InterruptMonitor.consume() {
@@ -208,6 +212,10 @@ private let completionTable = Locked(CompletionTable())
 /// libedit's `rl_attempted_completion_function`: returns a malloc'd, NULL-terminated
 /// array whose first entry replaces the word (the common prefix) and whose other
 /// entries are the matches, or NULL for no matches. libedit frees it.
+///
+/// A single match is returned twice (`[match, match, NULL]`), not GNU readline's
+/// `[match, NULL]`: libedit tests `matches[2]` before `matches[1]` and would read past
+/// the end of a two-entry array (the trailing space then comes and goes at random).
 private func completeLine(
     _ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32
 ) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
@@ -229,7 +237,7 @@ private func completeLine(
 
 private func makeMatchArray(_ words: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
     guard !words.isEmpty else { return nil }
-    let entries = words.count == 1 ? words : [CompletionTable.commonPrefix(words)] + words
+    let entries = [CompletionTable.commonPrefix(words)] + words
     guard let array = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (entries.count + 1)) else {
         return nil
     }
