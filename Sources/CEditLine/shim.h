@@ -306,8 +306,9 @@ static inline int bfchat_install_termination_handlers(void) {
 // MARK: - readline globals
 
 /// The C library's standard streams (Swift 6 rejects the mutable globals `stdin`/`stderr`).
-static inline FILE *bfchat_stdin(void) { return stdin; }
-static inline FILE *bfchat_stderr(void) { return stderr; }
+static inline FILE *_Nonnull bfchat_stdin(void) { return stdin; }
+static inline FILE *_Nonnull bfchat_stdout(void) { return stdout; }
+static inline FILE *_Nonnull bfchat_stderr(void) { return stderr; }
 
 /// Where readline reads keys and draws the line.
 static inline void bfchat_set_streams(FILE *input, FILE *output) {

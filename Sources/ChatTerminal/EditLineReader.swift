@@ -25,7 +25,6 @@ public final class EditLineReader: LineReader {
     /// The last problem with the history file (the REPL keeps working without it).
     public private(set) var historyError: TerminalError?
 
-    private let input: UnsafeMutablePointer<FILE>
     private let output: UnsafeMutablePointer<FILE>
     /// The `/dev/tty` stream this reader opened and must close.
     private let ownedTerminal: UnsafeMutablePointer<FILE>?
@@ -38,20 +37,23 @@ public final class EditLineReader: LineReader {
     ///     mode 0600, parent directories 0700); `nil` keeps history in memory only.
     ///   - historyLimit: entries kept.
     ///   - input: keys come from here (standard input by default).
-    ///   - output: the prompt and the line are drawn here (standard error by default,
-    ///     so standard output carries only answers).
+    ///   - output: the prompt and the line are drawn here. By default standard error,
+    ///     so standard output carries only answers; standard output instead when only it
+    ///     is a terminal (`bankfuture-chat 2>log`), so the user still sees the prompt.
     public convenience init(
         historyFile: String?, historyLimit: Int = EditLineReader.defaultHistoryLimit,
         input: UnsafeMutablePointer<FILE>? = nil, output: UnsafeMutablePointer<FILE>? = nil
     ) throws {
+        let defaultOutput = isatty(2) == 0 && isatty(1) == 1 ? bfchat_stdout() : bfchat_stderr()
         try self.init(
-            historyFile: historyFile, historyLimit: historyLimit, input: input ?? bfchat_stdin(), output: output ?? bfchat_stderr(),
-            ownedTerminal: nil)
+            historyFile: historyFile, historyLimit: historyLimit, input: input ?? bfchat_stdin(),
+            output: output ?? defaultOutput, ownedTerminal: nil)
     }
 
     /// Creates a reader that reads and draws on the controlling terminal `/dev/tty`
     /// when `useTTY` is true (standard input is then free to carry piped text, e.g. the
-    /// system prompt), or on standard input and standard error otherwise.
+    /// system prompt), or on the default streams otherwise (see
+    /// ``init(historyFile:historyLimit:input:output:)``).
     ///
     /// - Throws: ``TerminalError/noTerminal(reason:)`` when `/dev/tty` cannot be opened.
     public convenience init(
@@ -74,7 +76,6 @@ public final class EditLineReader: LineReader {
         output: UnsafeMutablePointer<FILE>, ownedTerminal: UnsafeMutablePointer<FILE>?
     ) throws {
         self.historyFile = historyFile
-        self.input = input
         self.output = output
         self.ownedTerminal = ownedTerminal
         do {

@@ -147,6 +147,15 @@ import TestSupport
         #expect(try terminal.waitForExit() == 0)
     }
 
+    @Test func promptMovesToStandardOutputWhenStandardErrorIsNotATerminal() throws {
+        let terminal = try TerminalHelper.spawn(role: "editline", discardStandardError: true)
+        try terminal.waitFor("READY", timeout: .seconds(30))
+        try terminal.waitFor("edit> ")
+        try type("seen\r", expect: "LINE[seen]", on: terminal)
+        try terminal.sendControl("d")
+        #expect(try terminal.waitForExit() == 0)
+    }
+
     @Test func textTypedBeforeThePromptIsKept() throws {
         let terminal = try TerminalHelper.spawn(role: "editline", environment: ["DELAY_MS": "1500"])
         try terminal.send("typed early\r")

@@ -16,7 +16,8 @@ enum TerminalHelper {
 
     /// Starts this test binary as a helper in `role` on a new pseudo-terminal.
     static func spawn(
-        role: String, environment: [String: String] = [:], stdinPipe: String? = nil
+        role: String, environment: [String: String] = [:], stdinPipe: String? = nil,
+        discardStandardError: Bool = false
     ) throws -> PseudoTerminal {
         var childEnvironment = [
             variable: role,
@@ -26,10 +27,14 @@ enum TerminalHelper {
         ]
         // LANG and LC_* are left out on purpose: the reader must find a UTF-8 locale itself.
         childEnvironment.merge(environment) { _, new in new }
+        let arguments = ["--testing-library", "swift-testing", "--filter", "terminalHelper"]
+        if discardStandardError {
+            return try PseudoTerminal.spawn(
+                executable: "/bin/sh", arguments: ["-c", "exec \"$@\" 2>/dev/null", "sh", testBinary()] + arguments,
+                environment: childEnvironment, stdinPipe: stdinPipe)
+        }
         return try PseudoTerminal.spawn(
-            executable: testBinary(),
-            arguments: ["--testing-library", "swift-testing", "--filter", "terminalHelper"],
-            environment: childEnvironment, stdinPipe: stdinPipe)
+            executable: testBinary(), arguments: arguments, environment: childEnvironment, stdinPipe: stdinPipe)
     }
 
     private static func testBinary() -> String {
