@@ -16,7 +16,9 @@ import Testing
     }
 
     @Test func modelIdsAfterModelCommand() {
-        #expect(table.complete(word: "google/gem", lineBeforeWord: "/model ") == .words(["google/gemini-2.5-flash", "google/gemma-3"]))
+        #expect(
+            table.complete(word: "google/gem", lineBeforeWord: "/model ")
+                == .words(["google/gemini-2.5-flash", "google/gemma-3"]))
         #expect(table.complete(word: "", lineBeforeWord: "/model  ").words?.count == 3)
         #expect(table.complete(word: "open", lineBeforeWord: "/model ") == .words(["openai/gpt-4o:free"]))
         // Only the first argument, and only of /model.

@@ -95,7 +95,8 @@ private func ignoredSignals(_ statusLine: String) -> UInt64 {
 
     @Test func stdinPipeIsNotATerminal() throws {
         let terminal = try PseudoTerminal.spawn(
-            executable: "/bin/sh", arguments: ["-c", "if test -t 0; then echo stdin:tty; else echo stdin:pipe; fi; test -t 1 && echo stdout:tty"],
+            executable: "/bin/sh",
+            arguments: ["-c", "if test -t 0; then echo stdin:tty; else echo stdin:pipe; fi; test -t 1 && echo stdout:tty"],
             environment: shellEnvironment, stdinPipe: "")
         try terminal.waitFor("stdin:pipe")
         try terminal.waitFor("stdout:tty")
@@ -163,7 +164,8 @@ private func ignoredSignals(_ statusLine: String) -> UInt64 {
     }
 
     @Test func withoutInputStandardInputIsEmpty() throws {
-        let result = try ProcessRunner.run(executable: "/bin/sh", arguments: ["-c", "cat; echo end"], environment: shellEnvironment)
+        let result = try ProcessRunner.run(
+            executable: "/bin/sh", arguments: ["-c", "cat; echo end"], environment: shellEnvironment)
         #expect(result.stdout == Array("end\n".utf8))
     }
 
@@ -187,7 +189,8 @@ private func ignoredSignals(_ statusLine: String) -> UInt64 {
     }
 
     @Test func reportsDeathBySignal() throws {
-        let result = try ProcessRunner.run(executable: "/bin/sh", arguments: ["-c", "kill -TERM $$"], environment: shellEnvironment)
+        let result = try ProcessRunner.run(
+            executable: "/bin/sh", arguments: ["-c", "kill -TERM $$"], environment: shellEnvironment)
         #expect(result.status == 128 + SIGTERM)
     }
 
