@@ -13,6 +13,7 @@
 // another). A weak definition is merged by the linker into a single copy.
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <signal.h>
@@ -264,10 +265,10 @@ static inline int bfchat_save_terminal(int fd) {
     if (copy < 0) {
         return -1;
     }
-    int previous = state->fd;
-    state->fd = -1;  // a signal arriving now finds nothing half-written
+    // A signal arriving in between must find either nothing or a complete state.
+    int previous = __atomic_exchange_n(&state->fd, -1, __ATOMIC_SEQ_CST);
     state->mode = mode;
-    state->fd = copy;
+    __atomic_store_n(&state->fd, copy, __ATOMIC_SEQ_CST);
     if (previous >= 0) {
         close(previous);
     }
@@ -278,10 +279,11 @@ static inline int bfchat_save_terminal(int fd) {
 /// when nothing was saved or the terminal is gone.
 static inline int bfchat_restore_terminal(void) {
     bfchat_saved_terminal *state = bfchat_saved_terminal_state();
-    if (state->fd < 0) {
+    int fd = __atomic_load_n(&state->fd, __ATOMIC_SEQ_CST);
+    if (fd < 0) {
         return -1;
     }
-    return tcsetattr(state->fd, TCSANOW, &state->mode);
+    return tcsetattr(fd, TCSANOW, &state->mode);
 }
 
 /// SIGTERM/SIGHUP handler: restores the terminal and exits with 128 + signal, as a
@@ -306,8 +308,9 @@ static inline int bfchat_install_termination_handlers(void) {
 // MARK: - readline globals
 
 /// The C library's standard streams (Swift 6 rejects the mutable globals `stdin`/`stderr`).
-static inline FILE *bfchat_stdin(void) { return stdin; }
-static inline FILE *bfchat_stderr(void) { return stderr; }
+static inline FILE *_Nonnull bfchat_stdin(void) { return stdin; }
+static inline FILE *_Nonnull bfchat_stdout(void) { return stdout; }
+static inline FILE *_Nonnull bfchat_stderr(void) { return stderr; }
 
 /// Where readline reads keys and draws the line.
 static inline void bfchat_set_streams(FILE *input, FILE *output) {
@@ -315,9 +318,13 @@ static inline void bfchat_set_streams(FILE *input, FILE *output) {
     rl_outstream = output;
 }
 
-/// Name used for `$if` sections of ~/.editrc.
+/// Name used for `$if` sections of ~/.editrc. Copied, since readline keeps the pointer
+/// and a string passed from Swift is only valid during the call (a repeated name is
+/// not copied again).
 static inline void bfchat_set_readline_name(const char *name) {
-    rl_readline_name = name;
+    if (rl_readline_name == NULL || strcmp(rl_readline_name, name) != 0) {
+        rl_readline_name = strdup(name);
+    }
 }
 
 /// The function readline calls on Tab before its default (file name) completion.

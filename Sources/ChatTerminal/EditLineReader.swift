@@ -25,7 +25,6 @@ public final class EditLineReader: LineReader {
     /// The last problem with the history file (the REPL keeps working without it).
     public private(set) var historyError: TerminalError?
 
-    private let input: UnsafeMutablePointer<FILE>
     private let output: UnsafeMutablePointer<FILE>
     /// The `/dev/tty` stream this reader opened and must close.
     private let ownedTerminal: UnsafeMutablePointer<FILE>?
@@ -38,20 +37,23 @@ public final class EditLineReader: LineReader {
     ///     mode 0600, parent directories 0700); `nil` keeps history in memory only.
     ///   - historyLimit: entries kept.
     ///   - input: keys come from here (standard input by default).
-    ///   - output: the prompt and the line are drawn here (standard error by default,
-    ///     so standard output carries only answers).
+    ///   - output: the prompt and the line are drawn here. By default standard error,
+    ///     so standard output carries only answers; standard output instead when only it
+    ///     is a terminal (`bankfuture-chat 2>log`), so the user still sees the prompt.
     public convenience init(
         historyFile: String?, historyLimit: Int = EditLineReader.defaultHistoryLimit,
         input: UnsafeMutablePointer<FILE>? = nil, output: UnsafeMutablePointer<FILE>? = nil
     ) throws {
+        let defaultOutput = isatty(2) == 0 && isatty(1) == 1 ? bfchat_stdout() : bfchat_stderr()
         try self.init(
-            historyFile: historyFile, historyLimit: historyLimit, input: input ?? bfchat_stdin(), output: output ?? bfchat_stderr(),
-            ownedTerminal: nil)
+            historyFile: historyFile, historyLimit: historyLimit, input: input ?? bfchat_stdin(),
+            output: output ?? defaultOutput, ownedTerminal: nil)
     }
 
     /// Creates a reader that reads and draws on the controlling terminal `/dev/tty`
     /// when `useTTY` is true (standard input is then free to carry piped text, e.g. the
-    /// system prompt), or on standard input and standard error otherwise.
+    /// system prompt), or on the default streams otherwise (see
+    /// ``init(historyFile:historyLimit:input:output:)``).
     ///
     /// - Throws: ``TerminalError/noTerminal(reason:)`` when `/dev/tty` cannot be opened.
     public convenience init(
@@ -74,7 +76,6 @@ public final class EditLineReader: LineReader {
         output: UnsafeMutablePointer<FILE>, ownedTerminal: UnsafeMutablePointer<FILE>?
     ) throws {
         self.historyFile = historyFile
-        self.input = input
         self.output = output
         self.ownedTerminal = ownedTerminal
         do {
@@ -119,6 +120,10 @@ public final class EditLineReader: LineReader {
     public func readLine(prompt: String) -> LineInput {
         // A Ctrl-C pressed before the prompt (e.g. to stop an answer) is already handled.
         InterruptMonitor.consume()
+        // Raw mode before the prompt is drawn: libedit switches only when it first reads,
+        // and keys typed in between would be echoed and line-edited by the terminal
+        // itself (a Ctrl-D would be lost).
+        rl_prep_terminal(1)
         let raw = readline(prompt)
         guard let raw else {
             if InterruptMonitor.consume() {
@@ -208,6 +213,10 @@ private let completionTable = Locked(CompletionTable())
 /// libedit's `rl_attempted_completion_function`: returns a malloc'd, NULL-terminated
 /// array whose first entry replaces the word (the common prefix) and whose other
 /// entries are the matches, or NULL for no matches. libedit frees it.
+///
+/// A single match is returned twice (`[match, match, NULL]`), not GNU readline's
+/// `[match, NULL]`: libedit tests `matches[2]` before `matches[1]` and would read past
+/// the end of a two-entry array (the trailing space then comes and goes at random).
 private func completeLine(
     _ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32
 ) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
@@ -229,7 +238,7 @@ private func completeLine(
 
 private func makeMatchArray(_ words: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
     guard !words.isEmpty else { return nil }
-    let entries = words.count == 1 ? words : [CompletionTable.commonPrefix(words)] + words
+    let entries = [CompletionTable.commonPrefix(words)] + words
     guard let array = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (entries.count + 1)) else {
         return nil
     }

@@ -47,11 +47,12 @@ public final class PlainLineReader: LineReader {
     /// the end of input, or `.interrupt` when Ctrl-C (see ``InterruptMonitor``) stopped
     /// the wait.
     public func readLine(prompt: String) -> LineInput {
+        // A Ctrl-C pressed before this call (e.g. to stop an answer) is already handled;
+        // one pressed once the prompt is visible is for this line.
+        InterruptMonitor.consume()
         if showPrompt {
             promptWriter.write(prompt)
         }
-        // A Ctrl-C pressed before this call (e.g. to stop an answer) is already handled.
-        InterruptMonitor.consume()
         while true {
             if let line = nextBufferedLine() {
                 return .line(line)

@@ -230,6 +230,21 @@ public final class PseudoTerminal: @unchecked Sendable {
         return Self.decode(Self.stripEscapeSequences(rawOutput)[...])
     }
 
+    // MARK: Terminal mode
+
+    /// The terminal's current line discipline: whether it echoes what is typed and
+    /// whether it is line-buffered ("canonical"). A shell expects both on; a line editor
+    /// turns both off while it edits, so this shows whether a program restored them.
+    public func lineDiscipline() throws -> (echo: Bool, canonical: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        var attributes = termios()
+        guard tcgetattr(master, &attributes) == 0 else {
+            throw TestProcessError("tcgetattr: \(String(cString: strerror(errno)))")
+        }
+        return (attributes.c_lflag & tcflag_t(ECHO) != 0, attributes.c_lflag & tcflag_t(ICANON) != 0)
+    }
+
     // MARK: Ending
 
     /// Waits for the program to exit, reading its output meanwhile.

@@ -1,0 +1,113 @@
+import ChatCore
+import ChatTerminal
+import Foundation
+import Testing
+import TestSupport
+
+/// EditLineReader and the signal handlers need a real terminal and change process-wide
+/// state (signal handlers, libedit's single editor), so their tests run them in a child
+/// process on a pseudo-terminal. The child is this test binary, re-run with a filter
+/// that selects only ``terminalHelper()``, which then plays the role chosen by the
+/// `CHAT_TERMINAL_HELPER` environment variable and exits. In a normal test run it is
+/// skipped.
+enum TerminalHelper {
+    static let variable = "CHAT_TERMINAL_HELPER"
+    static var role: String? { ProcessInfo.processInfo.environment[variable] }
+
+    /// Starts this test binary as a helper in `role` on a new pseudo-terminal.
+    static func spawn(
+        role: String, environment: [String: String] = [:], stdinPipe: String? = nil,
+        discardStandardError: Bool = false
+    ) throws -> PseudoTerminal {
+        var childEnvironment = [
+            variable: role,
+            "PATH": "/usr/bin:/bin",
+            "HOME": NSTemporaryDirectory(),  // no ~/.editrc of the person running the tests
+            "TERM": "xterm",
+        ]
+        // LANG and LC_* are left out on purpose: the reader must find a UTF-8 locale itself.
+        childEnvironment.merge(environment) { _, new in new }
+        let arguments = ["--testing-library", "swift-testing", "--filter", "terminalHelper"]
+        if discardStandardError {
+            return try PseudoTerminal.spawn(
+                executable: "/bin/sh", arguments: ["-c", "exec \"$@\" 2>/dev/null", "sh", testBinary()] + arguments,
+                environment: childEnvironment, stdinPipe: stdinPipe)
+        }
+        return try PseudoTerminal.spawn(
+            executable: testBinary(), arguments: arguments, environment: childEnvironment, stdinPipe: stdinPipe)
+    }
+
+    private static func testBinary() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}
+
+/// Writes a line to standard output at once (the terminal under test reads it).
+private func say(_ text: String) {
+    let line = text + "\n"
+    line.utf8CString.withUnsafeBufferPointer { buffer in
+        _ = write(1, buffer.baseAddress, buffer.count - 1)
+    }
+}
+
+@Test(.enabled(if: TerminalHelper.role != nil, "runs only as a child of the pseudo-terminal tests"))
+func terminalHelper() async throws {
+    let environment = ProcessInfo.processInfo.environment
+    switch TerminalHelper.role {
+    case "editline":
+        if environment["READ_STDIN"] != nil {
+            let piped = FileHandle.standardInput.readDataToEndOfFile()
+            say("STDIN[\(String(decoding: piped, as: UTF8.self))]")
+        }
+        if let delay = environment["DELAY_MS"].flatMap(Int.init) {
+            try await Task.sleep(for: .milliseconds(delay))
+        }
+        if environment["TERMINATION_HANDLERS"] != nil {
+            try TerminalState.installTerminationHandlers()
+        }
+        let reader = try EditLineReader(
+            useTTY: environment["USE_TTY"] != nil, historyFile: environment["HISTORY_FILE"],
+            historyLimit: environment["HISTORY_LIMIT"].flatMap(Int.init) ?? EditLineReader.defaultHistoryLimit)
+        reader.setCompletions(
+            commands: ["/model", "/models", "/help", "history"],
+            models: ["google/gemini-2.5-flash", "google/gemma-3-27b-it", "openai/gpt-4o:free"])
+        say("READY tty=\(EditLineReader.canOpenTTY())")
+        while true {
+            switch reader.readLine(prompt: "edit> ") {
+            case .line(let line):
+                say("LINE[\(line)]")
+                reader.remember(line)
+            case .interrupt:
+                say("INTERRUPT")
+            case .endOfFile:
+                say("EOF")
+                TerminalState.restore()
+                exit(0)
+            }
+        }
+    case "interrupt":
+        try InterruptMonitor.install()
+        InterruptMonitor.simulate()
+        say("SIMULATED consume=\(InterruptMonitor.consume()) again=\(InterruptMonitor.consume())")
+        let waiter = Task { await InterruptMonitor.waitForInterrupt() }
+        try await Task.sleep(for: .milliseconds(60))
+        waiter.cancel()
+        say("CANCELLED=\(await waiter.value == false)")
+        say("WAITING")
+        let interrupted = await InterruptMonitor.waitForInterrupt()
+        say("INTERRUPTED=\(interrupted)")
+        let reader = PlainLineReader(showPrompt: true, promptFileDescriptor: 1)
+        while true {
+            switch reader.readLine(prompt: "plain> ") {
+            case .line(let line): say("LINE[\(line)]")
+            case .interrupt: say("INTERRUPT")
+            case .endOfFile:
+                say("EOF")
+                exit(0)
+            }
+        }
+    default:
+        say("unknown helper role")
+        exit(2)
+    }
+}
