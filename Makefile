@@ -36,9 +36,14 @@ test: deps
 demo: deps build
 	@./scripts/demo.sh $(BIN) .build/$(CONFIG)/fake-openrouter
 
+## make install PREFIX=...: the binary and bash/zsh/fish completions.
 install: release
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 0755 .build/release/bankfuture-chat $(DESTDIR)$(PREFIX)/bin/bankfuture-chat
+	.build/release/bankfuture-chat --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bankfuture-chat
+	.build/release/bankfuture-chat --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_bankfuture-chat
+	.build/release/bankfuture-chat --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/bankfuture-chat.fish
 
 clean:
 	rm -rf .build
