@@ -204,4 +204,34 @@ import Testing
         #expect(!saved.contains("SECRET"))
         try await fake.shutdown()
     }
+
+    @Test func ctrlCStopsAOneShotAnswerWithExitCode130() async throws {
+        let fake = try await FakeOpenRouter.start()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let terminal = try PseudoTerminal.spawn(
+            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "-m", "fake/slow", "tell me"], environment: sandbox.environment())
+        try terminal.waitFor("Echo:")
+        try terminal.sendControl("c")
+        #expect(try terminal.waitForExit() == 130)
+        #expect(terminal.text.contains("interrupted"))
+        try await fake.shutdown()
+    }
+
+    @Test func offlineREPLNeedsNoKey() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let terminal = try PseudoTerminal.spawn(executable: Binaries.chat, arguments: ["--offline"], environment: sandbox.environment(key: nil))
+        try terminal.waitFor("offline mode")
+        try terminal.waitFor("> ")
+        try terminal.send("first\r")
+        try terminal.waitFor("[offline] Turn 1")
+        try terminal.waitFor("> ")
+        try terminal.send("second\r")
+        try terminal.waitFor("[offline] Turn 2")
+        try terminal.waitFor("2 earlier messages")
+        try terminal.waitFor("> ")
+        try terminal.send("/exit\r")
+        #expect(try terminal.waitForExit() == 0)
+    }
 }
