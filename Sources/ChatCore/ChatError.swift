@@ -163,7 +163,7 @@ public enum ChatError: Error, Sendable, Equatable {
         case 408: return "the request timed out; try again"
         case 429:
             if let retryAfter { return "rate limited; wait \(formatSeconds(retryAfter)) s and try again" }
-            return "rate limited; wait a moment and try again"
+            return "rate limited; wait 10 s and try again (the server sent no Retry-After)"
         case 502, 503:
             return "the model's provider is down or unavailable; try again later, another model, or set fallback_models"
         case .some(let s) where s >= 500: return "the server failed; try again later"

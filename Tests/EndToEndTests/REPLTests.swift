@@ -234,4 +234,30 @@ import Testing
         try terminal.send("/exit\r")
         #expect(try terminal.waitForExit() == 0)
     }
+
+    @Test func noColorMeansNoStyleSequences() async throws {
+        try await withREPL(env: ["NO_COLOR": "1"]) { terminal, _, _ in
+            try terminal.waitFor("> ")
+            try terminal.send("plain please\r")
+            try terminal.waitFor("Echo: plain please")
+            try terminal.waitFor("tokens")
+            try terminal.waitFor("> ")
+            #expect(!terminal.output.contains("\u{1B}[2m"), "no dim")
+            #expect(!terminal.output.contains("\u{1B}[0m"), "no reset")
+            #expect(!terminal.output.contains("\u{1B}[3"), "no colour")
+        }
+    }
+
+    @Test func dumbTerminalUsesThePlainReader() async throws {
+        try await withREPL(env: ["TERM": "dumb"]) { terminal, fake, _ in
+            try terminal.waitFor("> ")
+            try terminal.send("hi from a dumb terminal\r")
+            try terminal.waitFor("Echo: hi from a dumb terminal")
+            try terminal.waitFor("> ")
+            try terminal.sendControl("d")
+            #expect(try terminal.waitForExit() == 0)
+            #expect(fake.chatRequests.count == 1)
+            #expect(!terminal.output.contains("\u{1B}["))
+        }
+    }
 }
