@@ -171,12 +171,5 @@ public enum ChatError: Error, Sendable, Equatable {
         }
     }
 
-    static func formatSeconds(_ s: Double) -> String {
-        s == s.rounded() ? String(Int(s)) : String(format1(s))
-    }
-
-    static func format1(_ s: Double) -> String {
-        let tenths = Int((s * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10)"
-    }
+    static func formatSeconds(_ s: Double) -> String { UsageText.seconds(s) }
 }

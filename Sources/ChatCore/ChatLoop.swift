@@ -173,7 +173,7 @@ public final class ChatLoop {
         case .usage:
             let u = session.totalUsage
             var line = "\(session.turnCount) turn\(session.turnCount == 1 ? "" : "s"), \(u.promptTokens) prompt + \(u.completionTokens) completion = \(u.totalTokens) tokens"
-            if let cost = u.cost { line += ", $" + ModelTable.formatCost(cost) }
+            if let cost = u.cost { line += ", " + UsageText.cost(cost) }
             renderer.output(line + "\n")
         case .save(let path):
             guard let path else { return usage("/save PATH") }

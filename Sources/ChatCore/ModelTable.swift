@@ -39,11 +39,6 @@ public enum ModelTable {
         return formatDecimal(value, digits: value < 0.01 ? 4 : 2)
     }
 
-    /// Cost in USD with enough digits for small amounts.
-    public static func formatCost(_ cost: Double) -> String {
-        formatDecimal(cost, digits: cost < 0.01 ? 6 : 4)
-    }
-
     static func formatDecimal(_ value: Double, digits: Int) -> String {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }

@@ -110,7 +110,7 @@ public struct SessionArchive: Sendable, Equatable {
         }
         if usage.totalTokens > 0 {
             out += "---\n\n_\(usage.totalTokens) tokens"
-            if let cost = usage.cost { out += ", $" + ModelTable.formatCost(cost) }
+            if let cost = usage.cost { out += ", " + UsageText.cost(cost) }
             out += "_\n"
         }
         return out

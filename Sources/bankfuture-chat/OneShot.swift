@@ -6,41 +6,6 @@ import ChatTerminal
 import Glibc
 #endif
 
-/// One-shot output: the answer on stdout as it arrives and nothing else there; the usage
-/// line, retries and errors on stderr.
-final class OneShotRenderer: ChatRenderer {
-    private let dim: Bool
-    private var endedWithNewline = true
-    private var wroteText = false
-
-    init(dim: Bool) { self.dim = dim }
-
-    func beginAnswer() {}
-
-    func answerText(_ text: String) {
-        Output.stdout(text)
-        wroteText = true
-        endedWithNewline = text.hasSuffix("\n")
-    }
-
-    func reasoningText(_ text: String) {}
-
-    func endAnswer(_ response: ChatResponse, interrupted: Bool) {
-        if wroteText && !endedWithNewline { Output.stdout("\n") }
-        if !interrupted { Output.stderr(style(UsageLine.text(response)) + "\n") }
-    }
-
-    func retrying(_ notice: RetryNotice) {
-        Output.stderr(style("\(notice.reason), retrying in \(UsageLine.seconds(notice.delaySeconds)) s…") + "\n")
-    }
-
-    func output(_ text: String) { Output.stdout(text) }
-    func notice(_ text: String) { Output.stderr(style(text) + "\n") }
-    func error(_ text: String) { Output.error(text) }
-
-    private func style(_ text: String) -> String { dim ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
-}
-
 /// Collects nothing on the terminal: for `--json`, where only the final object is printed.
 final class SilentRenderer: ChatRenderer {
     func beginAnswer() {}
@@ -48,28 +13,11 @@ final class SilentRenderer: ChatRenderer {
     func reasoningText(_ text: String) {}
     func endAnswer(_ response: ChatResponse, interrupted: Bool) {}
     func retrying(_ notice: RetryNotice) {
-        Output.stderr("\(notice.reason), retrying in \(UsageLine.seconds(notice.delaySeconds)) s…\n")
+        Output.stderr("\(notice.reason), retrying in \(Int(notice.delaySeconds.rounded(.up))) s…\n")
     }
     func output(_ text: String) {}
     func notice(_ text: String) { Output.stderr(text + "\n") }
     func error(_ text: String) { Output.error(text) }
-}
-
-/// The one-line usage summary: `[model · 12 in / 34 out tokens · $0.000123]`.
-enum UsageLine {
-    static func text(_ response: ChatResponse) -> String {
-        var parts: [String] = []
-        if let model = response.model { parts.append(model) }
-        if let usage = response.usage {
-            parts.append("\(usage.promptTokens) in / \(usage.completionTokens) out tokens")
-            if let cost = usage.cost { parts.append("$" + ModelTable.formatCost(cost)) }
-        }
-        return "[" + parts.joined(separator: " · ") + "]"
-    }
-
-    static func seconds(_ s: Double) -> String {
-        s >= 10 || s == s.rounded() ? String(Int(s.rounded())) : String(Double(Int(s * 10)) / 10)
-    }
 }
 
 @MainActor
@@ -78,7 +26,7 @@ enum OneShot {
     static func run(_ launch: Launch, message: String) async -> Int32 {
         let session = launch.session
         let request = session.request(sending: message, stream: launch.settings.stream)
-        let renderer: any ChatRenderer = launch.options.json ? SilentRenderer() : OneShotRenderer(dim: launch.useColor(fd: 2))
+        let renderer: any ChatRenderer = launch.options.json ? SilentRenderer() : TerminalRenderer(color: launch.useColor(fd: 2))
         let outcome = await ChatTurn.run(request, transport: launch.transport, renderer: renderer, waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() })
         if let error = outcome.error {
             if error == .cancelled {

@@ -26,7 +26,7 @@ import Testing
             #expect(run.status == 0)
             #expect(run.stdout == "Hello, Мир ✨\n")
             #expect(run.stderr.contains("9 in / 4 out tokens"))
-            #expect(run.stderr.contains("$0.000210"))
+            #expect(run.stderr.contains("$0.00021"))
             #expect(!run.stderr.contains("\u{1B}["), "no colour when stderr is not a terminal")
             let request = try #require(fake.chatRequests.first)
             #expect(request.header("Authorization") == "Bearer \(secret)")
