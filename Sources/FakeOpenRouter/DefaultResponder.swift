@@ -27,6 +27,7 @@ struct DefaultResponder: Sendable {
     var models: [FakeModel]
 
     func plan(for request: RecordedRequest, chunks: CompletionBuilder) -> ResponsePlan {
+        if let plan = FakeImages.plan(for: request, chunks: chunks) { return plan }
         switch (request.method, request.route) {
         case ("POST", "/chat/completions"):
             return chat(request, chunks: chunks)
