@@ -34,6 +34,8 @@ public struct ChatCompletionDecoder: Sendable {
             if case .string(let text)? = delta?["content"], !text.isEmpty {
                 events.append(.text(text))
             }
+            let images = Self.images(fromChoice: choice)
+            if !images.isEmpty { events.append(.images(images)) }
             if case .string(let reason)? = choice["finish_reason"] {
                 if reason == "error" {
                     throw .api(Self.errorInfo(choice["error"] ?? .null, status: nil), inStream: true)
@@ -78,6 +80,7 @@ public struct ChatCompletionDecoder: Sendable {
             let message = choice["message"] ?? choice["delta"]
             if case .string(let text)? = message?["content"] { response.content = text }
             if case .string(let reasoning)? = message?["reasoning"] { response.reasoning = reasoning }
+            response.images = images(fromChoice: choice)
         }
         return response
     }

@@ -10,6 +10,8 @@ public struct ChatLoopServices {
     /// Generates images for a prompt and returns a line to show (paths, text) and a short
     /// note for the conversation history.
     public var generateImage: ((String) async -> Result<(shown: String, note: String), ChatLoop.ServiceFailure>)?
+    /// Saves images that came with a normal answer (data URLs); returns the file paths.
+    public var saveImages: (([String]) -> Result<[String], ChatLoop.ServiceFailure>)?
     /// Where the conversation is autosaved after every turn.
     public var autosavePath: String?
 
@@ -341,7 +343,19 @@ public final class ChatLoop {
             u.cost = Double(u.promptTokens) * input + Double(u.completionTokens) * output
             usage = u
         }
-        session.recordSuccess(user: text, answer: outcome.response.content, usage: usage)
+        var answer = outcome.response.content
+        if !outcome.response.images.isEmpty {
+            switch services.saveImages?(outcome.response.images) {
+            case .success(let paths)?:
+                renderer.output(paths.joined(separator: "\n"))
+                answer += (answer.isEmpty ? "" : "\n") + "[image\(paths.count == 1 ? "" : "s") saved: \(paths.joined(separator: ", "))]"
+            case .failure(let failure)?:
+                renderer.error(failure.message)
+            case nil:
+                renderer.notice("the answer carried \(outcome.response.images.count) image(s), which cannot be saved here")
+            }
+        }
+        session.recordSuccess(user: text, answer: answer, usage: usage)
         lastAnswer = outcome.response.content
         autosave()
     }

@@ -51,6 +51,8 @@ public enum StreamEvent: Sendable, Equatable {
     case finish(reason: String?)
     /// The request failed before any answer and will be tried again after a delay.
     case retrying(RetryNotice)
+    /// Images that came with the answer, as `data:image/...;base64,...` URLs.
+    case images([String])
 }
 
 /// A complete answer, as the non-streaming call returns it.
@@ -60,6 +62,8 @@ public struct ChatResponse: Sendable, Equatable {
     public var model: String?
     public var usage: Usage?
     public var finishReason: String?
+    /// Images that came with the answer (data URLs); saved to files, never put in history.
+    public var images: [String] = []
 
     public init(content: String = "", reasoning: String = "", model: String? = nil, usage: Usage? = nil, finishReason: String? = nil) {
         self.content = content
@@ -78,6 +82,7 @@ public struct ChatResponse: Sendable, Equatable {
         case .usage(let u): usage = u
         case .finish(let reason): if reason != nil { finishReason = reason }
         case .retrying: break
+        case .images(let urls): images += urls
         }
     }
 }

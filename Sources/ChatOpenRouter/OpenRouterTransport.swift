@@ -194,6 +194,7 @@ public final class OpenRouterTransport: ChatTransport {
             if let model = answer.model { continuation.yield(.model(model)) }
             if !answer.reasoning.isEmpty { continuation.yield(.reasoning(answer.reasoning)) }
             if !answer.content.isEmpty { continuation.yield(.text(answer.content)) }
+            if !answer.images.isEmpty { continuation.yield(.images(answer.images)) }
             delivered = true
             continuation.yield(.finish(reason: answer.finishReason))
             if let usage = answer.usage { continuation.yield(.usage(usage)) }
@@ -223,7 +224,7 @@ public final class OpenRouterTransport: ChatTransport {
             }
             for item in try decoder.events(fromChunk: payload) {
                 switch item {
-                case .text, .reasoning: delivered = true
+                case .text, .reasoning, .images: delivered = true
                 case .finish: sawFinish = true
                 default: break
                 }

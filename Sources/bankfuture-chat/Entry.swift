@@ -58,6 +58,8 @@ enum Entry {
             code = await Listing.models(launch, filter: filter)
         case .keyInfo:
             code = await Listing.keyInfo(launch)
+        case .image(let prompt):
+            code = await OneShot.image(launch, prompt: prompt)
         case .repl(let scripted, let piped):
             code = await REPL.run(launch, scripted: scripted, pipedSystemPrompt: piped)
         }

@@ -14,6 +14,7 @@ struct Launch {
         case repl(scripted: Bool, pipedSystemPrompt: Bool)
         case listModels(filter: String?)
         case keyInfo
+        case image(String)
     }
 
     var options: Options
@@ -104,7 +105,12 @@ struct Launch {
         }
 
         let mode: Mode
-        if options.models {
+        if let prompt = options.image {
+            guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw UsageFailure(message: "--image needs a prompt, e.g. --image \"a lighthouse at dawn\"")
+            }
+            mode = .image(prompt)
+        } else if options.models {
             mode = .listModels(filter: message.isEmpty ? nil : message)
         } else if options.keyInfo {
             mode = .keyInfo
@@ -119,14 +125,19 @@ struct Launch {
         if options.json, case .repl = mode {
             throw UsageFailure(message: "--json works in one-shot mode only; give a MESSAGE")
         }
-        for (flag, given) in [("--image", options.image != nil)] where given {
-            throw UsageFailure(message: "\(flag) is not available in this version yet")
+        if options.image != nil && options.offline {
+            throw UsageFailure(message: "--image needs an image model; it is not available with --offline")
         }
         if options.session != nil && options.continueLast {
             throw UsageFailure(message: "give either --session NAME or --continue, not both")
         }
 
-        // Transport.
+        // Transport. (Image generation makes its own client, which may use another key.)
+        if case .image = mode {
+            return Launch(
+                options: options, settings: settings, mode: mode, environment: environment, transport: OfflineTransport(),
+                httpTransport: nil, keyProblem: nil)
+        }
         var httpTransport: OpenRouterTransport?
         var keyProblem: String?
         let transport: any ChatTransport
@@ -140,8 +151,7 @@ struct Launch {
             keyProblem = ChatError.keyProblem(key)
             let proxy: ProxySettings?
             do { proxy = try ProxySettings.resolve(baseURL: settings.baseURL, environment: environment) } catch { throw UsageFailure(message: error.message) }
-            var logger = Logger(label: "wire", factory: { StreamLogHandler.standardError(label: $0) })
-            logger.logLevel = options.debug ? .debug : .critical
+            let logger = Launch.logger(debug: options.debug)
             let http = OpenRouterTransport(
                 configuration: .init(
                     baseURL: settings.baseURL, apiKey: key.trimmingCharacters(in: .whitespacesAndNewlines), referer: settings.referer, title: settings.title,
@@ -198,6 +208,39 @@ struct Launch {
             session.replaceHistory(resumed.messages)
         }
         return session
+    }
+
+    /// The wire logger: stderr at debug level with `--debug`, silent otherwise.
+    var wireLogger: Logger { Launch.logger(debug: options.debug) }
+
+    static func logger(debug: Bool) -> Logger {
+        var logger = Logger(label: "wire", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = debug ? .debug : .critical
+        return logger
+    }
+
+    /// Image generation for `/image` and `--image`: saves the files and returns what to show
+    /// and the note for the history.
+    func generateImage(_ prompt: String) async -> Result<SavedImages, ChatLoop.ServiceFailure> {
+        do {
+            let generator = try ImageGenerators.make(settings: settings, environment: environment, logger: wireLogger)
+            return .success(try await generator.generateAndSave(prompt: prompt, store: ImageStore(settings: settings)))
+        } catch let error as ImageError {
+            return .failure(.init(error.message))
+        } catch let error as ChatError {
+            return .failure(.init(error.oneLine(keyVariable: ImageGenerators.keyVariable(for: settings))))
+        } catch {
+            return .failure(.init(String(describing: error)))
+        }
+    }
+
+    /// Saves images that came with a normal answer into `image_dir`.
+    func saveImages(_ dataURLs: [String], prompt: String) -> Result<[String], ChatLoop.ServiceFailure> {
+        do {
+            return .success(try ImageStore(settings: settings).save(dataURLs: dataURLs, prompt: prompt))
+        } catch {
+            return .failure(.init(error.message))
+        }
     }
 
     /// Whether to colour output on `fd`.

@@ -36,6 +36,12 @@ enum OneShot {
             }
             return error.exitCode
         }
+        if !outcome.response.images.isEmpty {
+            switch launch.saveImages(outcome.response.images, prompt: message) {
+            case .success(let paths): Output.stderr(paths.map { "image saved: \($0)\n" }.joined())
+            case .failure(let failure): Output.error(failure.message)
+            }
+        }
         if launch.options.json {
             Output.stdout(outcome.response.jsonObject(requestedModel: request.model) + "\n")
         }
@@ -45,5 +51,26 @@ enum OneShot {
             do { try SessionArchive(updated).save(to: path) } catch { Output.error("could not save the session: \(error.message)") }
         }
         return 0
+    }
+
+    /// `--image PROMPT`: the saved paths on stdout (one per line), then any text the model sent.
+    static func image(_ launch: Launch, prompt: String) async -> Int32 {
+        do {
+            let generator = try ImageGenerators.make(settings: launch.settings, environment: launch.environment, logger: launch.wireLogger)
+            let saved = try await generator.generateAndSave(prompt: prompt, store: ImageStore(settings: launch.settings))
+            Output.stdout(saved.paths.joined(separator: "\n") + "\n")
+            let text = saved.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty { Output.stdout(text + "\n") }
+            return 0
+        } catch let error as ImageError {
+            Output.error(error.message)
+            return error.exitCode
+        } catch let error as ChatError {
+            Output.error(error.oneLine(keyVariable: ImageGenerators.keyVariable(for: launch.settings)))
+            return error.exitCode
+        } catch {
+            Output.error(String(describing: error))
+            return 1
+        }
     }
 }

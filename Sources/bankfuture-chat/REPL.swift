@@ -81,6 +81,15 @@ enum REPL {
             services.copyToClipboard = { Clipboard.copy($0, environment: environment) }
         }
         services.autosavePath = launch.sessionPath
+        if !launch.options.offline {
+            services.generateImage = { prompt in
+                await launch.generateImage(prompt).map { saved in
+                    let text = saved.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    return (shown: saved.paths.joined(separator: "\n") + (text.isEmpty ? "" : "\n" + text), note: saved.historyNote)
+                }
+            }
+        }
+        services.saveImages = { launch.saveImages($0, prompt: "answer") }
         loop.services = services
 
         if interactive {
