@@ -81,6 +81,7 @@ struct InlineParser: Sendable {
         if runLength > 0 {
             if scalar == runCharacter {
                 runLength += 1
+                closeRunEarly(to: &sink)
                 return
             }
             resolveRun(next: scalar, to: &sink)
@@ -105,6 +106,7 @@ struct InlineParser: Sendable {
             // `previous` stays the scalar before the run: flanking rules need it.
             runCharacter = scalar
             runLength = 1
+            closeRunEarly(to: &sink)
             return
         case "[":
             if stack.count < Self.maxDepth {
@@ -149,7 +151,11 @@ struct InlineParser: Sendable {
         if linkText != nil {
             abandonLink(to: &sink)
         }
-        while let frame = stack.popLast() {
+        // Each frame opened after the text of the one below it, so showing them bottom up
+        // keeps the order and moves every held event once.
+        let frames = stack
+        stack.removeAll()
+        for frame in frames {
             for event in Self.literal(frame) {
                 emit(event, to: &sink)
             }
@@ -183,6 +189,23 @@ struct InlineParser: Sendable {
         } else {
             emitLiteral(String(repeating: Character(character), count: length), to: &sink)
         }
+    }
+
+    /// Closes the innermost emphasis as soon as the run matches it, without waiting for
+    /// the character after the run, when that character cannot change the outcome: for
+    /// `*` and `~` after a letter or digit the run is right-flanking whatever follows.
+    /// So `**bold**` shows the moment its closing `**` arrives, and `*a **b***` still
+    /// closes both (the third `*` starts a new run that closes the italic).
+    private mutating func closeRunEarly<Sink: InlineSink>(to sink: inout Sink) {
+        guard runCharacter == "*" || runCharacter == "~",
+            let before = previous, !Self.isWhitespace(before), !Self.isPunctuation(before),
+            case .emphasis(let character, let length)? = stack.last?.kind,
+            character == runCharacter, length == runLength,
+            let style = Self.emphasisStyle(character, length)
+        else { return }
+        runLength = 0
+        previous = character
+        close(frameAt: stack.count - 1, style: style, to: &sink)
     }
 
     /// The innermost open emphasis of the same run, not looking past a link bracket
