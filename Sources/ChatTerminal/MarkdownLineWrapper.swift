@@ -1,12 +1,7 @@
 /// What is drawn at the left of an output line before its text: quote bars, list
 /// indentation, a bullet.
 struct LinePrefix: Sendable {
-    struct Segment: Sendable {
-        var text: String
-        var style: TextStyle
-    }
-
-    private(set) var segments: [Segment] = []
+    private(set) var segments: [StyledText] = []
     /// Columns the prefix takes.
     private(set) var width = 0
 
@@ -15,7 +10,7 @@ struct LinePrefix: Sendable {
     func appending(_ text: String, _ style: TextStyle = .plain) -> LinePrefix {
         guard !text.isEmpty else { return self }
         var copy = self
-        copy.segments.append(Segment(text: text, style: style))
+        copy.segments.append(StyledText(text: text, style: style))
         copy.width += DisplayWidth.of(text)
         return copy
     }

@@ -44,6 +44,12 @@ struct TextStyle: Equatable, Sendable {
     }
 }
 
+/// Text drawn in one style.
+struct StyledText: Sendable {
+    var text: String
+    var style: TextStyle
+}
+
 /// The look of every markdown element, in one place.
 enum MarkdownTheme {
     static let heading1 = TextStyle.bold.with(.underline).with(.foreground(35))

@@ -18,7 +18,7 @@ struct MarkdownTable: Sendable {
 
     /// A word of a rendered cell: styled fragments and its width in columns.
     struct Word: Sendable {
-        var fragments: [LinePrefix.Segment] = []
+        var fragments: [StyledText] = []
         var width = 0
     }
 
@@ -285,7 +285,7 @@ private struct WordCollector: InlineSink {
         if let last = current.fragments.indices.last, current.fragments[last].style == style {
             current.fragments[last].text.unicodeScalars.append(scalar)
         } else {
-            current.fragments.append(LinePrefix.Segment(text: String(scalar), style: style))
+            current.fragments.append(StyledText(text: String(scalar), style: style))
         }
         current.width += counter.add(scalar)
     }

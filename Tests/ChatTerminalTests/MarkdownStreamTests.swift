@@ -73,105 +73,105 @@ private struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-/// Answers as a model writes them.
-struct RecordedAnswer: Sendable, CustomTestStringConvertible {
-    let name: String
-    let text: String
-    /// Text that must be visible in the rendered output.
-    let visible: [String]
-
-    var testDescription: String { name }
-
-    static let all: [RecordedAnswer] = [
-        RecordedAnswer(
-            name: "headings, bold, list, code",
-            text: """
-                # Sorting in Swift
-
-                Swift's **standard library** sorts *in place* with `sort()` and returns a copy with `sorted()`.
-
-                ## Steps
-                1. Make the array `var`.
-                2. Call **`sort(by:)`** with a closure:
-                   - ascending: `<`
-                   - descending: `>`
-
-                ```swift
-                var numbers = [3, 1, 2]
-                numbers.sort(by: >) // [3, 2, 1]
-                let names = ["b", "a"].sorted()
-                ```
-
-                > Note: sorting is *not* stable before Swift 5.
-
-                ---
-                That's all!
-                """,
-            visible: ["Sorting in Swift", "standard library", "sort()", "1.", "◦", "swift", "numbers.sort(by: >)", "That's all!"]
-        ),
-        RecordedAnswer(
-            name: "table with Cyrillic, CJK and emoji",
-            text: """
-                ### Сравнение языков
-
-                | Язык | 速度 | Оценка |
-                |:-----|:----:|-------:|
-                | **Swift** | 快 🚀 | 9/10 |
-                | Python | 慢 🐢 | 8/10 |
-                | Rust | 非常快 | 10/10 |
-
-                Итого: выбирайте по задаче 👍🏽.
-                """,
-            visible: ["Сравнение языков", "Язык", "速度", "Swift", "🚀", "Rust", "非常快", "Итого: выбирайте по задаче 👍🏽."]
-        ),
-        RecordedAnswer(
-            name: "python and json code, links, quotes",
-            text: """
-                Here is a script ([docs](https://docs.python.org/3/)):
-
-                ```python
-                import json  # standard library
-                def load(path: str) -> dict:
-                    \"\"\"Read **one** file.\"\"\"
-                    with open(path) as f:
-                        return json.load(f)
-                ```
-
-                ```json
-                {"name": "bankfuture", "retries": 3, "stream": true}
-                ```
-
-                > Tip: use `--raw` for plain output.
-                > > Nested quote with 日本語 and emoji 👨‍👩‍👧.
-
-                * first bullet that is long enough to wrap onto a second line at forty columns
-                * second_bullet with snake_case_names and __bold__ text
-                """,
-            visible: ["docs", "https://docs.python.org/3/", "python", "import json", "Read **one** file.", "bankfuture", "--raw", "日本語", "snake_case_names"]
-        ),
-        RecordedAnswer(
-            name: "unclosed markup and odd lines",
-            text: """
-                **bold never closed and `code never closed
-                Text with * lone star and _under_score and 2 * 3 = 6.
-                #hashtag is not a heading
-                ####### neither is this
-                - - -
-                | not | a table
-                plain line
-                ~~~
-                tilde fence
-                ~~~
-                Final line without newline
-                """,
-            visible: ["**bold never closed", "`code never", "#hashtag", "tilde fence", "| not | a table", "Final line without newline"]
-        ),
-    ]
-}
-
 // MARK: Tests
 
 @Suite struct MarkdownStreamTests {
+    /// Answers as a model writes them.
+    struct RecordedAnswer: Sendable, CustomTestStringConvertible {
+        let name: String
+        let text: String
+        /// Text that must be visible in the rendered output.
+        let visible: [String]
+
+        var testDescription: String { name }
+
+        static let all: [RecordedAnswer] = [
+            RecordedAnswer(
+                name: "headings, bold, list, code",
+                text: """
+                    # Sorting in Swift
+
+                    Swift's **standard library** sorts *in place* with `sort()` and returns a copy with `sorted()`.
+
+                    ## Steps
+                    1. Make the array `var`.
+                    2. Call **`sort(by:)`** with a closure:
+                       - ascending: `<`
+                       - descending: `>`
+
+                    ```swift
+                    var numbers = [3, 1, 2]
+                    numbers.sort(by: >) // [3, 2, 1]
+                    let names = ["b", "a"].sorted()
+                    ```
+
+                    > Note: sorting is *not* stable before Swift 5.
+
+                    ---
+                    That's all!
+                    """,
+                visible: ["Sorting in Swift", "standard library", "sort()", "1.", "◦", "swift", "numbers.sort(by: >)", "That's all!"]
+            ),
+            RecordedAnswer(
+                name: "table with Cyrillic, CJK and emoji",
+                text: """
+                    ### Сравнение языков
+
+                    | Язык | 速度 | Оценка |
+                    |:-----|:----:|-------:|
+                    | **Swift** | 快 🚀 | 9/10 |
+                    | Python | 慢 🐢 | 8/10 |
+                    | Rust | 非常快 | 10/10 |
+
+                    Итого: выбирайте по задаче 👍🏽.
+                    """,
+                visible: ["Сравнение языков", "Язык", "速度", "Swift", "🚀", "Rust", "非常快", "Итого: выбирайте по задаче 👍🏽."]
+            ),
+            RecordedAnswer(
+                name: "python and json code, links, quotes",
+                text: """
+                    Here is a script ([docs](https://docs.python.org/3/)):
+
+                    ```python
+                    import json  # standard library
+                    def load(path: str) -> dict:
+                        \"\"\"Read **one** file.\"\"\"
+                        with open(path) as f:
+                            return json.load(f)
+                    ```
+
+                    ```json
+                    {"name": "bankfuture", "retries": 3, "stream": true}
+                    ```
+
+                    > Tip: use `--raw` for plain output.
+                    > > Nested quote with 日本語 and emoji 👨‍👩‍👧.
+
+                    * first bullet that is long enough to wrap onto a second line at forty columns
+                    * second_bullet with snake_case_names and __bold__ text
+                    """,
+                visible: ["docs", "https://docs.python.org/3/", "python", "import json", "Read **one** file.", "bankfuture", "--raw", "日本語", "snake_case_names"]
+            ),
+            RecordedAnswer(
+                name: "unclosed markup and odd lines",
+                text: """
+                    **bold never closed and `code never closed
+                    Text with * lone star and _under_score and 2 * 3 = 6.
+                    #hashtag is not a heading
+                    ####### neither is this
+                    - - -
+                    | not | a table
+                    plain line
+                    ~~~
+                    tilde fence
+                    ~~~
+                    Final line without newline
+                    """,
+                visible: ["**bold never closed", "`code never", "#hashtag", "tilde fence", "| not | a table", "Final line without newline"]
+            ),
+        ]
+    }
+
     // MARK: Splitting
 
     @Test(arguments: RecordedAnswer.all)
