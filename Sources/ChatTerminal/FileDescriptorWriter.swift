@@ -42,4 +42,11 @@ struct FileDescriptorWriter: Sendable {
     var isTerminal: Bool {
         isatty(fileDescriptor) == 1
     }
+
+    /// The terminal's width in columns, when the descriptor is a terminal that reports one.
+    var columns: Int? {
+        var size = winsize()
+        guard ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
 }

@@ -10,6 +10,9 @@ public final class TerminalRenderer: ChatRenderer {
     private let color: Bool
     private let showReasoning: Bool
     private let indicator: ActivityIndicator?
+    private let renderMarkdown: Bool
+    /// The answer's markdown renderer (a new one per answer, sized to the terminal).
+    private var markdown: MarkdownStream?
 
     /// Answer text was written and its last line has no newline yet.
     private var answerLineOpen = false
@@ -27,14 +30,17 @@ public final class TerminalRenderer: ChatRenderer {
     ///     terminal". It is never shown when standard error is not a terminal.
     ///   - outputFileDescriptor: where answers and command output go (standard output).
     ///   - errorFileDescriptor: where notices, usage lines and errors go (standard error).
+    ///   - markdown: render answers as styled markdown while they stream; only when standard
+    ///     output is a terminal (plain text otherwise).
     public init(
         color: Bool, showReasoning: Bool = true, activityIndicator: Bool? = nil,
-        outputFileDescriptor: Int32 = 1, errorFileDescriptor: Int32 = 2
+        outputFileDescriptor: Int32 = 1, errorFileDescriptor: Int32 = 2, markdown: Bool = false
     ) {
         output = FileDescriptorWriter(fileDescriptor: outputFileDescriptor)
         errors = FileDescriptorWriter(fileDescriptor: errorFileDescriptor)
         self.color = color
         self.showReasoning = showReasoning
+        renderMarkdown = markdown && output.isTerminal
         let animate = errors.isTerminal && (activityIndicator ?? true)
         indicator = animate ? ActivityIndicator(writer: errors, color: color) : nil
     }
@@ -48,6 +54,7 @@ public final class TerminalRenderer: ChatRenderer {
         answerLineOpen = false
         reasoningLineOpen = false
         answerProducedText = false
+        markdown = renderMarkdown ? MarkdownStream(width: output.columns ?? 80, color: true) : nil
         indicator?.start()
     }
 
@@ -57,8 +64,10 @@ public final class TerminalRenderer: ChatRenderer {
         indicator?.stop()
         answerProducedText = true
         endReasoningLine()
-        output.write(text)
-        answerLineOpen = !text.hasSuffix("\n")
+        let shown = markdown != nil ? markdown!.feed(text) : text
+        guard !shown.isEmpty else { return }
+        output.write(shown)
+        answerLineOpen = !shown.hasSuffix("\n")
     }
 
     /// Writes a piece of reasoning, dimmed, to standard error (unless reasoning is hidden).
@@ -73,6 +82,14 @@ public final class TerminalRenderer: ChatRenderer {
     /// Ends the answer's line, marks an interrupted answer, and writes the usage line
     /// `[model · N in / M out tokens · $cost]` to standard error.
     public func endAnswer(_ response: ChatResponse, interrupted: Bool) {
+        if var stream = markdown {
+            let rest = stream.finish()
+            markdown = nil
+            if !rest.isEmpty {
+                output.write(rest)
+                answerLineOpen = !rest.hasSuffix("\n")
+            }
+        }
         endOpenLines()
         if interrupted {
             errors.write(style("⏎ interrupted", Style.dim) + "\n")

@@ -26,7 +26,7 @@ enum OneShot {
     static func run(_ launch: Launch, message: String) async -> Int32 {
         let session = launch.session
         let request = session.request(sending: message, stream: launch.settings.stream)
-        let renderer: any ChatRenderer = launch.options.json ? SilentRenderer() : TerminalRenderer(color: launch.useColor(fd: 2))
+        let renderer: any ChatRenderer = launch.options.json ? SilentRenderer() : TerminalRenderer(color: launch.useColor(fd: 2), markdown: launch.useColor(fd: 1))
         let outcome = await ChatTurn.run(request, transport: launch.transport, renderer: renderer, waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() })
         if let error = outcome.error {
             if error == .cancelled {

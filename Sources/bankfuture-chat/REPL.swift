@@ -42,7 +42,8 @@ enum REPL {
         }
         defer { TerminalState.restore() }
 
-        let renderer = TerminalRenderer(color: launch.useColor(fd: 2), activityIndicator: interactive ? nil : false)
+        let renderer = TerminalRenderer(
+            color: launch.useColor(fd: 2), activityIndicator: interactive ? nil : false, markdown: launch.useColor(fd: 1))
         let loop = ChatLoop(
             session: launch.session, transport: launch.transport, reader: reader, renderer: renderer,
             stream: settings.stream, describe: launch.describe,

@@ -260,4 +260,22 @@ import Testing
             #expect(!terminal.output.contains("\u{1B}["))
         }
     }
+
+    @Test func markdownIsRenderedOnATerminalAndLeftAloneWithRaw() async throws {
+        try await withREPL { terminal, fake, _ in
+            fake.enqueue(.streamText(pieces: ["# Ti", "tle\n", "Some **bo", "ld** and `co", "de`.\n"], model: "m/x"))
+            try terminal.waitFor("> ")
+            try terminal.send("md\r")
+            try terminal.waitFor("Some bold and code.")
+            #expect(!terminal.text.contains("**"))
+            #expect(!terminal.text.contains("# Title"))
+            #expect(terminal.output.contains("\u{1B}[1m"), "bold is styled")
+        }
+        try await withREPL(["--raw"]) { terminal, fake, _ in
+            fake.enqueue(.streamText(pieces: ["Some **bold**"], model: "m/x"))
+            try terminal.waitFor("> ")
+            try terminal.send("md\r")
+            try terminal.waitFor("Some **bold**")
+        }
+    }
 }
