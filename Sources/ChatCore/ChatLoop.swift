@@ -41,6 +41,8 @@ public final class ChatLoop {
     private var lastInterruptAtEmptyPrompt = false
     private var pendingAttachments: [Attachment] = []
     private var lastAnswer: String?
+    /// Models used in this session, offered by completion even without a model list.
+    private var recentModels: [String] = []
     public var services = ChatLoopServices()
     /// Supplies the model list (e.g. from a disk cache); defaults to the transport.
     public var modelSource: (() async -> [ModelInfo]?)?
@@ -59,7 +61,8 @@ public final class ChatLoop {
         self.stream = stream
         self.describe = describe
         self.waitForInterrupt = waitForInterrupt
-        reader.setCompletions(commands: SlashCommand.names, models: [session.model] + session.fallbackModels)
+        recentModels = [session.model]
+        updateCompletions()
     }
 
     /// The prompt: the current model id.
@@ -142,6 +145,8 @@ public final class ChatLoop {
                 return true
             }
             session.model = id
+            if !recentModels.contains(id) { recentModels.append(id) }
+            updateCompletions()
             if let models = await models(), !models.isEmpty, !models.contains(where: { $0.id == id }) {
                 renderer.notice("warning: \(id) is not in the model list; keeping it anyway (see /models)")
             }
@@ -271,6 +276,7 @@ public final class ChatLoop {
             }
         case .fallback(let ids):
             session.fallbackModels = ids
+            updateCompletions()
             renderer.notice(ids.isEmpty ? "no fallback models" : "fallback models: " + ids.joined(separator: ", "))
         case .image(nil):
             return usage("/image PROMPT")
@@ -377,7 +383,13 @@ public final class ChatLoop {
     /// Uses `models` for `/model` checks and tab completion without fetching.
     public func preload(models: [ModelInfo]) {
         knownModels = models
-        reader.setCompletions(commands: SlashCommand.names, models: models.map(\.id) + session.fallbackModels)
+        updateCompletions()
+    }
+
+    private func updateCompletions() {
+        var ids = (knownModels ?? []).map(\.id)
+        for id in [session.model] + session.fallbackModels + recentModels where !ids.contains(id) { ids.append(id) }
+        reader.setCompletions(commands: SlashCommand.names, models: ids)
     }
 
     private func models() async -> [ModelInfo]? {

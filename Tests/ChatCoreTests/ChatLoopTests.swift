@@ -98,6 +98,14 @@ final class RecordingTransport: ChatTransport, @unchecked Sendable {
         #expect(!renderer.notices.contains { $0.contains("warning") })
     }
 
+    @Test func completionOffersListedFallbackAndRecentModels() async {
+        let (_, _, _, reader) = await run(["/fallback fb/one", "/model made/up"])
+        #expect(reader.completionModels.contains("known/model"))
+        #expect(reader.completionModels.contains("fb/one"))
+        #expect(reader.completionModels.contains("made/up"))
+        #expect(reader.completionModels.contains("first/model"))
+    }
+
     @Test func unknownModelWarnsButIsKept() async {
         let (loop, _, renderer, _) = await run(["/model made/up"])
         #expect(loop.session.model == "made/up")
