@@ -69,7 +69,9 @@ enum REPL {
                 cache.save(models)
                 return models
             }
-            return cache.load()?.models
+            guard let stale = cache.load()?.models else { return nil }
+            renderer.notice("could not refresh the model list; showing the cached one (\(stale.count) models)")
+            return stale
         }
         loop.beforePrompt = { loop in
             if !loop.hasModels, let cached = cache.load(), cached.fresh { loop.preload(models: cached.models) }
