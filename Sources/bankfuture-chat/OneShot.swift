@@ -59,6 +59,7 @@ enum OneShot {
             let generator = try ImageGenerators.make(settings: launch.settings, environment: launch.environment, logger: launch.wireLogger)
             let saved = try await generator.generateAndSave(prompt: prompt, store: ImageStore(settings: launch.settings))
             Output.stdout(saved.paths.joined(separator: "\n") + "\n")
+            InlineImagePreview.show(paths: saved.paths, environment: launch.environment, enabled: launch.useColor(fd: 2))
             let text = saved.text.trimmingCharacters(in: .whitespacesAndNewlines)
             if !text.isEmpty { Output.stdout(text + "\n") }
             return 0

@@ -87,6 +87,7 @@ enum REPL {
         if !launch.options.offline {
             services.generateImage = { prompt in
                 await launch.generateImage(prompt).map { saved in
+                    InlineImagePreview.show(paths: saved.paths, environment: environment, enabled: interactive && launch.useColor(fd: 2))
                     let text = saved.text.trimmingCharacters(in: .whitespacesAndNewlines)
                     return (shown: saved.paths.joined(separator: "\n") + (text.isEmpty ? "" : "\n" + text), note: saved.historyNote)
                 }

@@ -53,3 +53,46 @@ enum Clipboard {
         return sequence.withCString { write(fd, $0, strlen($0)) } > 0
     }
 }
+
+/// Inline image previews for terminals that can show them (kitty's graphics protocol,
+/// iTerm2's inline images). Other terminals get nothing: no escape codes at all.
+enum InlineImagePreview {
+    enum Kind { case kitty, iterm2 }
+
+    /// The protocol the terminal speaks, from its environment; nil when unknown or when
+    /// colour is off (NO_COLOR, --raw, not a terminal).
+    static func supported(environment: [String: String], enabled: Bool) -> Kind? {
+        guard enabled else { return nil }
+        if environment["KITTY_WINDOW_ID"] != nil || environment["TERM"] == "xterm-kitty" { return .kitty }
+        if environment["TERM_PROGRAM"] == "iTerm.app" || environment["LC_TERMINAL"] == "iTerm2" { return .iterm2 }
+        return nil
+    }
+
+    /// Writes a preview of each image file to standard error.
+    static func show(paths: [String], environment: [String: String], enabled: Bool) {
+        guard let kind = supported(environment: environment, enabled: enabled) else { return }
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            let encoded = data.base64EncodedString()
+            switch kind {
+            case .iterm2:
+                Output.stderr("\u{1B}]1337;File=inline=1;size=\(data.count);width=40:\(encoded)\u{07}\n")
+            case .kitty:
+                // PNG only (f=100), in chunks of at most 4096 bytes of base64.
+                guard data.starts(with: [0x89, 0x50, 0x4E, 0x47]) else { continue }
+                var chunks: [Substring] = []
+                var rest = Substring(encoded)
+                while !rest.isEmpty {
+                    chunks.append(rest.prefix(4096))
+                    rest = rest.dropFirst(4096)
+                }
+                for (i, chunk) in chunks.enumerated() {
+                    let more = i < chunks.count - 1 ? 1 : 0
+                    let control = i == 0 ? "a=T,f=100,c=40,m=\(more)" : "m=\(more)"
+                    Output.stderr("\u{1B}_G\(control);\(chunk)\u{1B}\\")
+                }
+                Output.stderr("\n")
+            }
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import FakeOpenRouter
 import Foundation
+import TestSupport
 import Testing
 
 /// `--image`, `/image` and images in normal answers, through the built binary.
@@ -78,6 +79,22 @@ import Testing
             #expect(run.status == 1)
             #expect(run.stderr.contains("returned no image"))
             #expect(files(in: dir).isEmpty)
+        }
+    }
+
+    @Test func inlinePreviewOnlyOnTerminalsThatSupportIt() async throws {
+        try await withFake({ _, s in #"{"image_dir":"\#(s.root)/pictures"}"# }) { fake, sandbox, _ in
+            for (extra, expected) in [(["KITTY_WINDOW_ID": "1"], "\u{1B}_G"), (["TERM_PROGRAM": "iTerm.app"], "\u{1B}]1337;File=")] {
+                let terminal = try PseudoTerminal.spawn(
+                    executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "--image", "a dot"], environment: sandbox.environment(extra))
+                #expect(try terminal.waitForExit() == 0)
+                #expect(terminal.output.contains(expected))
+            }
+            let plain = try PseudoTerminal.spawn(
+                executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "--image", "a dot"], environment: sandbox.environment())
+            #expect(try plain.waitForExit() == 0)
+            #expect(!plain.output.contains("\u{1B}_G"))
+            #expect(!plain.output.contains("\u{1B}]1337"))
         }
     }
 }
