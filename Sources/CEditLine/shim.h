@@ -364,4 +364,42 @@ static inline const char *bfchat_last_history_line(void) {
     return entry != NULL ? entry->line : NULL;
 }
 
+// MARK: - Ctrl-X Ctrl-E: compose the line in an external editor
+
+/// The text on the line when Ctrl-X Ctrl-E was pressed (malloc'd), or NULL.
+__attribute__((weak)) char **bfchat_edit_request(void) {
+    static char *text = NULL;
+    return &text;
+}
+
+/// Key handler: keeps the current line and ends readline() (it returns NULL), so the
+/// reader can tell this apart from Ctrl-D and open the editor.
+__attribute__((weak)) int bfchat_on_edit_key(int count, int key) {
+    (void)count;
+    (void)key;
+    char **request = bfchat_edit_request();
+    free(*request);
+    *request = strdup(rl_line_buffer != NULL ? rl_line_buffer : "");
+    rl_done = 1;
+    return 0;
+}
+
+/// Binds Ctrl-X Ctrl-E to the handler. libedit's rl_add_defun also binds the last key
+/// (Ctrl-E) to it, so Ctrl-E is put back to end-of-line. Returns 0 on success.
+static inline int bfchat_bind_edit_key(void) {
+    if (rl_add_defun("bfchat-edit-in-editor", bfchat_on_edit_key, 5) != 0) {
+        return -1;
+    }
+    rl_parse_and_bind("bind ^E ed-move-to-end");
+    return rl_parse_and_bind("bind ^X^E bfchat-edit-in-editor");
+}
+
+/// Takes the pending Ctrl-X Ctrl-E request: the line's text (caller frees), or NULL.
+static inline char *bfchat_take_edit_request(void) {
+    char **request = bfchat_edit_request();
+    char *text = *request;
+    *request = NULL;
+    return text;
+}
+
 #endif

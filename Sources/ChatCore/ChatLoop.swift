@@ -4,7 +4,8 @@ import Foundation
 /// (editor, clipboard, images). Each is optional; a missing one is reported to the user.
 public struct ChatLoopServices {
     /// Opens the user's editor and returns the text written, nil when cancelled (empty file).
-    public var composeInEditor: (() -> Result<String?, ChatLoop.ServiceFailure>)?
+    /// The argument is the text to start from.
+    public var composeInEditor: ((String) -> Result<String?, ChatLoop.ServiceFailure>)?
     /// Puts text on the clipboard (OSC 52); false when the terminal cannot.
     public var copyToClipboard: ((String) -> Bool)?
     /// Generates images for a prompt and returns a line to show (paths, text) and a short
@@ -245,12 +246,12 @@ public final class ChatLoop {
             }
             pendingAttachments += added
             renderer.notice("attached \(added.map(\.path).joined(separator: ", ")) to the next message")
-        case .edit:
+        case .edit(let initial):
             guard let compose = services.composeInEditor else {
                 renderer.error("/edit needs a terminal and $VISUAL or $EDITOR")
                 return true
             }
-            switch compose() {
+            switch compose(initial ?? "") {
             case .success(let text?) where !text.trimmingWhitespace().isEmpty:
                 reader.remember(text)
                 await send(text)

@@ -16,7 +16,8 @@ public enum SlashCommand: Sendable, Equatable {
     /// `/set` alone shows the settings; `/set KEY VALUE` changes one.
     case set(key: String?, value: String?)
     case file([String])
-    case edit
+    /// `/edit [TEXT]`: compose in the editor, starting from TEXT.
+    case edit(String?)
     case copy(codeOnly: Bool)
     case fallback([String])
     case image(String?)
@@ -41,7 +42,7 @@ public enum SlashCommand: Sendable, Equatable {
         ("/export PATH", "write the conversation as Markdown"),
         ("/set [KEY VALUE]", "show or set temperature, max_tokens, top_p, reasoning, provider, allow_fallbacks, stream"),
         ("/file PATH...", "attach text files to the next message (globs work)"),
-        ("/edit", "compose the next message in $VISUAL / $EDITOR"),
+        ("/edit [TEXT], Ctrl-X Ctrl-E", "compose the next message in $VISUAL / $EDITOR"),
         ("/copy [code]", "copy the last answer (or its last code block) to the clipboard"),
         ("/fallback [ID...]", "set fallback models (none: clear them)"),
         ("/image PROMPT", "generate an image and save it in image_dir"),
@@ -98,7 +99,7 @@ public enum ParsedInput: Sendable, Equatable {
             let parts = rest.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
             return .command(.set(key: String(parts[0]), value: parts.count > 1 ? String(parts[1]) : nil))
         case "/file", "/attach": return .command(.file(rest.map(splitWords) ?? []))
-        case "/edit": return .command(.edit)
+        case "/edit": return .command(.edit(rest))
         case "/copy": return .command(.copy(codeOnly: rest?.lowercased() == "code"))
         case "/fallback", "/fallbacks": return .command(.fallback(rest.map(splitWords) ?? []))
         case "/image": return .command(.image(rest))

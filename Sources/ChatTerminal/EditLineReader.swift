@@ -95,6 +95,7 @@ public final class EditLineReader: LineReader {
         // Streams are taken at initialization; it also starts a new, empty history.
         rl_initialize()
         bfchat_break_words_at_blanks()
+        _ = bfchat_bind_edit_key()
         bfchat_set_completion_function(completeLine)
         stifle_history(Int32(clamping: max(1, historyLimit)))
         loadHistory()
@@ -124,8 +125,16 @@ public final class EditLineReader: LineReader {
         // and keys typed in between would be echoed and line-edited by the terminal
         // itself (a Ctrl-D would be lost).
         rl_prep_terminal(1)
+        free(bfchat_take_edit_request())
         let raw = readline(prompt)
         guard let raw else {
+            if let pending = bfchat_take_edit_request() {
+                // Ctrl-X Ctrl-E: compose in the editor, starting from what was typed.
+                defer { free(pending) }
+                write("\n")
+                let typed = String(cString: pending)
+                return .line(typed.isEmpty ? "/edit" : "/edit " + typed)
+            }
             if InterruptMonitor.consume() {
                 // Like a shell: show that the line was dropped and move to a new line.
                 write("^C\n")

@@ -80,7 +80,7 @@ enum REPL {
         var services = ChatLoopServices()
         let environment = launch.environment
         if interactive {
-            services.composeInEditor = { ExternalEditor.compose(environment: environment) }
+            services.composeInEditor = { ExternalEditor.compose($0, environment: environment) }
             services.copyToClipboard = { Clipboard.copy($0, environment: environment) }
         }
         services.autosavePath = launch.sessionPath

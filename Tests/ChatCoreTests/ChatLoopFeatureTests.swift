@@ -113,11 +113,11 @@ func mode(of path: String) -> Int? {
 
     @Test func editComposesTheMessage() async throws {
         var services = ChatLoopServices()
-        services.composeInEditor = { .success("from the editor\nline 2") }
+        services.composeInEditor = { _ in .success("from the editor\nline 2") }
         let (_, transport, _) = await loop(["/edit"], services: services)
         #expect(transport.requests.first?.messages.last?.content == "from the editor\nline 2")
         var empty = ChatLoopServices()
-        empty.composeInEditor = { .success(nil) }
+        empty.composeInEditor = { _ in .success(nil) }
         let (_, none, renderer) = await loop(["/edit"], services: empty)
         #expect(none.requests.isEmpty)
         #expect(renderer.notices.contains { $0.contains("nothing sent") })

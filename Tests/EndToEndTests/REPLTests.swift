@@ -278,4 +278,30 @@ import Testing
             try terminal.waitFor("Some **bold**")
         }
     }
+
+    @Test func ctrlXCtrlEOpensTheEditorWithTheTypedText() async throws {
+        let fake = try await FakeOpenRouter.start()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let editor = try sandbox.write("editor.sh", "#!/bin/sh\nprintf '%s + edited' \"$(cat \"$1\")\" > \"$1\"\n")
+        chmod(editor, 0o755)
+        let terminal = try PseudoTerminal.spawn(
+            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment(["EDITOR": editor]))
+        try terminal.waitFor("> ")
+        try terminal.send("draft text")
+        try terminal.sendControl("x")
+        try terminal.sendControl("e")
+        try terminal.waitFor("Echo: draft text + edited")
+        #expect(fake.chatRequests.first?.messages.last?.content == "draft text + edited")
+        try terminal.waitFor("> ")
+        // Ctrl-E alone still moves to the end of the line.
+        try terminal.send("bc")
+        try terminal.sendControl("a")
+        try terminal.send("a")
+        try terminal.sendControl("e")
+        try terminal.send("d\r")
+        try terminal.waitFor("Echo: abcd")
+        _ = terminal.terminate()
+        try await fake.shutdown()
+    }
 }
