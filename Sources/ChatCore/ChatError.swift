@@ -172,7 +172,9 @@ public enum ChatError: Error, Sendable, Equatable {
     }
 
     static func formatSeconds(_ s: Double) -> String {
-        s == s.rounded() ? String(Int(s)) : String(format1(s))
+        // Retry-After comes from the server: a huge value must print, not trap converting to Int.
+        guard s.isFinite, abs(s) < 1e9 else { return s.isNaN ? "?" : s > 0 ? "more than 999999999" : "0" }
+        return s == s.rounded() ? String(Int(s)) : String(format1(s))
     }
 
     static func format1(_ s: Double) -> String {
