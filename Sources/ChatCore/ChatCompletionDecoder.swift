@@ -94,6 +94,14 @@ public struct ChatCompletionDecoder: Sendable {
         return .httpStatus(status, bodySnippet: snippet(visibleText(body)), retryAfter: retryAfter)
     }
 
+    /// The error for a 200 answer that is a web page instead of an answer (a captive portal or
+    /// a proxy's login page): its visible text, so the user sees what answered.
+    public static func notAnAnswer(contentType: String, body: [UInt8]) -> ChatError {
+        let type = contentType.split(separator: ";").first.map { String($0).trimmingWhitespace() } ?? contentType
+        let text = snippet(visibleText(body))
+        return .malformedResponse("expected an answer, got a \(type) page" + (text.isEmpty ? "" : ": \(text)"))
+    }
+
     /// Decodes `GET /models`.
     public static func models(fromBody body: [UInt8]) throws(ChatError) -> [ModelInfo] {
         guard let json = try? JSONParser.parse(body), let models = models(fromJSON: json) else {

@@ -184,6 +184,11 @@ public final class OpenRouterTransport: ChatTransport {
             throw ChatCompletionDecoder.error(status: Int(response.status.code), body: errorBody, retryAfter: retryAfter(response.headers))
         }
         let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
+        if contentType.hasPrefix("text/html") {
+            // Not an answer: without this a stream request reported a login page as "stream ended early".
+            let page = try await collect(response.body, limit: 64 * 1024, truncate: true)
+            throw ChatCompletionDecoder.notAnAnswer(contentType: contentType, body: page)
+        }
         if request.stream && !contentType.contains("application/json") {
             try await readStream(response.body, delivered: &delivered, continuation: continuation)
         } else {
