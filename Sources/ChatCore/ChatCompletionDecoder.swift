@@ -97,6 +97,14 @@ public struct ChatCompletionDecoder: Sendable {
         return .httpStatus(status, bodySnippet: snippet(visibleText(body)), retryAfter: retryAfter)
     }
 
+    /// The error for a 200 answer that is a web page instead of an answer (a captive portal or
+    /// a proxy's login page): its visible text, so the user sees what answered.
+    public static func notAnAnswer(contentType: String, body: [UInt8]) -> ChatError {
+        let type = contentType.split(separator: ";").first.map { String($0).trimmingWhitespace() } ?? contentType
+        let text = snippet(visibleText(body))
+        return .malformedResponse("expected an answer, got a \(type) page" + (text.isEmpty ? "" : ": \(text)"))
+    }
+
     /// Decodes `GET /models`.
     public static func models(fromBody body: [UInt8]) throws(ChatError) -> [ModelInfo] {
         guard let json = try? JSONParser.parse(body), let models = models(fromJSON: json) else {
@@ -121,10 +129,17 @@ public struct ChatCompletionDecoder: Sendable {
 
     static func price(_ value: JSONValue?) -> Double? {
         switch value {
-        case .string(let s)?: return Double(s)
-        case .number(let n)?: return n
+        case .string(let s)?: return money(Double(s))
+        case .number(let n)?: return money(n)
         default: return nil
         }
+    }
+
+    /// A price or cost only when it is a sane amount: `"nan"`, `"inf"` or `1e400` (which
+    /// parses as infinity) would trap the integer arithmetic that formats money for display.
+    static func money(_ value: Double?) -> Double? {
+        guard let value, value.isFinite, abs(value) < 1e9 else { return nil }
+        return value
     }
 
     static func usage(_ json: JSONValue) -> Usage? {
@@ -134,7 +149,7 @@ public struct ChatCompletionDecoder: Sendable {
             return nil
         }
         var cost: Double?
-        if case .number(let c)? = json["cost"] { cost = c }
+        if case .number(let c)? = json["cost"] { cost = money(c) }
         let prompt = int("prompt_tokens") ?? 0
         let completion = int("completion_tokens") ?? 0
         return Usage(promptTokens: prompt, completionTokens: completion, totalTokens: int("total_tokens"), cost: cost)

@@ -54,7 +54,10 @@ enum HTTPDate {
             let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].firstIndex(of: String(parts[2]))
         else { return nil }
         let hms = parts[4].split(separator: ":").compactMap { Int($0) }
-        guard hms.count == 3 else { return nil }
+        // Out-of-range fields would overflow the arithmetic below (a hostile header must not trap).
+        guard hms.count == 3, (1...31).contains(day), (1...9999).contains(year),
+            (0...23).contains(hms[0]), (0...59).contains(hms[1]), (0...60).contains(hms[2])
+        else { return nil }
         // Days from civil (Howard Hinnant's algorithm).
         let m = month + 1
         let y = m <= 2 ? year - 1 : year

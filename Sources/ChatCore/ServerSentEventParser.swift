@@ -3,7 +3,8 @@
 /// Feed it network chunks as they arrive, split anywhere (inside a line, a CRLF pair or a
 /// UTF-8 character); it emits an event for each complete `data:` event and for each
 /// comment line. Lines end in LF, CRLF or CR. A line longer than `maxLineBytes` is an error,
-/// so a hostile server cannot make it buffer without bound.
+/// and so is an event whose `data:` lines add up to more, so a hostile server cannot make it
+/// buffer without bound.
 public struct ServerSentEventParser: Sendable {
     /// What the parser recognised.
     public enum Event: Sendable, Equatable {
@@ -13,7 +14,7 @@ public struct ServerSentEventParser: Sendable {
         case comment(String)
     }
 
-    /// Thrown when one line is longer than the cap.
+    /// Thrown when one line, or the data of one event, is longer than the cap.
     public struct LineTooLong: Error, Sendable, Equatable {
         public var limit: Int
     }
@@ -23,6 +24,8 @@ public struct ServerSentEventParser: Sendable {
     private var data: [UInt8] = []
     private var hasData = false
     private var lastWasCR = false
+    /// Set when a `data:` line would make the event's data exceed the cap.
+    private var overflow = false
 
     public init(maxLineBytes: Int = 16 * 1024 * 1024) {
         self.maxLineBytes = maxLineBytes
@@ -50,9 +53,10 @@ public struct ServerSentEventParser: Sendable {
     public mutating func finish() -> [Event] {
         var events: [Event] = []
         if !line.isEmpty { processLine(&events) }
-        if hasData { events.append(.data(String(decoding: data, as: UTF8.self))) }
+        if hasData && !overflow { events.append(.data(String(decoding: data, as: UTF8.self))) }
         data.removeAll()
         hasData = false
+        overflow = false
         line.removeAll()
         return events
     }
@@ -92,6 +96,7 @@ public struct ServerSentEventParser: Sendable {
         var events: [Event] = []
         processLine(&events)
         line.removeAll(keepingCapacity: true)
+        if overflow { throw LineTooLong(limit: maxLineBytes) }
         for event in events { try emit(event) }
     }
 
@@ -118,6 +123,10 @@ public struct ServerSentEventParser: Sendable {
         guard isData else { return }  // event:, id:, retry: and unknown fields are ignored
         var valueStart = colon < line.endIndex ? colon + 1 : colon
         if valueStart < line.endIndex, line[valueStart] == 0x20 { valueStart += 1 }
+        if data.count + (hasData ? 1 : 0) + (line.endIndex - valueStart) > maxLineBytes {
+            overflow = true
+            return
+        }
         if hasData { data.append(0x0A) }
         data.append(contentsOf: line[valueStart...])
         hasData = true

@@ -20,7 +20,9 @@ public enum UsageText {
 
     /// Whole seconds when the delay is whole or long, else one decimal: `7`, `1.5`.
     public static func seconds(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds > 0 else { return "0" }
+        guard seconds.isFinite, seconds > 0 else { return seconds.isNaN ? "?" : seconds > 0 ? "more than 999999999" : "0" }
+        // Retry-After comes from the server: a huge value must print, not trap converting to Int.
+        guard seconds < 1e9 else { return "more than 999999999" }
         let tenths = (seconds * 10).rounded()
         if seconds >= 10 || tenths.truncatingRemainder(dividingBy: 10) == 0 {
             return String(Int(seconds.rounded()))

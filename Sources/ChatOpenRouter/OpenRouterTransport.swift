@@ -63,6 +63,10 @@ public final class OpenRouterTransport: ChatTransport {
             connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
             read: .milliseconds(Int64(configuration.readTimeout * 1000)))
         clientConfiguration.redirectConfiguration = .disallow
+        // Connection failures go to this transport's own retry policy (max_retries, notices).
+        // Left on, AsyncHTTPClient silently retries a refused connection until the connect
+        // timeout, so "connection refused" took connect timeout x (1 + max_retries) to appear.
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
         if let proxy = configuration.proxy {
             let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
             clientConfiguration.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
@@ -184,6 +188,11 @@ public final class OpenRouterTransport: ChatTransport {
             throw ChatCompletionDecoder.error(status: Int(response.status.code), body: errorBody, retryAfter: retryAfter(response.headers))
         }
         let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
+        if contentType.hasPrefix("text/html") {
+            // Not an answer: without this a stream request reported a login page as "stream ended early".
+            let page = try await collect(response.body, limit: 64 * 1024, truncate: true)
+            throw ChatCompletionDecoder.notAnAnswer(contentType: contentType, body: page)
+        }
         if request.stream && !contentType.contains("application/json") {
             try await readStream(response.body, delivered: &delivered, continuation: continuation)
         } else {

@@ -79,7 +79,7 @@ public final class TerminalRenderer: ChatRenderer {
         reasoningLineOpen = !text.hasSuffix("\n")
     }
 
-    /// Ends the answer's line, marks an interrupted answer, and writes the usage line
+    /// Ends the answer's line and writes the usage line
     /// `[model · N in / M out tokens · $cost]` to standard error.
     public func endAnswer(_ response: ChatResponse, interrupted: Bool) {
         if var stream = markdown {
@@ -91,9 +91,8 @@ public final class TerminalRenderer: ChatRenderer {
             }
         }
         endOpenLines()
-        if interrupted {
-            errors.write(style("⏎ interrupted", Style.dim) + "\n")
-        }
+        // An interrupted or failed answer gets no marker line of its own: the caller's
+        // one error line (or "answer stopped" notice) says the partial answer was not kept.
         if let line = Self.usageLine(response) {
             errors.write(style(line, Style.dim) + "\n")
         }

@@ -56,12 +56,13 @@ private let esc = "\u{1B}"
         #expect(captured.finish() == ("x\n", "[5 in / 7 out tokens]\n"))
     }
 
-    @Test func interruptedAnswerIsMarked() {
+    @Test func interruptedAnswerEndsItsLineAndLeavesTheMessageToTheCaller() {
         let captured = CapturedRenderer(color: false)
         captured.renderer.beginAnswer()
         captured.renderer.answerText("partial")
         captured.renderer.endAnswer(ChatResponse(content: "partial"), interrupted: true)
-        #expect(captured.finish() == ("partial\n", "⏎ interrupted\n"))
+        // One error line follows from the chat loop; the renderer adds no second one.
+        #expect(captured.finish() == ("partial\n", ""))
     }
 
     @Test func reasoningGoesToStandardErrorAndIsEndedBeforeTheAnswer() {
@@ -114,7 +115,7 @@ private let esc = "\u{1B}"
         captured.renderer.answerText("half an answ")
         captured.renderer.error("stream broke")
         captured.renderer.endAnswer(ChatResponse(), interrupted: true)
-        #expect(captured.finish() == ("half an answ\n", "error: stream broke\n⏎ interrupted\n"))
+        #expect(captured.finish() == ("half an answ\n", "error: stream broke\n"))
     }
 
     @Test func withoutColorNoEscapeByteIsWrittenAnywhere() {

@@ -173,12 +173,13 @@ import Testing
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let editor = try sandbox.write("editor.sh", "#!/bin/sh\nprintf 'composed in the editor\\nsecond line' > \"$1\"\n")
-        chmod(editor, 0o755)
+        // Run through sh, not exec'd: a script written a moment ago can be "busy" while
+        // children forked by concurrent tests still hold its descriptor.
         let terminal = try PseudoTerminal.spawn(
-            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment(["EDITOR": editor]))
+            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment(["EDITOR": "/bin/sh " + editor]))
         try terminal.waitFor("> ")
         try terminal.send("/edit\r")
-        try terminal.waitFor("Echo: composed in the editor")
+        try terminal.waitFor("Echo: composed in the editor", timeout: .seconds(30))
         #expect(fake.chatRequests.first?.messages.last?.content == "composed in the editor\nsecond line")
         _ = terminal.terminate()
         try await fake.shutdown()
@@ -284,9 +285,10 @@ import Testing
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let editor = try sandbox.write("editor.sh", "#!/bin/sh\nprintf '%s + edited' \"$(cat \"$1\")\" > \"$1\"\n")
-        chmod(editor, 0o755)
+        // Run through sh, not exec'd: a script written a moment ago can be "busy" while
+        // children forked by concurrent tests still hold its descriptor.
         let terminal = try PseudoTerminal.spawn(
-            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment(["EDITOR": editor]))
+            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment(["EDITOR": "/bin/sh " + editor]))
         try terminal.waitFor("> ")
         try terminal.send("draft text")
         try terminal.sendControl("x")
