@@ -126,6 +126,15 @@ public struct ChatRequest: Sendable, Equatable {
     }
 }
 
+extension JSONValue {
+    /// `s` as a JSON string literal, quotes included.
+    public static func quoted(_ s: String) -> String {
+        var out = JSONWriter()
+        out.string(s)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+}
+
 /// Appends JSON tokens to a byte buffer.
 struct JSONWriter {
     var bytes: [UInt8] = []

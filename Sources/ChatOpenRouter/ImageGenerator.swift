@@ -496,52 +496,13 @@ struct ImageHTTP: Sendable {
 
     /// AsyncHTTPClient/NIO errors as the chat transport reports them.
     private func mapError(_ error: any Error) -> ChatError {
-        if let chatError = error as? ChatError { return chatError }
-        if error is CancellationError || Task.isCancelled { return .cancelled }
-        let url = displayURL
-        if let httpError = error as? HTTPClientError {
-            switch httpError {
-            case .readTimeout, .deadlineExceeded: return .timeout(seconds: settings.readTimeout)
-            case .connectTimeout: return .connection(url: url, reason: "connection timed out after \(Int(settings.connectTimeout)) s")
-            case .tlsHandshakeTimeout: return .tls(url: url, reason: "TLS handshake timed out")
-            case .remoteConnectionClosed: return .connection(url: url, reason: "the server closed the connection")
-            case .cancelled: return .cancelled
-            default: return .connection(url: url, reason: String(describing: httpError))
-            }
-        }
-        let text = String(describing: error)
-        let lower = text.lowercased()
-        if lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate") || lower.contains("handshake") {
-            return .tls(url: url, reason: OpenRouterTransport.shortReason(text))
-        }
-        if lower.contains("refused") { return .connection(url: url, reason: "connection refused") }
-        if lower.contains("no such host") || lower.contains("unknownhost") || lower.contains("name or service") || lower.contains("resolve") {
-            return .connection(url: url, reason: "cannot resolve the host name")
-        }
-        if lower.contains("reset") { return .connection(url: url, reason: "connection reset by the server") }
-        return .connection(url: url, reason: OpenRouterTransport.shortReason(text))
+        HTTPFailure.chatError(for: error, url: displayURL, connectTimeout: settings.connectTimeout, readTimeout: settings.readTimeout)
     }
 }
 
 extension ImageHTTP {
     /// A JSON string literal.
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ s: String) -> String { JSONValue.quoted(s) }
 
     /// An API base without trailing slashes.
     static func trimmedBase(_ url: String) -> String {

@@ -302,13 +302,23 @@ public final class OpenRouterTransport: ChatTransport {
 
     /// Maps AsyncHTTPClient/NIO errors to the user-facing error.
     private func mapError(_ error: any Error) -> ChatError {
+        HTTPFailure.chatError(
+            for: error, url: configuration.baseURL, connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout)
+    }
+
+    static func shortReason(_ text: String) -> String { HTTPFailure.shortReason(text) }
+}
+
+/// Maps AsyncHTTPClient/NIO errors to the user-facing `ChatError`, the same way for every
+/// client of this module (chat transport, image generators).
+enum HTTPFailure {
+    static func chatError(for error: any Error, url: String, connectTimeout: Double, readTimeout: Double) -> ChatError {
         if let chatError = error as? ChatError { return chatError }
         if error is CancellationError || Task.isCancelled { return .cancelled }
-        let url = configuration.baseURL
         if let httpError = error as? HTTPClientError {
             switch httpError {
-            case .readTimeout, .deadlineExceeded: return .timeout(seconds: configuration.readTimeout)
-            case .connectTimeout: return .connection(url: url, reason: "connection timed out after \(Int(configuration.connectTimeout)) s")
+            case .readTimeout, .deadlineExceeded: return .timeout(seconds: readTimeout)
+            case .connectTimeout: return .connection(url: url, reason: "connection timed out after \(Int(connectTimeout)) s")
             case .tlsHandshakeTimeout: return .tls(url: url, reason: "TLS handshake timed out")
             case .remoteConnectionClosed: return .connection(url: url, reason: "the server closed the connection")
             case .cancelled: return .cancelled
@@ -320,14 +330,14 @@ public final class OpenRouterTransport: ChatTransport {
         let text = String(describing: error)
         let lower = text.lowercased()
         if lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate") || lower.contains("handshake") {
-            return .tls(url: url, reason: Self.shortReason(text))
+            return .tls(url: url, reason: shortReason(text))
         }
         if lower.contains("refused") { return .connection(url: url, reason: "connection refused") }
         if lower.contains("no such host") || lower.contains("unknownhost") || lower.contains("name or service") || lower.contains("resolve") {
             return .connection(url: url, reason: "cannot resolve the host name")
         }
         if lower.contains("reset") { return .connection(url: url, reason: "connection reset by the server") }
-        return .connection(url: url, reason: Self.shortReason(text))
+        return .connection(url: url, reason: shortReason(text))
     }
 
     static func shortReason(_ text: String) -> String {
