@@ -241,6 +241,50 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
+    // MARK: Ctrl-C during a retry wait
+
+    @Test func ctrlCCancelsTheRetryWaitInTheREPL() async throws {
+        try await withFake(config: #"{"max_retries":2}"#) { fake, sandbox in
+            fake.enqueue(.error(status: 429, message: "Rate limit exceeded", retryAfter: "30"))
+            let terminal = try PseudoTerminal.spawn(
+                executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment(key: Self.key))
+            defer { _ = terminal.terminate() }
+            try terminal.waitFor("> ", timeout: .seconds(60))
+            try terminal.send("wait for me\r")
+            try terminal.waitFor("HTTP 429: rate limited, retrying in 30 s", timeout: .seconds(60))
+            let pressed = ContinuousClock.now
+            try terminal.sendControl("c")
+            try terminal.waitFor("answer stopped", timeout: .seconds(60))
+            #expect(ContinuousClock.now - pressed < .seconds(20), "not the 30 s wait")
+            #expect(fake.chatRequests.count == 1, "no request after Ctrl-C")
+            try terminal.waitFor("> ", timeout: .seconds(60))
+            try terminal.send("/history\r")
+            try terminal.waitFor("(no messages yet)", timeout: .seconds(60))
+            try terminal.send("/retry\r")
+            try terminal.waitFor("Echo: wait for me", timeout: .seconds(60))
+            #expect(fake.chatRequests.count == 2)
+            #expect(fake.chatRequests.map(\.bodyText).allSatisfy { $0 == fake.chatRequests[0].bodyText })
+            try terminal.waitFor("> ", timeout: .seconds(60))
+            try terminal.sendControl("d")
+            #expect(try terminal.waitForExit(timeout: .seconds(60)) == 0)
+            #expect(!terminal.output.contains(Self.key))
+        }
+    }
+
+    @Test func ctrlCCancelsTheRetryWaitInOneShotMode() async throws {
+        try await withFake(config: #"{"max_retries":2}"#) { fake, sandbox in
+            fake.enqueue(.error(status: 503, message: "No instances available", retryAfter: "30"))
+            let terminal = try PseudoTerminal.spawn(
+                executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "q"], environment: sandbox.environment(key: Self.key))
+            defer { _ = terminal.terminate() }
+            try terminal.waitFor("HTTP 503: No instances available, retrying in 30 s", timeout: .seconds(60))
+            try terminal.sendControl("c")
+            #expect(try terminal.waitForExit(timeout: .seconds(20)) == 130)
+            #expect(terminal.text.contains("interrupted"))
+            #expect(fake.chatRequests.count == 1)
+        }
+    }
+
     // MARK: Network faults
 
     @Test func connectionResetBeforeHeadersIsRetriedThenReported() async throws {
@@ -553,6 +597,9 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             }
             let bypass = try await launch(["--base-url", base, "q"], nil, sandbox, env: ["HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)", "no_proxy": "127.0.0.1"])
             #expect(bypass.status == 1)
+            #expect(bypass.stderr.hasPrefix("error: TLS failure talking to \(base): "), "\(bypass.stderr)")
+            #expect(bypass.stderr.hasSuffix("— check the system clock, a proxy that intercepts TLS, or base_url\n"))
+            #expect(Self.lines(bypass.stderr).count == 1)
             #expect(proxy.heads.count == 2, "NO_PROXY: the proxy saw nothing")
             #expect(fake.chatRequests.isEmpty, "never plain HTTP to an https:// base")
         }
