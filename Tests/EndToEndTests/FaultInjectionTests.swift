@@ -265,7 +265,9 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             #expect(fake.chatRequests.count == 2)
             #expect(fake.chatRequests.map(\.bodyText).allSatisfy { $0 == fake.chatRequests[0].bodyText })
             try terminal.waitFor("> ", timeout: .seconds(60))
-            try terminal.sendControl("d")
+            // /exit rather than Ctrl-D: a ^D that lands while the terminal is still in canonical
+            // mode (before the line editor switched it) was seen to be lost under load.
+            try terminal.send("/exit\r")
             #expect(try terminal.waitForExit(timeout: .seconds(60)) == 0)
             #expect(!terminal.output.contains(Self.key))
         }
@@ -473,7 +475,9 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             try terminal.send("this fails\r")
             try terminal.waitFor("HTTP 402", timeout: .seconds(60))
             try terminal.waitFor("> ", timeout: .seconds(60))
-            try terminal.sendControl("d")
+            // /exit rather than Ctrl-D: a ^D that lands while the terminal is still in canonical
+            // mode (before the line editor switched it) was seen to be lost under load.
+            try terminal.send("/exit\r")
             #expect(try terminal.waitForExit(timeout: .seconds(60)) == 0)
             #expect(!terminal.output.contains(Self.key))
 
