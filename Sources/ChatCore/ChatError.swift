@@ -134,7 +134,7 @@ public enum ChatError: Error, Sendable, Equatable {
             let body = snippet.isEmpty ? "(empty body)" : "non-JSON body: \(snippet)"
             return "HTTP \(status): \(body) — " + Self.hint(status: status, message: "", retryAfter: retryAfter, inStream: false, keyVariable: keyVariable)
         case .connection(let url, let reason):
-            return "cannot reach \(url): \(reason) — check the network, the proxy settings and base_url"
+            return "connection to \(url) failed: \(reason) — check the network, the proxy settings and base_url"
         case .tls(let url, let reason):
             return "TLS failure talking to \(url): \(reason) — check the system clock, a proxy that intercepts TLS, or base_url"
         case .timeout(let seconds):

@@ -40,6 +40,9 @@ public enum ModelTable {
     }
 
     static func formatDecimal(_ value: Double, digits: Int) -> String {
+        // Values come from the server: never trap on NaN, infinity or numbers beyond Int64.
+        guard value.isFinite else { return value.isNaN ? "?" : value > 0 ? "∞" : "-∞" }
+        guard abs(value) < 1e12 else { return String(value) }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = Int64((value * scale).rounded())

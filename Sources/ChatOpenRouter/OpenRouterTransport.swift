@@ -261,6 +261,12 @@ public final class OpenRouterTransport: ChatTransport {
         } catch let error as ChatError {
             throw error
         } catch {
+            // The server was reached and answering: say that the stream broke, not that it
+            // could not be reached. Still a connection failure, so it is retried when no
+            // answer text had been shown yet.
+            if case .connection(let url, _) = mapError(error) {
+                throw .connection(url: url, reason: "the connection broke in the middle of the answer")
+            }
             throw mapError(error)
         }
         if !sawDone && !sawFinish { throw .truncatedStream }

@@ -98,7 +98,8 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .status429: return "HTTP 429: Rate limit exceeded — rate limited; wait 7 s and try again"
         case .status500: return "HTTP 500: Internal Server Error — the server failed; try again later"
         case .status503: return "HTTP 503: No instances available — the model's provider is down or unavailable"
-        case .resetBeforeHeaders, .resetMidStreamAfterText: return "cannot reach \(baseURL): "
+        case .resetBeforeHeaders: return "connection to \(baseURL) failed: "
+        case .resetMidStreamAfterText: return "connection to \(baseURL) failed: the connection broke in the middle of the answer"
         case .stall: return "no answer from the server for 1 s — try again, or raise timeout_seconds"
         case .garbage, .invalidUTF8: return "the server sent a malformed response: a stream event is not valid JSON"
         case .htmlPage: return "HTTP 502: non-JSON body: 502 Bad Gateway nginx — the model's provider is down"
@@ -298,7 +299,7 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             let lines = Self.lines(run.stderr)
             #expect(lines.count == 2, "\(run.stderr)")
             #expect(lines.first?.hasPrefix("connection failed (") == true)
-            #expect(lines.last?.hasPrefix("error: cannot reach \(fake.baseURL): ") == true)
+            #expect(lines.last?.hasPrefix("error: connection to \(fake.baseURL) failed: ") == true)
             #expect(lines.last?.hasSuffix("— check the network, the proxy settings and base_url") == true)
             #expect(fake.chatRequests.count == 2)
         }
@@ -321,7 +322,7 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             #expect(run.status == 1)
             #expect(run.stdout == "half\n", "the partial answer was shown as it arrived")
             #expect(Self.lines(run.stderr).count == 1, "\(run.stderr)")
-            #expect(run.stderr.hasPrefix("error: cannot reach \(fake.baseURL): "))
+            #expect(run.stderr.hasPrefix("error: connection to \(fake.baseURL) failed: "))
             #expect(fake.chatRequests.count == 1)
         }
     }
@@ -357,7 +358,7 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         let lines = Self.lines(run.stderr)
         #expect(lines.count == 2, "\(run.stderr)")
         #expect(lines.first?.hasPrefix("connection failed (connection refused), retrying in ") == true, "\(run.stderr)")
-        #expect(lines.last == "error: cannot reach \(base): connection refused — check the network, the proxy settings and base_url")
+        #expect(lines.last == "error: connection to \(base) failed: connection refused — check the network, the proxy settings and base_url")
     }
 
     // MARK: Protocol faults (one-shot)
@@ -545,7 +546,7 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         let lines = Self.lines(run.stderr)
         #expect(lines.count == 3, "\(run.stderr)")
         #expect(lines.dropLast().allSatisfy { $0.hasPrefix("connection failed (the proxy refused the connection") && $0.contains(", retrying in ") })
-        #expect(lines.last?.hasPrefix("error: cannot reach \(base): the proxy refused the connection") == true, "\(run.stderr)")
+        #expect(lines.last?.hasPrefix("error: connection to \(base) failed: the proxy refused the connection") == true, "\(run.stderr)")
     }
 
     @Test func httpProxyCarriesTheRequestAndNoProxyBypassesIt() async throws {
@@ -577,7 +578,7 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             let closed = try await Self.closedPort()
             let dead = try await launch(["q"], fake, sandbox, env: ["HTTP_PROXY": "http://127.0.0.1:\(closed)"])
             #expect(dead.status == 1, "a proxy that is down is really used, not ignored")
-            #expect(dead.stderr.hasPrefix("error: cannot reach \(fake.baseURL): "))
+            #expect(dead.stderr.hasPrefix("error: connection to \(fake.baseURL) failed: "))
             #expect(fake.chatRequests.count == 4)
         }
     }
