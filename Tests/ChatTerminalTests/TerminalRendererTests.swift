@@ -192,7 +192,8 @@ private let esc = "\u{1B}"
     @Test func spinsWhileWaitingAndClearsBeforeText() async throws {
         let written = try await withTerminalErrors(color: true) { renderer in
             renderer.beginAnswer()
-            try await Task.sleep(for: .milliseconds(450))
+            // Generous: the first frame comes after 100 ms, but a loaded 2-core machine is slow.
+            try await Task.sleep(for: .milliseconds(1500))
             renderer.answerText("hi")
             try await Task.sleep(for: .milliseconds(250))  // no frame may follow the text
             renderer.endAnswer(ChatResponse(), interrupted: false)
@@ -204,7 +205,7 @@ private let esc = "\u{1B}"
     @Test func withoutColorTheSpinnerUsesNoEscapes() async throws {
         let written = try await withTerminalErrors(color: false) { renderer in
             renderer.beginAnswer()
-            try await Task.sleep(for: .milliseconds(350))
+            try await Task.sleep(for: .milliseconds(1500))
             renderer.endAnswer(ChatResponse(), interrupted: false)
         }
         #expect(written.contains("\r⠋"))
