@@ -7,7 +7,10 @@
 // FakeOpenRouter is not used here because the root package does not export it as a
 // product, and because it encodes every event on the fly.
 //
-//   sse-server [--port N] [--answer-bytes N] [--piece-bytes N] [--dump]
+//   sse-server [--port N] [--answer-bytes N] [--piece-bytes N] [--events-per-chunk N] [--dump]
+//
+// `--events-per-chunk N` puts N events in each HTTP chunk instead of one (a diagnostic: it
+// shows how much of the client's time goes to handing over one chunk at a time).
 //
 // Prints `http://127.0.0.1:PORT/api/v1` on stdout, then serves connections one at a time
 // until killed. `--dump` writes the HTTP body (the SSE bytes) to stdout and exits instead.
@@ -31,6 +34,7 @@ func say(_ text: String, to fd: Int32 = 2) {
 var port: UInt16 = 0
 var answerBytes = 20 * 1024 * 1024
 var pieceBytes = 100
+var eventsPerChunk = 1
 var dump = false
 
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
@@ -39,9 +43,10 @@ while let argument = arguments.next() {
     case "--port": port = UInt16(arguments.next() ?? "") ?? 0
     case "--answer-bytes": answerBytes = Int(arguments.next() ?? "") ?? answerBytes
     case "--piece-bytes": pieceBytes = max(1, Int(arguments.next() ?? "") ?? pieceBytes)
+    case "--events-per-chunk": eventsPerChunk = max(1, Int(arguments.next() ?? "") ?? 1)
     case "--dump": dump = true
     default:
-        say("usage: sse-server [--port N] [--answer-bytes N] [--piece-bytes N] [--dump]\n")
+        say("usage: sse-server [--port N] [--answer-bytes N] [--piece-bytes N] [--events-per-chunk N] [--dump]\n")
         exit(2)
     }
 }
@@ -100,9 +105,11 @@ var response: [UInt8] = Array(
     "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
         .utf8)
 var sseBytes = 0
-for event in events {
-    let bytes = Array(event.utf8)
+var httpChunks = 0
+for first in stride(from: 0, to: events.count, by: eventsPerChunk) {
+    let bytes = events[first..<min(first + eventsPerChunk, events.count)].reduce(into: [UInt8]()) { $0 += $1.utf8 }
     sseBytes += bytes.count
+    httpChunks += 1
     response.append(contentsOf: String(bytes.count, radix: 16).utf8)
     response.append(contentsOf: [0x0D, 0x0A])
     response.append(contentsOf: bytes)
@@ -129,7 +136,7 @@ _ = withUnsafeMutablePointer(to: &actual) {
 }
 signal(SIGPIPE, SIG_IGN)
 say("http://127.0.0.1:\(UInt16(bigEndian: actual.sin_port))/api/v1\n", to: 1)
-say("sse-server: \(events.count - 3) text events, \(answerBytes) answer bytes, \(sseBytes) SSE bytes, \(response.count) HTTP bytes\n")
+say("sse-server: \(events.count - 3) text events, \(answerBytes) answer bytes, \(sseBytes) SSE bytes in \(httpChunks) HTTP chunks, \(response.count) HTTP bytes\n")
 
 /// Reads the request head and its Content-Length body, so closing never resets the client.
 func readRequest(_ fd: Int32) -> Bool {
