@@ -70,11 +70,13 @@ def definitely_lost(name):
         return None
     text = open(path(name)).read()
     if "no leaks are possible" in text:
-        return 0, 0
+        return 0, 0, "no leaks are possible"
     m = re.search(r"definitely lost: ([\d,]+) bytes in ([\d,]+) blocks", text)
     if not m:
         return None
-    return int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
+    possibly = re.search(r"possibly lost: ([\d,]+) bytes in ([\d,]+) blocks", text)
+    return (int(m.group(1).replace(",", "")), int(m.group(2).replace(",", "")),
+            possibly.group(0) if possibly else "possibly lost: 0 bytes")
 
 
 def ms(seconds):
@@ -205,11 +207,26 @@ if 1000 in sessions:
                  "10 turns: %.2f ms CPU per turn" % session_cpu(10) if 10 in sessions else "—", "—",
                  "(information)"))
 
+static = hyperfine("static.json")
+if static:
+    static_rss, _ = rss("rss-static.*")
+    for base, label in (("--version", "`--version`"), ("one-shot", "one-shot round trip")):
+        if base in static and base + ", static" in static:
+            a, b = static[base]["median"], static[base + ", static"]["median"]
+            rows.append(("Diagnostic: %s with `--static-swift-stdlib`" % label, ms(b), "normal build %s" % ms(a),
+                         "%.2f× the normal build" % (b / a), "—", "(information)"))
+    if static_rss and ours_rss:
+        rows.append(("Diagnostic: peak RSS, one-shot, `--static-swift-stdlib`", mb(static_rss),
+                     "normal build %s" % mb(ours_rss), "%+.1f MB" % ((static_rss - ours_rss) / 1e6), "< 30 MB",
+                     "(information)"))
+
 for name, label in (("valgrind-oneshot.txt", "valgrind: definitely lost, one-shot"),
                     ("valgrind-session.txt", "valgrind: definitely lost, 20-turn session")):
     lost = definitely_lost(name)
     if lost is not None:
-        rows.append((label, "%d bytes in %d blocks" % lost, "—", "—", "0", verdict(lost[0] == 0)))
+        rows.append((label, "%d bytes in %d blocks" % lost[:2], "—", "(%s)" % lost[2], "0 bytes", verdict(lost[0] == 0)))
+    elif exists(name):
+        rows.append((label, "valgrind failed: see %s" % name, "—", "—", "0 bytes", "not measured"))
 
 print("| Benchmark | bankfuture-chat | Peers | Ratio | Target | Result |")
 print("|---|---|---|---|---|---|")

@@ -10,6 +10,8 @@
 #   BENCH_NO_PEERS=1    skip installing/running llm and sgpt
 #   BENCH_NO_VALGRIND=1 skip the leak check (it takes a minute or two)
 #   BENCH_SKIP_BUILD=1  use the binaries already built
+#   BENCH_STATIC=1      also build with --static-swift-stdlib (.build-static, ~15 min the first
+#                       time) and compare start-up, one-shot and RSS with the normal build
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +25,7 @@ BIN=$ROOT/.build/release/bankfuture-chat
 FAKE=$ROOT/.build/release/fake-openrouter
 MICRO=$ROOT/Benchmarks/.build/release/bench-micro
 SSE=$ROOT/Benchmarks/.build/release/sse-server
+STATIC_BIN=$ROOT/.build-static/release/bankfuture-chat
 MODEL=google/gemini-2.5-flash
 KEY=sk-or-v1-bench-0000000000000000
 
@@ -60,6 +63,9 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   swift build -c release --product bankfuture-chat
   swift build -c release --product fake-openrouter
   (cd Benchmarks && swift build -c release)
+  if [ -n "${BENCH_STATIC:-}" ]; then
+    swift build -c release --static-swift-stdlib --scratch-path .build-static --product bankfuture-chat
+  fi
 fi
 
 # --- Servers -----------------------------------------------------------------------------
@@ -218,13 +224,29 @@ done
 # The history the 1,000-turn session holds at the end: its autosaved session file.
 ls -S "$XDG_STATE_HOME"/bankfuture-chat/sessions/*.json 2>/dev/null | head -n1 | xargs -r wc -c | awk '{print $1}' >"$OUT/session-1000.history-bytes" || true
 
+if [ -n "${BENCH_STATIC:-}" ] && [ -x "$STATIC_BIN" ]; then
+  say "diagnostic: the same client linked with --static-swift-stdlib"
+  hyperfine -N --style basic --warmup 3 --runs "$RUNS" --export-json "$OUT/static.json" \
+    -n "--version" "$BIN --version" -n "--version, static" "$STATIC_BIN --version" \
+    -n "one-shot" "$BIN --base-url $URL hi" -n "one-shot, static" "$STATIC_BIN --base-url $URL hi"
+  for i in $(seq 1 5); do
+    /usr/bin/time -f "%M %e" -o "$OUT/rss-static.$i" "$STATIC_BIN" --base-url "$URL" hi >/dev/null 2>&1
+  done
+fi
+
 if [ -z "${BENCH_NO_VALGRIND:-}" ]; then
   say "leak check: valgrind --leak-check=full on a one-shot and on a 20-turn scripted session"
-  valgrind --leak-check=full --log-file="$OUT/valgrind-oneshot.txt" "$BIN" --base-url "$URL" hi >/dev/null 2>&1 || true
+  # Valgrind 3.19 cannot read the release binary's DWARF 5 ("unhandled dwarf2 abbrev form"),
+  # so it gets a copy without debug info (symbols stay); and it dies on libdispatch's
+  # sigsuspend of a read-only mask, which the preloaded shim passes as a copy instead.
+  objcopy --strip-debug "$BIN" "$OUT/bankfuture-chat.nodebug"
+  cc -O2 -shared -fPIC -o "$OUT/sigsuspend-shim.so" Benchmarks/valgrind/sigsuspend-shim.c
+  LD_PRELOAD=$OUT/sigsuspend-shim.so valgrind --leak-check=full --log-file="$OUT/valgrind-oneshot.txt" \
+    "$OUT/bankfuture-chat.nodebug" --base-url "$URL" hi >/dev/null 2>&1 || true
   head -n 20 "$OUT/script-100.txt" >"$OUT/script-20.txt"
-  valgrind --leak-check=full --log-file="$OUT/valgrind-session.txt" "$BIN" --base-url "$URL" --stdin repl \
-    <"$OUT/script-20.txt" >/dev/null 2>&1 || true
-  grep -h "definitely lost" "$OUT"/valgrind-*.txt >&2 || true
+  LD_PRELOAD=$OUT/sigsuspend-shim.so valgrind --leak-check=full --log-file="$OUT/valgrind-session.txt" \
+    "$OUT/bankfuture-chat.nodebug" --base-url "$URL" --stdin repl <"$OUT/script-20.txt" >/dev/null 2>&1 || true
+  grep -h -E "definitely lost|possibly lost:|INTERNAL ERROR" "$OUT"/valgrind-*.txt >&2 || true
 fi
 
 uptime >"$OUT/load-after.txt"
