@@ -210,7 +210,7 @@ if 1000 in sessions:
 static = hyperfine("static.json")
 if static:
     static_rss, _ = rss("rss-static.*")
-    for base, label in (("--version", "`--version`"), ("one-shot", "one-shot round trip")):
+    for base, label in (("version", "`--version`"), ("one-shot", "one-shot round trip")):
         if base in static and base + ", static" in static:
             a, b = static[base]["median"], static[base + ", static"]["median"]
             rows.append(("Diagnostic: %s with `--static-swift-stdlib`" % label, ms(b), "normal build %s" % ms(a),

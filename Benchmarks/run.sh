@@ -227,7 +227,7 @@ ls -S "$XDG_STATE_HOME"/bankfuture-chat/sessions/*.json 2>/dev/null | head -n1 |
 if [ -n "${BENCH_STATIC:-}" ] && [ -x "$STATIC_BIN" ]; then
   say "diagnostic: the same client linked with --static-swift-stdlib"
   hyperfine -N --style basic --warmup 3 --runs "$RUNS" --export-json "$OUT/static.json" \
-    -n "--version" "$BIN --version" -n "--version, static" "$STATIC_BIN --version" \
+    -n "version" "$BIN --version" -n "version, static" "$STATIC_BIN --version" \
     -n "one-shot" "$BIN --base-url $URL hi" -n "one-shot, static" "$STATIC_BIN --base-url $URL hi"
   for i in $(seq 1 5); do
     /usr/bin/time -f "%M %e" -o "$OUT/rss-static.$i" "$STATIC_BIN" --base-url "$URL" hi >/dev/null 2>&1
