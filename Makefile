@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 CONFIG ?= debug
 BIN := .build/$(CONFIG)/bankfuture-chat
 
-.PHONY: run deps build release test demo install clean
+.PHONY: run deps build release test demo install clean bench
 
 ## make run: install what is needed, build, and start the chat.
 ## With OPENROUTER_API_KEY set it talks to OpenRouter; without it, it starts offline and says why.
@@ -44,6 +44,11 @@ install: release
 	.build/release/bankfuture-chat --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bankfuture-chat
 	.build/release/bankfuture-chat --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_bankfuture-chat
 	.build/release/bankfuture-chat --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/bankfuture-chat.fish
+
+## make bench: release builds, then every benchmark against the fake on 127.0.0.1 (with
+## curl, llm and sgpt beside ours) and the table of docs/PERFORMANCE.md. Not part of make test.
+bench:
+	./Benchmarks/run.sh
 
 clean:
 	rm -rf .build

@@ -206,7 +206,22 @@ public struct JSONParser {
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1  // opening quote
+        // Fast path: a string without escapes (nearly every key and text delta) becomes a
+        // String straight from its bytes, with no byte-by-byte copy.
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: bytes[start..<(index - 1)], as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        // Slow path from the first escape (or control character) on.
         var scalars: [UInt8] = []
+        scalars.reserveCapacity(index - start + 16)
+        scalars.append(contentsOf: bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -289,14 +304,27 @@ public struct JSONParser {
         let intDigits = digits(&self)
         if intDigits == 0 { throw error("invalid number") }
         if leadingZero && intDigits > 1 { throw error("invalid number (leading zero)") }
+        var isFraction = false
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isFraction = true
             index += 1
             if digits(&self) == 0 { throw error("invalid number") }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isFraction = true
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             if digits(&self) == 0 { throw error("invalid number") }
+        }
+        // Integers of up to 15 digits (token counts, timestamps, indexes) are exact in a
+        // Double: add them up directly instead of going through text and strtod.
+        let negative = bytes[start] == UInt8(ascii: "-")
+        if !isFraction, intDigits <= 15 {
+            var value: Int64 = 0
+            for i in (negative ? start + 1 : start)..<index {
+                value = value * 10 + Int64(bytes[i] - UInt8(ascii: "0"))
+            }
+            return negative ? -Double(value) : Double(value)
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let value = Double(text) else { throw error("invalid number") }

@@ -1,0 +1,28 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Benchmarks for bankfuture-chat, kept out of the root package so `make test` neither builds
+// nor times them. `make bench` (Benchmarks/run.sh) builds this package in release mode.
+let package = Package(
+    name: "bankfuture-chat-benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        // Named explicitly: a path dependency's identity is otherwise its folder name,
+        // which differs between clones (main, wt-bench, ...).
+        .package(name: "bankfuture-chat", path: ".."),
+    ],
+    targets: [
+        // Micro-benchmarks of ChatCore: SSE parser, stream-chunk decoder, request encoding.
+        .executableTarget(
+            name: "bench-micro",
+            dependencies: [.product(name: "ChatCore", package: "bankfuture-chat")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // A minimal HTTP server on 127.0.0.1 that answers every POST with one pre-rendered
+        // SSE stream (the 20 MB answer), so the server is not what the stream benchmark measures.
+        .executableTarget(
+            name: "sse-server",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+    ]
+)

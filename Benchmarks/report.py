@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Turns the raw results of Benchmarks/run.sh into the table of docs/PERFORMANCE.md.
+
+    report.py RESULTS_DIR
+
+Whole-process figures are hyperfine medians of wall time; micro-benchmarks are medians of
+the measuring thread's CPU time; RSS is the median of /usr/bin/time's maximum resident set.
+"""
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+out = sys.argv[1]
+
+
+def path(name):
+    return os.path.join(out, name)
+
+
+def exists(name):
+    return os.path.exists(path(name))
+
+
+def hyperfine(name):
+    """{command name: {median, user, system}} in seconds."""
+    if not exists(name):
+        return {}
+    with open(path(name)) as f:
+        data = json.load(f)
+    result = {}
+    for r in data["results"]:
+        result[r["command"]] = {
+            "median": statistics.median(r["times"]),
+            "user": r.get("user"),
+            "system": r.get("system"),
+            "runs": len(r["times"]),
+        }
+    return result
+
+
+def micro():
+    values = {}
+    if exists("micro.txt"):
+        for line in open(path("micro.txt")):
+            parts = line.split()
+            if len(parts) >= 3 and parts[0] == "RESULT":
+                values[parts[1]] = float(parts[2])
+    return values
+
+
+def rss(pattern):
+    """Median of maximum RSS (bytes) and of elapsed seconds over files matching pattern."""
+    files = sorted(glob.glob(path(pattern)))
+    kib, secs = [], []
+    for name in files:
+        fields = open(name).read().split()
+        if len(fields) >= 2:
+            kib.append(int(fields[0]))
+            secs.append(float(fields[1]))
+    if not kib:
+        return None, None
+    return statistics.median(kib) * 1024, statistics.median(secs)
+
+
+def definitely_lost(name):
+    if not exists(name):
+        return None
+    text = open(path(name)).read()
+    if "no leaks are possible" in text:
+        return 0, 0, "no leaks are possible"
+    m = re.search(r"definitely lost: ([\d,]+) bytes in ([\d,]+) blocks", text)
+    if not m:
+        return None
+    possibly = re.search(r"possibly lost: ([\d,]+) bytes in ([\d,]+) blocks", text)
+    return (int(m.group(1).replace(",", "")), int(m.group(2).replace(",", "")),
+            possibly.group(0) if possibly else "possibly lost: 0 bytes")
+
+
+def ms(seconds):
+    return "%.1f ms" % (seconds * 1000)
+
+
+def mb(nbytes):
+    return "%.1f MB" % (nbytes / 1e6)
+
+
+def verdict(ok):
+    return "**met**" if ok else "**missed**"
+
+
+rows = []  # (benchmark, ours, peers, ratio, target, met)
+
+version = hyperfine("version.json")
+peers = [p.strip() for p in open(path("peers.txt"))] if exists("peers.txt") else []
+peers = [p for p in peers if p]
+if "bankfuture-chat" in version:
+    ours = version["bankfuture-chat"]["median"]
+    peer_text = ", ".join("%s %s" % (p, ms(version[p]["median"])) for p in peers if p in version) or "—"
+    ratio = ", ".join("%s ÷ ours %.0f×" % (p, version[p]["median"] / ours) for p in peers if p in version) or "—"
+    rows.append(("`--version`, whole process", ms(ours), peer_text, ratio, "< 20 ms", verdict(ours < 0.020)))
+
+
+def prompt_row(name, label, target):
+    if not exists(name):
+        return
+    median, lo, hi, runs = open(path(name)).read().split()
+    median = float(median) / 1000
+    peer_text, ratio = "—", "—"
+    if target:
+        found = []
+        for peer, command in (("llm", "llm chat"), ("sgpt", "sgpt --repl")):
+            if exists("prompt-%s.txt" % peer) and open(path("prompt-%s.txt" % peer)).read().strip():
+                found.append((command, float(open(path("prompt-%s.txt" % peer)).read().split()[0]) / 1000))
+        if found:
+            peer_text = ", ".join("%s %s" % (c, ms(t)) for c, t in found)
+            ratio = ", ".join("%s ÷ ours %.0f×" % (c.split()[0], t / median) for c, t in found)
+    rows.append((label, "%s (min %s, max %s ms)" % (ms(median), lo, hi), peer_text, ratio,
+                 target or "—", verdict(median < 0.050) if target else "(information)"))
+
+
+prompt_row("prompt.txt", "Launch to REPL prompt, pty, HTTP transport", "< 50 ms")
+prompt_row("prompt-offline.txt", "Launch to REPL prompt, pty, `--offline`", None)
+eof = hyperfine("repl-eof.json")
+for name, r in eof.items():
+    rows.append(("`--stdin repl` with immediate EOF (no-terminal proxy)", ms(r["median"]), "—", "—", "—", "(information)"))
+
+oneshot = hyperfine("oneshot.json")
+if "bankfuture-chat" in oneshot and "curl" in oneshot:
+    ours = oneshot["bankfuture-chat"]["median"]
+    curl = oneshot["curl"]["median"]
+    rows.append(("One-shot round trip vs curl (same POST, streamed echo)", ms(ours), "curl %s" % ms(curl),
+                 "%.2f× curl" % (ours / curl), "≤ 3× curl", verdict(ours <= 3 * curl)))
+    if "llm" in oneshot:
+        llm = oneshot["llm"]["median"]
+        rows.append(("One-shot round trip vs llm", ms(ours), "llm %s" % ms(llm),
+                     "%.1f× faster" % (llm / ours), "≥ 10× faster than llm", verdict(llm >= 10 * ours)))
+    else:
+        rows.append(("One-shot round trip vs llm", ms(ours), "llm not run", "—", "≥ 10× faster than llm", "not measured"))
+    if "sgpt" in oneshot:
+        sgpt = oneshot["sgpt"]["median"]
+        rows.append(("One-shot round trip vs sgpt", ms(ours), "sgpt %s" % ms(sgpt),
+                     "%.1f× faster" % (sgpt / ours), "—", "(information)"))
+
+stream = hyperfine("stream.json")
+if "bankfuture-chat" in stream and "curl -N" in stream:
+    ours = stream["bankfuture-chat"]["median"]
+    curl = stream["curl -N"]["median"]
+    answer = int(open(path("stream-bytes.txt")).read()) if exists("stream-bytes.txt") else 0
+    rows.append(("20 MiB answer in 209,716 SSE events → /dev/null (%s of text written)" % mb(answer),
+                 "%.2f s (%.0f MB/s of answer)" % (ours, answer / 1e6 / ours), "curl -N %.3f s" % curl,
+                 "%.1f× curl" % (ours / curl), "≤ 2× curl -N", verdict(ours <= 2 * curl)))
+
+m = micro()
+if "sse_parser_mibps" in m:
+    rate = m["sse_parser_mibps"] * 1048576 / 1e6
+    small = m.get("sse_parser_mibps_small_chunks", 0) * 1048576 / 1e6
+    rows.append(("SSE parser (32 MiB of events, 16 KiB / 1,500-byte chunks)", "%.0f / %.0f MB/s" % (rate, small),
+                 "—", "—", "≥ 200 MB/s", verdict(min(rate, small) >= 200)))
+if "decoder_us_per_chunk" in m:
+    rows.append(("Stream-chunk JSON decoder (~340-byte chunks)", "%.2f µs per chunk (%.0f MB/s)" % (
+        m["decoder_us_per_chunk"], m["decoder_mibps"] * 1048576 / 1e6), "—", "—", "—", "(information)"))
+for n in (100, 1000, 10000):
+    key = "request_ms_%d" % n
+    if key in m:
+        target = "< 20 ms" if n == 10000 else "—"
+        met = verdict(m[key] < 20) if n == 10000 else "(information)"
+        rows.append(("Request build+encode, %s messages (%s)" % ("{:,}".format(n), mb(m["request_bytes_%d" % n])),
+                     "%.3f ms (%.3f µs/message)" % (m[key], m["request_us_per_message_%d" % n]), "—", "—", target, met))
+if "request_linearity" in m:
+    r = m["request_linearity"]
+    rows.append(("Growth: cost per message at 10,000 ÷ at 100", "%.2f×" % r, "—", "—", "linear (≈ 1×)",
+                 verdict(r < 1.5)))
+
+ours_rss, _ = rss("rss-oneshot.*")
+curl_rss, _ = rss("rss-curl.*")
+if ours_rss:
+    rows.append(("Peak RSS, one-shot", mb(ours_rss), "curl %s" % mb(curl_rss) if curl_rss else "—",
+                 "%.1f× curl" % (ours_rss / curl_rss) if curl_rss else "—", "< 30 MB", verdict(ours_rss < 30e6)))
+def session_cpu(turns):
+    """Client CPU milliseconds per turn of the scripted session."""
+    fields = open(path("rss-session-%d" % turns)).read().split()
+    return (float(fields[2]) + float(fields[3])) / turns * 1000 if len(fields) >= 4 else float("nan")
+
+
+sessions = {}
+for turns in (10, 100, 1000):
+    r, secs = rss("rss-session-%d" % turns)
+    if r:
+        answers = int(open(path("session-%d.answers" % turns)).read()) if exists("session-%d.answers" % turns) else 0
+        sessions[turns] = (r, secs, answers)
+if 1000 in sessions:
+    r, secs, answers = sessions[1000]
+    base = sessions.get(10, (r, 0, 0))[0]
+    history = open(path("session-1000.history-bytes")).read().strip() if exists("session-1000.history-bytes") else ""
+    history_text = " (saved history %s)" % mb(int(history)) if history else ""
+    rows.append(("Peak RSS, 1,000-turn `--stdin repl` session (%d answers)" % answers, mb(r),
+                 "10 turns %s; 100 turns %s" % (mb(base), mb(sessions.get(100, (0,))[0])),
+                 "+%s over 10 turns%s" % (mb(r - base), history_text), "no growth beyond the history",
+                 "(see text)"))
+    cpu = session_cpu(1000)
+    fake = float(open(path("session-1000.fake-cpu")).read()) * 1000 / 1000 if exists("session-1000.fake-cpu") else None
+    rows.append(("Per turn in that session: client CPU (user+sys) / wall", "%.2f ms CPU / %.1f ms wall" % (cpu, secs * 1000 / 1000),
+                 "the fake: %.1f ms CPU per turn" % (fake * 1000 / 1000) if fake is not None else "—",
+                 "10 turns: %.2f ms CPU per turn" % session_cpu(10) if 10 in sessions else "—", "—",
+                 "(information)"))
+
+static = hyperfine("static.json")
+if static:
+    static_rss, _ = rss("rss-static.*")
+    for base, label in (("version", "`--version`"), ("one-shot", "one-shot round trip")):
+        if base in static and base + ", static" in static:
+            a, b = static[base]["median"], static[base + ", static"]["median"]
+            rows.append(("Diagnostic: %s with `--static-swift-stdlib`" % label, ms(b), "normal build %s" % ms(a),
+                         "%.2f× the normal build" % (b / a), "—", "(information)"))
+    if static_rss and ours_rss:
+        rows.append(("Diagnostic: peak RSS, one-shot, `--static-swift-stdlib`", mb(static_rss),
+                     "normal build %s" % mb(ours_rss), "%+.1f MB" % ((static_rss - ours_rss) / 1e6), "< 30 MB",
+                     "(information)"))
+
+for name, label in (("valgrind-oneshot.txt", "valgrind: definitely lost, one-shot"),
+                    ("valgrind-session.txt", "valgrind: definitely lost, 20-turn session")):
+    lost = definitely_lost(name)
+    if lost is not None:
+        rows.append((label, "%d bytes in %d blocks" % lost[:2], "—", "(%s)" % lost[2], "0 bytes", verdict(lost[0] == 0)))
+    elif exists(name):
+        rows.append((label, "valgrind failed: see %s" % name, "—", "—", "0 bytes", "not measured"))
+
+print("| Benchmark | bankfuture-chat | Peers | Ratio | Target | Result |")
+print("|---|---|---|---|---|---|")
+for row in rows:
+    print("| " + " | ".join(row) + " |")
+for name in ("load-before.txt", "load-after.txt"):
+    if exists(name):
+        print("\n%s: %s" % (name.replace(".txt", ""), open(path(name)).read().strip()), end="")
+print()

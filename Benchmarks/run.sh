@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# make bench: builds the release binaries and the benchmark package, starts the fake
+# OpenRouter and the SSE stream server on 127.0.0.1, runs every benchmark against them
+# (with curl, llm and sgpt beside ours where installed) and prints the table.
+#
+# Environment:
+#   BENCH_RUNS=N        runs per whole-process benchmark (default 30)
+#   BENCH_STREAM_RUNS=N runs of the 20 MB stream (default 10)
+#   BENCH_OUT=DIR       where raw results go (default .build-bench/results)
+#   BENCH_NO_PEERS=1    skip installing/running llm and sgpt
+#   BENCH_NO_VALGRIND=1 skip the leak check (it takes a minute or two)
+#   BENCH_SKIP_BUILD=1  use the binaries already built
+#   BENCH_STATIC=1      also build with --static-swift-stdlib (.build-static, ~15 min the first
+#                       time) and compare start-up, one-shot and RSS with the normal build
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+OUT=${BENCH_OUT:-$ROOT/.build-bench/results}
+RUNS=${BENCH_RUNS:-30}
+STREAM_RUNS=${BENCH_STREAM_RUNS:-10}
+VENV=$ROOT/.build-bench/venv            # llm
+SGPT_VENV=$ROOT/.build-bench/venv-sgpt  # shell-gpt (its own: beside llm, pip picks an old sgpt)
+BIN=$ROOT/.build/release/bankfuture-chat
+FAKE=$ROOT/.build/release/fake-openrouter
+MICRO=$ROOT/Benchmarks/.build/release/bench-micro
+SSE=$ROOT/Benchmarks/.build/release/sse-server
+STATIC_BIN=$ROOT/.build-static/release/bankfuture-chat
+MODEL=google/gemini-2.5-flash
+KEY=sk-or-v1-bench-0000000000000000
+
+say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+# --- Tools -------------------------------------------------------------------------------
+missing=()
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+[ -x /usr/bin/time ] || missing+=(time)
+command -v valgrind >/dev/null || missing+=(valgrind)
+command -v curl >/dev/null || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]} (apt)"
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ -z "${BENCH_NO_PEERS:-}" ]; then
+  if [ ! -x "$VENV/bin/llm" ]; then
+    say "installing the peer llm into $VENV (pip)"
+    { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q llm; } || echo "llm could not be installed" >&2
+  fi
+  if [ ! -x "$SGPT_VENV/bin/sgpt" ]; then
+    say "installing the peer shell-gpt into $SGPT_VENV (pip)"
+    # shell-gpt 1.5 imports click without declaring it.
+    { python3 -m venv "$SGPT_VENV" && "$SGPT_VENV/bin/pip" install -q shell-gpt click; } || echo "shell-gpt could not be installed" >&2
+  fi
+fi
+
+# --- Build -------------------------------------------------------------------------------
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  say "building release binaries (several minutes on 2 cores the first time)"
+  # One product per invocation: with several --product flags only the last is built.
+  swift build -c release --product bankfuture-chat
+  swift build -c release --product fake-openrouter
+  (cd Benchmarks && swift build -c release)
+  if [ -n "${BENCH_STATIC:-}" ]; then
+    swift build -c release --static-swift-stdlib --scratch-path .build-static --product bankfuture-chat
+  fi
+fi
+
+# --- Servers -----------------------------------------------------------------------------
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_for_url() {  # file -> prints the first line once it is there
+  for _ in $(seq 1 200); do
+    if [ -s "$1" ]; then head -n1 "$1"; return 0; fi
+    sleep 0.05
+  done
+  echo "server did not start: $1" >&2
+  return 1
+}
+
+"$FAKE" --port 0 >"$OUT/fake.url" 2>"$OUT/fake.log" &
+pids+=($!)
+"$SSE" --port 0 >"$OUT/sse.url" 2>"$OUT/sse.log" &
+pids+=($!)
+URL=$(wait_for_url "$OUT/fake.url")
+SSE_URL=$(wait_for_url "$OUT/sse.url")
+sleep 0.2
+say "fake OpenRouter at $URL; SSE stream server at $SSE_URL ($(cat "$OUT/sse.log"))"
+
+# Everything below runs with a scratch HOME so no real config, history or key is read.
+export HOME=$OUT/home XDG_CONFIG_HOME=$OUT/home/.config XDG_STATE_HOME=$OUT/home/.local/state
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
+export OPENROUTER_API_KEY=$KEY
+unset OPENROUTER_BASE_URL BANKFUTURE_CHAT_CONFIG HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy
+
+# Peers, pointed at the fake: llm through an extra OpenAI-compatible model, sgpt through its
+# base-URL variable. Both get a dummy key. They are run through `env` with HTTPS proxies set
+# to a closed local port: the fake is plain HTTP, so this changes nothing for it, but a peer
+# that ignored its base URL would fail at once instead of reaching a real API host.
+export OPENAI_API_KEY=$KEY LLM_USER_PATH=$OUT/home/llm
+export API_BASE_URL=$URL OPENAI_BASE_URL=$URL DEFAULT_MODEL=$MODEL OPENAI_USE_FUNCTIONS=false
+mkdir -p "$LLM_USER_PATH"
+cat >"$LLM_USER_PATH/extra-openai-models.yaml" <<EOF
+- model_id: bench-fake
+  model_name: $MODEL
+  api_base: "$URL"
+EOF
+FENCE="env HTTPS_PROXY=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9"
+LLM="$FENCE $VENV/bin/llm"
+SGPT="$FENCE $SGPT_VENV/bin/sgpt"
+peers=()
+if [ -z "${BENCH_NO_PEERS:-}" ] && [ -x "$VENV/bin/llm" ]; then
+  if $LLM -m bench-fake --no-log hi >"$OUT/llm.check" 2>&1 && grep -q "Echo: hi" "$OUT/llm.check"; then
+    peers+=(llm)
+  else
+    echo "llm did not answer through the fake: $(head -c 300 "$OUT/llm.check")" >&2
+  fi
+fi
+if [ -z "${BENCH_NO_PEERS:-}" ] && [ -x "$SGPT_VENV/bin/sgpt" ]; then
+  if $SGPT --no-cache --no-md hi >"$OUT/sgpt.check" 2>&1 </dev/null && grep -q "Echo: hi" "$OUT/sgpt.check"; then
+    peers+=(sgpt)
+  else
+    echo "sgpt did not answer through the fake: $(head -c 300 "$OUT/sgpt.check")" >&2
+  fi
+fi
+printf '%s\n' "${peers[@]}" >"$OUT/peers.txt"
+
+# The same request our client sends for `bankfuture-chat hi`, sent by curl.
+BODY='{"model":"'$MODEL'","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true}}'
+curl_cmd() {  # base-url -> a curl command line (for hyperfine, which splits it like a shell)
+  echo "curl -sS -N -X POST $1/chat/completions -H 'Authorization: Bearer $KEY' -H 'Content-Type: application/json' -H 'HTTP-Referer: https://bankfuture.com' -H 'X-Title: BankFuture' -d '$BODY'"
+}
+
+# Sanity: every client gets the answer.
+"$BIN" --base-url "$URL" hi >"$OUT/ours.check" 2>&1
+grep -q "Echo: hi" "$OUT/ours.check" || { echo "bankfuture-chat did not answer: $(cat "$OUT/ours.check")" >&2; exit 1; }
+eval "$(curl_cmd "$URL")" >"$OUT/curl.check"
+grep -q '"content":"Echo:"' "$OUT/curl.check" || { echo "curl did not get the answer" >&2; exit 1; }
+
+# Other work on this 2-core machine (builds, tests) skews wall times: wait up to
+# BENCH_QUIET_WAIT seconds (default 120) for the 1-minute load average to fall below 1.
+for _ in $(seq 1 $(( ${BENCH_QUIET_WAIT:-120} / 5 ))); do
+  awk '{ exit !($1 < 1.0) }' /proc/loadavg && break
+  sleep 5
+done
+uptime >"$OUT/load-before.txt"
+
+# --- 1. Cold start -----------------------------------------------------------------------
+say "cold start: --version"
+version_cmds=(-n bankfuture-chat "$BIN --version")
+for peer in "${peers[@]}"; do
+  case $peer in
+    llm) version_cmds+=(-n llm "$LLM --version") ;;
+    sgpt) version_cmds+=(-n sgpt "$SGPT --version") ;;
+  esac
+done
+hyperfine -N --style basic --warmup 5 --runs "$RUNS" --export-json "$OUT/version.json" "${version_cmds[@]}"
+
+say "cold start: launch to the REPL prompt on a pseudo-terminal"
+python3 Benchmarks/prompt_latency.py --runs "$RUNS" --prompt "$MODEL> " -- \
+  env TERM=xterm "$BIN" --base-url "$URL" >"$OUT/prompt.txt"
+python3 Benchmarks/prompt_latency.py --runs "$RUNS" --prompt "$MODEL> " -- \
+  env TERM=xterm "$BIN" --offline >"$OUT/prompt-offline.txt"
+echo "prompt (HTTP transport): $(cat "$OUT/prompt.txt")   prompt (--offline): $(cat "$OUT/prompt-offline.txt")  [median min max runs, ms]" >&2
+# The peers' interactive modes, to their prompts ("> " for llm chat, ">>> " for sgpt --repl).
+for peer in "${peers[@]}"; do
+  case $peer in
+    llm) python3 Benchmarks/prompt_latency.py --runs 10 --warmup 1 --prompt "> " -- \
+           env TERM=xterm $LLM chat -m bench-fake >"$OUT/prompt-llm.txt" || true ;;
+    sgpt) python3 Benchmarks/prompt_latency.py --runs 10 --warmup 1 --prompt ">>> " -- \
+           env TERM=xterm $SGPT --repl temp >"$OUT/prompt-sgpt.txt" || true ;;
+  esac
+done
+
+say "cold start: --stdin repl with immediate end of input (a proxy without a terminal)"
+hyperfine -N --style basic --warmup 3 --runs "$RUNS" --export-json "$OUT/repl-eof.json" \
+  -n "bankfuture-chat --stdin repl (EOF)" "$BIN --base-url $URL --stdin repl"
+
+# --- 2. One-shot round trip ----------------------------------------------------------------
+say "one-shot round trip against the fake (short streamed answer)"
+oneshot_cmds=(-n bankfuture-chat "$BIN --base-url $URL hi" -n curl "$(curl_cmd "$URL")")
+for peer in "${peers[@]}"; do
+  case $peer in
+    llm) oneshot_cmds+=(-n llm "$LLM -m bench-fake --no-log hi") ;;
+    sgpt) oneshot_cmds+=(-n sgpt "$SGPT --no-cache --no-md hi") ;;
+  esac
+done
+hyperfine -N --style basic --warmup 3 --runs "$RUNS" --export-json "$OUT/oneshot.json" "${oneshot_cmds[@]}"
+
+# --- 3. Streaming throughput ----------------------------------------------------------------
+say "a 20 MiB answer as small SSE events, rendered to /dev/null"
+"$BIN" --base-url "$SSE_URL" hi >"$OUT/stream.out" 2>/dev/null
+stream_bytes=$(wc -c <"$OUT/stream.out")
+rm -f "$OUT/stream.out"
+echo "bankfuture-chat wrote $stream_bytes bytes of answer" >&2
+echo "$stream_bytes" >"$OUT/stream-bytes.txt"
+hyperfine -N --style basic --warmup 1 --runs "$STREAM_RUNS" --export-json "$OUT/stream.json" \
+  -n bankfuture-chat "$BIN --base-url $SSE_URL hi" -n "curl -N" "$(curl_cmd "$SSE_URL")"
+
+say "micro-benchmarks (CPU time of the measuring thread, medians)"
+"$MICRO" all >"$OUT/micro.txt"
+
+# --- 4/5. Memory -------------------------------------------------------------------------
+say "peak RSS: one-shot, and scripted sessions of 10, 100 and 1,000 turns"
+for i in $(seq 1 5); do
+  /usr/bin/time -f "%M %e" -o "$OUT/rss-oneshot.$i" "$BIN" --base-url "$URL" hi >/dev/null 2>&1
+  /usr/bin/time -f "%M %e" -o "$OUT/rss-curl.$i" sh -c "$(curl_cmd "$URL")" >/dev/null 2>&1
+done
+fake_cpu() { awk '{ printf "%.2f\n", ($14 + $15) / 100 }' "/proc/${pids[0]}/stat"; }  # the fake's CPU seconds
+for turns in 10 100 1000; do
+  for i in $(seq 1 "$turns"); do echo "turn $i: tell me something about the number $i, briefly please"; done >"$OUT/script-$turns.txt"
+  before=$(fake_cpu)
+  /usr/bin/time -f "%M %e %U %S" -o "$OUT/rss-session-$turns" "$BIN" --base-url "$URL" --stdin repl \
+    <"$OUT/script-$turns.txt" >"$OUT/session-$turns.out" 2>"$OUT/session-$turns.err"
+  echo "$before $(fake_cpu)" | awk '{ print $2 - $1 }' >"$OUT/session-$turns.fake-cpu"
+  answered=$(grep -c "^Echo: turn" "$OUT/session-$turns.out" || true)
+  echo "$turns turns: $answered answers; KiB, elapsed s, user s, sys s: $(cat "$OUT/rss-session-$turns"); the fake's CPU: $(cat "$OUT/session-$turns.fake-cpu") s" >&2
+  echo "$answered" >"$OUT/session-$turns.answers"
+done
+# The history the 1,000-turn session holds at the end: its autosaved session file.
+ls -S "$XDG_STATE_HOME"/bankfuture-chat/sessions/*.json 2>/dev/null | head -n1 | xargs -r wc -c | awk '{print $1}' >"$OUT/session-1000.history-bytes" || true
+
+if [ -n "${BENCH_STATIC:-}" ] && [ -x "$STATIC_BIN" ]; then
+  say "diagnostic: the same client linked with --static-swift-stdlib"
+  hyperfine -N --style basic --warmup 3 --runs "$RUNS" --export-json "$OUT/static.json" \
+    -n "version" "$BIN --version" -n "version, static" "$STATIC_BIN --version" \
+    -n "one-shot" "$BIN --base-url $URL hi" -n "one-shot, static" "$STATIC_BIN --base-url $URL hi"
+  for i in $(seq 1 5); do
+    /usr/bin/time -f "%M %e" -o "$OUT/rss-static.$i" "$STATIC_BIN" --base-url "$URL" hi >/dev/null 2>&1
+  done
+fi
+
+if [ -z "${BENCH_NO_VALGRIND:-}" ]; then
+  say "leak check: valgrind --leak-check=full on a one-shot and on a 20-turn scripted session"
+  # Valgrind 3.19 cannot read the release binary's DWARF 5 ("unhandled dwarf2 abbrev form"),
+  # so it gets a copy without debug info (symbols stay); and it dies on libdispatch's
+  # sigsuspend of a read-only mask, which the preloaded shim passes as a copy instead.
+  objcopy --strip-debug "$BIN" "$OUT/bankfuture-chat.nodebug"
+  cc -O2 -shared -fPIC -o "$OUT/sigsuspend-shim.so" Benchmarks/valgrind/sigsuspend-shim.c
+  LD_PRELOAD=$OUT/sigsuspend-shim.so valgrind --leak-check=full --log-file="$OUT/valgrind-oneshot.txt" \
+    "$OUT/bankfuture-chat.nodebug" --base-url "$URL" hi >/dev/null 2>&1 || true
+  head -n 20 "$OUT/script-100.txt" >"$OUT/script-20.txt"
+  LD_PRELOAD=$OUT/sigsuspend-shim.so valgrind --leak-check=full --log-file="$OUT/valgrind-session.txt" \
+    "$OUT/bankfuture-chat.nodebug" --base-url "$URL" --stdin repl <"$OUT/script-20.txt" >/dev/null 2>&1 || true
+  grep -h -E "definitely lost|possibly lost:|INTERNAL ERROR" "$OUT"/valgrind-*.txt >&2 || true
+fi
+
+uptime >"$OUT/load-after.txt"
+
+# --- Table -------------------------------------------------------------------------------
+python3 Benchmarks/report.py "$OUT" | tee "$OUT/table.md"
