@@ -20,6 +20,10 @@ public final class TerminalRenderer: ChatRenderer {
     private var answerProducedText = false
     /// Reasoning was written to standard error and its last line has no newline yet.
     private var reasoningLineOpen = false
+    /// Collapsed reasoning is on screen as one line (colour terminals).
+    private var reasoningCollapsed = false
+    private var reasoningTail = ""
+    private var reasoningWords = 0
 
     /// - Parameters:
     ///   - color: whether to use ANSI styles (the caller decides from `isatty`,
@@ -71,10 +75,22 @@ public final class TerminalRenderer: ChatRenderer {
     }
 
     /// Writes a piece of reasoning, dimmed, to standard error (unless reasoning is hidden).
+    /// On a colour terminal it is collapsed: one line that shows the latest thoughts, replaced
+    /// by a short summary when the answer starts. Elsewhere it is written out in full.
     public func reasoningText(_ text: String) {
         guard showReasoning, !text.isEmpty else { return }
         indicator?.stop()
         answerProducedText = true
+        if color && errors.isTerminal {
+            reasoningTail += text
+            reasoningWords += text.split(whereSeparator: { $0.isWhitespace }).count
+            let room = max(10, (errors.columns ?? 80) - 12)
+            let flat = reasoningTail.map { $0.isNewline ? " " : $0 }
+            reasoningTail = String(flat.suffix(room))
+            errors.write("\r\u{1B}[K" + style("thinking… " + reasoningTail, Style.dim))
+            reasoningCollapsed = true
+            return
+        }
         errors.write(style(text, Style.dim))
         reasoningLineOpen = !text.hasSuffix("\n")
     }
@@ -154,6 +170,12 @@ public final class TerminalRenderer: ChatRenderer {
     // MARK: Lines and styles
 
     private func endReasoningLine() {
+        if reasoningCollapsed {
+            errors.write("\r\u{1B}[K" + style("(reasoned: about \(reasoningWords) words)", Style.dim) + "\n")
+            reasoningCollapsed = false
+            reasoningTail = ""
+            reasoningWords = 0
+        }
         if reasoningLineOpen {
             errors.write("\n")
             reasoningLineOpen = false

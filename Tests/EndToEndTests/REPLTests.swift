@@ -306,4 +306,19 @@ import Testing
         _ = terminal.terminate()
         try await fake.shutdown()
     }
+
+    @Test func reasoningIsCollapsedOnATerminalAndNeverKept() async throws {
+        try await withREPL(["-m", "fake/reasoning"]) { terminal, fake, _ in
+            try terminal.waitFor("> ")
+            try terminal.send("why\r")
+            try terminal.waitFor("(reasoned: about")
+            try terminal.waitFor("> ")
+            try terminal.send("again\r")
+            try terminal.waitFor("(reasoned: about")
+            let second = try #require(fake.chatRequests.last)
+            #expect(second.messages.count == 3)
+            #expect(!second.messages[1].content.isEmpty)
+            #expect(!second.messages[1].content.contains("thinking"))
+        }
+    }
 }
