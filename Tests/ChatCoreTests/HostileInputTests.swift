@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import ChatCore
 
 // Hostile input for the pure parts of the client: the SSE parser, the response decoder,
@@ -22,12 +26,17 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 enum Hostile {
-    /// Runs CPU-heavy work on a thread of its own and returns its result, so it never holds a
-    /// thread of the (two-thread, on this machine) concurrency pool that timing-sensitive tests
-    /// of other suites are waiting for. Expectations are checked on the result, in the test.
+    /// Runs CPU-heavy work on a thread of its own, at the lowest CPU priority, and returns its
+    /// result: it never holds a thread of the (two-thread, on this machine) concurrency pool,
+    /// and it yields the CPU to the timing-sensitive tests of other suites running meanwhile.
+    /// Expectations are checked on the result, in the test.
     static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+            Thread.detachNewThread {
+                // On Linux the nice value is per thread: (PRIO_PROCESS, 0) is the calling thread.
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+                continuation.resume(with: Result { try work() })
+            }
         }
     }
 

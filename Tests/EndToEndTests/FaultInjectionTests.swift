@@ -244,46 +244,74 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     // MARK: Ctrl-C during a retry wait
 
+    /// Runs blocking work (a pseudo-terminal session) on a thread of its own, so waiting for
+    /// the child does not hold a thread of the concurrency pool that other suites need.
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
     @Test func ctrlCCancelsTheRetryWaitInTheREPL() async throws {
         try await withFake(config: #"{"max_retries":2}"#) { fake, sandbox in
             fake.enqueue(.error(status: 429, message: "Rate limit exceeded", retryAfter: "30"))
-            let terminal = try PseudoTerminal.spawn(
-                executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment(key: Self.key))
-            defer { _ = terminal.terminate() }
-            try terminal.waitFor("> ", timeout: .seconds(60))
-            try terminal.send("wait for me\r")
-            try terminal.waitFor("HTTP 429: rate limited, retrying in 30 s", timeout: .seconds(60))
-            let pressed = ContinuousClock.now
-            try terminal.sendControl("c")
-            try terminal.waitFor("answer stopped", timeout: .seconds(60))
-            #expect(ContinuousClock.now - pressed < .seconds(20), "not the 30 s wait")
-            #expect(fake.chatRequests.count == 1, "no request after Ctrl-C")
-            try terminal.waitFor("> ", timeout: .seconds(60))
-            try terminal.send("/history\r")
-            try terminal.waitFor("(no messages yet)", timeout: .seconds(60))
-            try terminal.send("/retry\r")
-            try terminal.waitFor("Echo: wait for me", timeout: .seconds(60))
-            #expect(fake.chatRequests.count == 2)
+            let environment = sandbox.environment(key: Self.key)
+            struct Seen: Sendable {
+                var stoppedAfter: Duration
+                var requestsAfterCtrlC: Int
+                var requestsAfterRetry: Int
+                var exit: Int32
+                var output: String
+            }
+            let seen = try await Self.onThread { () throws -> Seen in
+                let terminal = try PseudoTerminal.spawn(
+                    executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: environment)
+                defer { _ = terminal.terminate() }
+                try terminal.waitFor("> ", timeout: .seconds(60))
+                try terminal.send("wait for me\r")
+                try terminal.waitFor("HTTP 429: rate limited, retrying in 30 s", timeout: .seconds(60))
+                let pressed = ContinuousClock.now
+                try terminal.sendControl("c")
+                try terminal.waitFor("answer stopped", timeout: .seconds(60))
+                let stoppedAfter = ContinuousClock.now - pressed
+                let afterCtrlC = fake.chatRequests.count
+                try terminal.waitFor("> ", timeout: .seconds(60))
+                try terminal.send("/history\r")
+                try terminal.waitFor("(no messages yet)", timeout: .seconds(60))
+                try terminal.send("/retry\r")
+                try terminal.waitFor("Echo: wait for me", timeout: .seconds(60))
+                let afterRetry = fake.chatRequests.count
+                try terminal.waitFor("> ", timeout: .seconds(60))
+                // /exit rather than Ctrl-D: a ^D sent right after the prompt was once not
+                // honoured under load (see the report); Ctrl-D is covered by REPLTests.
+                try terminal.send("/exit\r")
+                let exit = try terminal.waitForExit(timeout: .seconds(60))
+                return Seen(stoppedAfter: stoppedAfter, requestsAfterCtrlC: afterCtrlC, requestsAfterRetry: afterRetry, exit: exit, output: terminal.output)
+            }
+            #expect(seen.stoppedAfter < .seconds(20), "not the 30 s wait")
+            #expect(seen.requestsAfterCtrlC == 1, "no request after Ctrl-C")
+            #expect(seen.requestsAfterRetry == 2)
             #expect(fake.chatRequests.map(\.bodyText).allSatisfy { $0 == fake.chatRequests[0].bodyText })
-            try terminal.waitFor("> ", timeout: .seconds(60))
-            // /exit rather than Ctrl-D: a ^D that lands while the terminal is still in canonical
-            // mode (before the line editor switched it) was seen to be lost under load.
-            try terminal.send("/exit\r")
-            #expect(try terminal.waitForExit(timeout: .seconds(60)) == 0)
-            #expect(!terminal.output.contains(Self.key))
+            #expect(seen.exit == 0)
+            #expect(!seen.output.contains(Self.key))
         }
     }
 
     @Test func ctrlCCancelsTheRetryWaitInOneShotMode() async throws {
         try await withFake(config: #"{"max_retries":2}"#) { fake, sandbox in
             fake.enqueue(.error(status: 503, message: "No instances available", retryAfter: "30"))
-            let terminal = try PseudoTerminal.spawn(
-                executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "q"], environment: sandbox.environment(key: Self.key))
-            defer { _ = terminal.terminate() }
-            try terminal.waitFor("HTTP 503: No instances available, retrying in 30 s", timeout: .seconds(60))
-            try terminal.sendControl("c")
-            #expect(try terminal.waitForExit(timeout: .seconds(20)) == 130)
-            #expect(terminal.text.contains("interrupted"))
+            let environment = sandbox.environment(key: Self.key)
+            let (exit, text) = try await Self.onThread { () throws -> (Int32, String) in
+                let terminal = try PseudoTerminal.spawn(
+                    executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "q"], environment: environment)
+                defer { _ = terminal.terminate() }
+                try terminal.waitFor("HTTP 503: No instances available, retrying in 30 s", timeout: .seconds(60))
+                try terminal.sendControl("c")
+                let exit = try terminal.waitForExit(timeout: .seconds(20))
+                return (exit, terminal.text)
+            }
+            #expect(exit == 130)
+            #expect(text.contains("interrupted"))
             #expect(fake.chatRequests.count == 1)
         }
     }
@@ -464,23 +492,24 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
             // An interactive session in a terminal: writes the line history file. (No --debug here:
             // the wire log would interleave with the answer that the test waits for.)
-            let terminal = try PseudoTerminal.spawn(
-                executable: Binaries.chat, arguments: ["--base-url", fake.baseURL],
-                environment: sandbox.environment(key: Self.key))
-            try terminal.waitFor("> ", timeout: .seconds(60))
-            try terminal.send("hello from the terminal\r")
-            try terminal.waitFor("Echo: hello from the terminal", timeout: .seconds(60))
-            try terminal.waitFor("> ", timeout: .seconds(60))
-            try terminal.send("/model fake/error-402\r")
-            try terminal.waitFor("fake/error-402> ", timeout: .seconds(60))
-            try terminal.send("this fails\r")
-            try terminal.waitFor("HTTP 402", timeout: .seconds(60))
-            try terminal.waitFor("> ", timeout: .seconds(60))
-            // /exit rather than Ctrl-D: a ^D that lands while the terminal is still in canonical
-            // mode (before the line editor switched it) was seen to be lost under load.
-            try terminal.send("/exit\r")
-            #expect(try terminal.waitForExit(timeout: .seconds(60)) == 0)
-            #expect(!terminal.output.contains(Self.key))
+            let environment = sandbox.environment(key: Self.key)
+            let (exit, transcript) = try await Self.onThread { () throws -> (Int32, String) in
+                let terminal = try PseudoTerminal.spawn(executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: environment)
+                defer { _ = terminal.terminate() }
+                try terminal.waitFor("> ", timeout: .seconds(60))
+                try terminal.send("hello from the terminal\r")
+                try terminal.waitFor("Echo: hello from the terminal", timeout: .seconds(60))
+                try terminal.waitFor("> ", timeout: .seconds(60))
+                try terminal.send("/model fake/error-402\r")
+                try terminal.waitFor("fake/error-402> ", timeout: .seconds(60))
+                try terminal.send("this fails\r")
+                try terminal.waitFor("HTTP 402", timeout: .seconds(60))
+                try terminal.waitFor("> ", timeout: .seconds(60))
+                try terminal.send("/exit\r")
+                return (try terminal.waitForExit(timeout: .seconds(60)), terminal.output)
+            }
+            #expect(exit == 0)
+            #expect(!transcript.contains(Self.key))
 
             // Every request carried the key, so there was something to leak.
             #expect(fake.requests.allSatisfy { $0.header("Authorization") == "Bearer \(Self.key)" })
