@@ -6,13 +6,15 @@ extension String {
 
 /// The `/models` table: id, context length, price per 1M tokens.
 public enum ModelTable {
+    /// The models whose id or name contains `filter` (case-insensitive); all without one.
+    public static func matching(_ models: [ModelInfo], filter: String?) -> [ModelInfo] {
+        guard let needle = filter?.lowercased(), !needle.isEmpty else { return models }
+        return models.filter { $0.id.lowercased().contains(needle) || ($0.name?.lowercased().contains(needle) ?? false) }
+    }
+
     /// Renders the models whose id or name contains `filter` (case-insensitive).
     public static func render(_ models: [ModelInfo], filter: String?) -> String {
-        let needle = filter?.lowercased()
-        let rows = models.filter { m in
-            guard let needle, !needle.isEmpty else { return true }
-            return m.id.lowercased().contains(needle) || (m.name?.lowercased().contains(needle) ?? false)
-        }.sorted { $0.id < $1.id }
+        let rows = matching(models, filter: filter).sorted { $0.id < $1.id }
         if rows.isEmpty { return "no models match \"\(filter ?? "")\"\n" }
         let header = ["MODEL", "CONTEXT", "$/1M IN", "$/1M OUT"]
         let cells = rows.map { m in

@@ -8,19 +8,13 @@ enum Listing {
         do {
             let models = try await launch.transport.listModels()
             if launch.options.json {
-                let needle = filter?.lowercased()
-                let rows = models.filter { needle == nil || $0.id.lowercased().contains(needle!) || ($0.name?.lowercased().contains(needle!) ?? false) }
-                Output.stdout(ModelInfo.jsonArray(rows) + "\n")
+                Output.stdout(ModelInfo.jsonArray(ModelTable.matching(models, filter: filter)) + "\n")
             } else {
                 Output.stdout(ModelTable.render(models, filter: filter))
             }
             return 0
-        } catch let error as ChatError {
-            Output.error(launch.describe(error))
-            return error.exitCode
         } catch {
-            Output.error(String(describing: error))
-            return 1
+            return report(error, launch)
         }
     }
 
@@ -34,12 +28,18 @@ enum Listing {
             let info = try KeyInfo.parse(body)
             Output.stdout(info.lines.joined(separator: "\n") + "\n")
             return 0
-        } catch let error as ChatError {
+        } catch {
+            return report(error, launch)
+        }
+    }
+
+    /// Prints a failed request's one line and returns its exit code.
+    private static func report(_ error: any Error, _ launch: Launch) -> Int32 {
+        if let error = error as? ChatError {
             Output.error(launch.describe(error))
             return error.exitCode
-        } catch {
-            Output.error(String(describing: error))
-            return 1
         }
+        Output.error(String(describing: error))
+        return 1
     }
 }
