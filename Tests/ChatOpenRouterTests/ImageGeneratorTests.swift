@@ -266,9 +266,9 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
     }
 
     @Test func connectionFailuresAreChatErrors() async throws {
-        let fake = try await FakeOpenRouter.start()
-        let base = fake.baseURL
-        try await fake.shutdown()
+        // Port 1 is privileged and never listened on here; a port freed by a stopped fake
+        // could be taken at once by another test's server running in parallel.
+        let base = "http://127.0.0.1:1/api/v1"
         let generator = OpenRouterImageGenerator(configuration: .init(baseURL: base, apiKey: "k", http: fastHTTP))
         let error = await #expect(throws: ChatError.self) { try await generator.generate(prompt: "p") }
         guard case .connection(let url, _)? = error else {

@@ -149,13 +149,9 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     static func lines(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
 
-    /// A port nothing listens on: a fake's, after it shut down.
-    static func closedPort() async throws -> Int {
-        let fake = try await FakeOpenRouter.start()
-        let port = fake.port
-        try await fake.shutdown()
-        return port
-    }
+    /// A port nothing listens on: port 1 is privileged and unused here. (A port freed by a
+    /// stopped fake could be taken at once by another test's server running in parallel.)
+    static let closedPort = 1
 
     // MARK: Every status, with and without Retry-After
 
@@ -372,7 +368,7 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     @Test func connectionRefusedNamesTheBaseURL() async throws {
-        let port = try await Self.closedPort()
+        let port = Self.closedPort
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         _ = try sandbox.write("config/bankfuture-chat/config.json", #"{"max_retries":1}"#)
@@ -564,7 +560,7 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         // A proxy that cannot reach the target answers 502 to each CONNECT: it counts the attempts.
         let proxy = try ConnectProxy()
         defer { proxy.stop() }
-        let closed = try await Self.closedPort()
+        let closed = Self.closedPort
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         _ = try sandbox.write("config/bankfuture-chat/config.json", #"{"max_retries":2}"#)
@@ -604,7 +600,7 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             #expect(onlyHTTPS.status == 0)
             #expect(proxy.heads.count == 2, "HTTPS_PROXY is not used for an http:// base URL")
 
-            let closed = try await Self.closedPort()
+            let closed = Self.closedPort
             let dead = try await launch(["q"], fake, sandbox, env: ["HTTP_PROXY": "http://127.0.0.1:\(closed)"])
             #expect(dead.status == 1, "a proxy that is down is really used, not ignored")
             #expect(dead.stderr.hasPrefix("error: connection to \(fake.baseURL) failed: "))
