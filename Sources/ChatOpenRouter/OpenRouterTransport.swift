@@ -136,28 +136,32 @@ public final class OpenRouterTransport: ChatTransport {
         }
     }
 
+    private func headers(hasBody: Bool) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: "Bearer \(configuration.apiKey)")
+        if hasBody { headers.add(name: "Content-Type", value: "application/json") }
+        headers.add(name: "Accept", value: "application/json, text/event-stream")
+        headers.add(name: "HTTP-Referer", value: configuration.referer)
+        headers.add(name: "X-Title", value: configuration.title)
+        headers.add(name: "X-OpenRouter-Title", value: configuration.title)
+        headers.add(name: "User-Agent", value: "bankfuture-chat/\(BuildInfo.version)")
+        return headers
+    }
+
     private func makeRequest(path: String, method: HTTPMethod, body: [UInt8]?) -> HTTPClientRequest {
         var http = HTTPClientRequest(url: configuration.baseURL + path)
         http.method = method
-        http.headers.add(name: "Authorization", value: "Bearer \(configuration.apiKey)")
-        if let body {
-            http.headers.add(name: "Content-Type", value: "application/json")
-            http.body = .bytes(ByteBuffer(bytes: body))
-        }
-        http.headers.add(name: "Accept", value: "application/json, text/event-stream")
-        http.headers.add(name: "HTTP-Referer", value: configuration.referer)
-        http.headers.add(name: "X-Title", value: configuration.title)
-        http.headers.add(name: "X-OpenRouter-Title", value: configuration.title)
-        http.headers.add(name: "User-Agent", value: "bankfuture-chat/\(BuildInfo.version)")
-        logRequest(http, body: body)
+        http.headers = headers(hasBody: body != nil)
+        if let body { http.body = .bytes(ByteBuffer(bytes: body)) }
+        logRequest(method: method, url: http.url, headers: http.headers, body: body)
         return http
     }
 
-    private func logRequest(_ http: HTTPClientRequest, body: [UInt8]?) {
+    private func logRequest(method: HTTPMethod, url: String, headers: HTTPHeaders, body: [UInt8]?) {
         let logger = configuration.logger
         guard logger.logLevel <= .debug else { return }
-        logger.debug("> \(http.method.rawValue) \(http.url)")
-        for (name, value) in http.headers {
+        logger.debug("> \(method.rawValue) \(url)")
+        for (name, value) in headers {
             logger.debug("> \(name): \(name.lowercased() == "authorization" ? "Bearer [REDACTED]" : value)")
         }
         if let body { logger.debug("> \(String(decoding: body, as: UTF8.self))") }
@@ -178,98 +182,40 @@ public final class OpenRouterTransport: ChatTransport {
         }
     }
 
+    /// One `POST /chat/completions`. The response is read by a `ChatCompletionReader` on the
+    /// event loop, which yields the answer's events into `continuation` as they arrive.
     private func attempt(
         _ request: ChatRequest, body: [UInt8], delivered: inout Bool,
         continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
     ) async throws(ChatError) {
-        let response = try await execute(makeRequest(path: "/chat/completions", method: .POST, body: body))
-        guard response.status == .ok else {
-            let errorBody = try await collect(response.body, limit: 1024 * 1024, truncate: true)
-            throw ChatCompletionDecoder.error(status: Int(response.status.code), body: errorBody, retryAfter: retryAfter(response.headers))
-        }
-        let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
-        if contentType.hasPrefix("text/html") {
-            // Not an answer: without this a stream request reported a login page as "stream ended early".
-            let page = try await collect(response.body, limit: 64 * 1024, truncate: true)
-            throw ChatCompletionDecoder.notAnAnswer(contentType: contentType, body: page)
-        }
-        if request.stream && !contentType.contains("application/json") {
-            try await readStream(response.body, delivered: &delivered, continuation: continuation)
-        } else {
-            // Asked for JSON, or the server answered a stream request with JSON (e.g. a 200-with-error).
-            let bytes = try await collect(response.body, limit: configuration.maxBodyBytes, truncate: false)
-            configuration.logger.debug("< \(String(decoding: bytes.prefix(64 * 1024), as: UTF8.self))")
-            let answer = try ChatCompletionDecoder.response(fromBody: bytes)
-            if let model = answer.model { continuation.yield(.model(model)) }
-            if !answer.reasoning.isEmpty { continuation.yield(.reasoning(answer.reasoning)) }
-            if !answer.content.isEmpty { continuation.yield(.text(answer.content)) }
-            if !answer.images.isEmpty { continuation.yield(.images(answer.images)) }
-            delivered = true
-            continuation.yield(.finish(reason: answer.finishReason))
-            if let usage = answer.usage { continuation.yield(.usage(usage)) }
-        }
-    }
-
-    private func readStream(
-        _ body: HTTPClientResponse.Body, delivered: inout Bool,
-        continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
-    ) async throws(ChatError) {
-        var parser = ServerSentEventParser(maxLineBytes: configuration.maxLineBytes)
-        var decoder = ChatCompletionDecoder()
-        var sawDone = false
-        var sawFinish = false
-        let logger = configuration.logger
-        let logging = logger.logLevel <= .debug
-
-        func handle(_ event: ServerSentEventParser.Event) throws(ChatError) {
-            guard case .data(let payload) = event else {
-                if logging, case .comment(let text) = event { logger.debug("< :\(text)") }
-                return
-            }
-            if logging { logger.debug("< data: \(payload)") }
-            if payload == "[DONE]" {
-                sawDone = true
-                return
-            }
-            for item in try decoder.events(fromChunk: payload) {
-                switch item {
-                case .text, .reasoning, .images: delivered = true
-                case .finish: sawFinish = true
-                default: break
-                }
-                continuation.yield(item)
-            }
-        }
-
+        let url = configuration.baseURL + "/chat/completions"
+        let http: HTTPClient.Request
         do {
-            var iterator = body.makeAsyncIterator()
-            while !sawDone, let buffer = try await iterator.next() {
-                var thrown: (any Error)?
-                do {
-                    try parser.feed(buffer.readableBytesView) { event in
-                        guard thrown == nil else { return }
-                        do { try handle(event) } catch { thrown = error }
-                    }
-                } catch is ServerSentEventParser.LineTooLong {
-                    throw ChatError.responseTooLarge(limitBytes: configuration.maxLineBytes)
-                }
-                if let thrown { throw thrown }
-            }
-            if !sawDone {
-                for event in parser.finish() { try handle(event) }
-            }
-        } catch let error as ChatError {
-            throw error
+            http = try HTTPClient.Request(url: url, method: .POST, headers: headers(hasBody: true), body: .bytes(body))
         } catch {
-            // The server was reached and answering: say that the stream broke, not that it
-            // could not be reached. Still a connection failure, so it is retried when no
-            // answer text had been shown yet.
-            if case .connection(let url, _) = mapError(error) {
-                throw .connection(url: url, reason: "the connection broke in the middle of the answer")
-            }
             throw mapError(error)
         }
-        if !sawDone && !sawFinish { throw .truncatedStream }
+        logRequest(method: .POST, url: url, headers: http.headers, body: body)
+        let eventLoop = client.eventLoopGroup.any()
+        let configuration = configuration
+        let reader = ChatCompletionReader(
+            streamRequested: request.stream, events: continuation, eventLoop: eventLoop,
+            maxBodyBytes: configuration.maxBodyBytes, maxLineBytes: configuration.maxLineBytes, logger: configuration.logger,
+            retryAfter: { Self.retryAfter($0) },
+            chatError: { HTTPFailure.chatError(for: $0, url: configuration.baseURL, connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout) })
+        // No deadline: the connect timeout and the idle read timeout (which also covers the
+        // wait for the response head) bound every stage, and a long answer may take minutes.
+        let task = client.execute(request: http, delegate: reader, eventLoop: .delegate(on: eventLoop))
+        defer { delivered = reader.delivered }
+        do {
+            try await withTaskCancellationHandler {
+                try await reader.result.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            throw Task.isCancelled ? .cancelled : mapError(error)
+        }
     }
 
     private func collect(_ body: HTTPClientResponse.Body, limit: Int, truncate: Bool) async throws(ChatError) -> [UInt8] {
@@ -297,12 +243,12 @@ public final class OpenRouterTransport: ChatTransport {
         let response = try await execute(makeRequest(path: path, method: .GET, body: nil))
         let body = try await collect(response.body, limit: configuration.maxBodyBytes, truncate: false)
         guard response.status == .ok else {
-            throw ChatCompletionDecoder.error(status: Int(response.status.code), body: body, retryAfter: retryAfter(response.headers))
+            throw ChatCompletionDecoder.error(status: Int(response.status.code), body: body, retryAfter: Self.retryAfter(response.headers))
         }
         return body
     }
 
-    private func retryAfter(_ headers: HTTPHeaders) -> Double? {
+    private static func retryAfter(_ headers: HTTPHeaders) -> Double? {
         headers.first(name: "retry-after").flatMap { RetryPolicy.parseRetryAfter($0, now: Date().timeIntervalSince1970) }
     }
 

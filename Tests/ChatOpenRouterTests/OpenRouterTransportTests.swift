@@ -85,6 +85,25 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
         }
     }
 
+    @Test func deltasThatArriveTogetherReachTheConsumerJoined() async throws {
+        try await withFake { fake, transport in
+            // 3,000 events in one write: they arrive in a few network reads, and each read's
+            // text deltas are handed over as one event instead of 3,000 separate ones.
+            let pieces = (0..<3000).map { "w\($0) " }
+            fake.enqueue(.streamText(pieces: pieces, model: "m/x", options: StreamOptions(chunkSize: 1 << 30)))
+            let (events, error) = await collect(transport, sampleRequest)
+            #expect(error == nil)
+            #expect(text(events) == pieces.joined())
+            let textEvents = events.filter { if case .text = $0 { true } else { false } }.count
+            #expect(textEvents < pieces.count / 10, "expected joined deltas, got \(textEvents) text events")
+            #expect(events.filter { $0 == .model("m/x") }.count == 1)
+            guard case .usage? = events.last else {
+                Issue.record("no usage at the end")
+                return
+            }
+        }
+    }
+
     @Test func nonStreamingAnswer() async throws {
         try await withFake { fake, transport in
             fake.enqueue(.completion(content: "Whole answer", model: "openai/gpt-4o-mini", usage: FakeUsage(promptTokens: 4, completionTokens: 2, cost: nil)))
