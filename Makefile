@@ -24,8 +24,11 @@ build:
 	$(SWIFT) build -c $(CONFIG) --product bankfuture-chat
 	$(SWIFT) build -c $(CONFIG) --product fake-openrouter
 
+## make release: the optimised binary, with the Swift runtime and Foundation linked in
+## (--static-swift-stdlib): it starts faster and uses less memory than one that loads them
+## as shared libraries, and needs no Swift runtime installed where it runs.
 release:
-	$(SWIFT) build -c release --product bankfuture-chat
+	$(SWIFT) build -c release --static-swift-stdlib --product bankfuture-chat
 
 ## make test: every test suite, including end-to-end tests of the built binaries.
 test: deps

@@ -207,17 +207,17 @@ if 1000 in sessions:
                  "10 turns: %.2f ms CPU per turn" % session_cpu(10) if 10 in sessions else "—", "—",
                  "(information)"))
 
-static = hyperfine("static.json")
-if static:
-    static_rss, _ = rss("rss-static.*")
+dynamic = hyperfine("dynamic.json")
+if dynamic:
+    dynamic_rss, _ = rss("rss-dynamic.*")
     for base, label in (("version", "`--version`"), ("one-shot", "one-shot round trip")):
-        if base in static and base + ", static" in static:
-            a, b = static[base]["median"], static[base + ", static"]["median"]
-            rows.append(("Diagnostic: %s with `--static-swift-stdlib`" % label, ms(b), "normal build %s" % ms(a),
-                         "%.2f× the normal build" % (b / a), "—", "(information)"))
-    if static_rss and ours_rss:
-        rows.append(("Diagnostic: peak RSS, one-shot, `--static-swift-stdlib`", mb(static_rss),
-                     "normal build %s" % mb(ours_rss), "%+.1f MB" % ((static_rss - ours_rss) / 1e6), "< 30 MB",
+        if base in dynamic and base + ", dynamic" in dynamic:
+            a, b = dynamic[base]["median"], dynamic[base + ", dynamic"]["median"]
+            rows.append(("Diagnostic: %s, dynamically linked Swift runtime" % label, ms(b), "release build %s" % ms(a),
+                         "%.2f× the release build" % (b / a), "—", "(information)"))
+    if dynamic_rss and ours_rss:
+        rows.append(("Diagnostic: peak RSS, one-shot, dynamically linked Swift runtime", mb(dynamic_rss),
+                     "release build %s" % mb(ours_rss), "%+.1f MB" % ((dynamic_rss - ours_rss) / 1e6), "< 30 MB",
                      "(information)"))
 
 for name, label in (("valgrind-oneshot.txt", "valgrind: definitely lost, one-shot"),

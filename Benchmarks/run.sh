@@ -10,8 +10,8 @@
 #   BENCH_NO_PEERS=1    skip installing/running llm and sgpt
 #   BENCH_NO_VALGRIND=1 skip the leak check (it takes a minute or two)
 #   BENCH_SKIP_BUILD=1  use the binaries already built
-#   BENCH_STATIC=1      also build with --static-swift-stdlib (.build-static, ~15 min the first
-#                       time) and compare start-up, one-shot and RSS with the normal build
+#   BENCH_DYNAMIC=1     also build with the Swift runtime linked dynamically (.build-dynamic, ~15 min
+#                       the first time) and compare start-up, one-shot and RSS with the release build
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +25,7 @@ BIN=$ROOT/.build/release/bankfuture-chat
 FAKE=$ROOT/.build/release/fake-openrouter
 MICRO=$ROOT/Benchmarks/.build/release/bench-micro
 SSE=$ROOT/Benchmarks/.build/release/sse-server
-STATIC_BIN=$ROOT/.build-static/release/bankfuture-chat
+DYNAMIC_BIN=$ROOT/.build-dynamic/release/bankfuture-chat
 MODEL=google/gemini-2.5-flash
 KEY=sk-or-v1-bench-0000000000000000
 
@@ -59,12 +59,13 @@ fi
 # --- Build -------------------------------------------------------------------------------
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   say "building release binaries (several minutes on 2 cores the first time)"
-  # One product per invocation: with several --product flags only the last is built.
-  swift build -c release --product bankfuture-chat
-  swift build -c release --product fake-openrouter
+  # The client exactly as `make release` and `make install` build it (Swift runtime linked
+  # in statically). One product per invocation: with several --product flags only the last is built.
+  make release
+  swift build -c release --static-swift-stdlib --product fake-openrouter
   (cd Benchmarks && swift build -c release)
-  if [ -n "${BENCH_STATIC:-}" ]; then
-    swift build -c release --static-swift-stdlib --scratch-path .build-static --product bankfuture-chat
+  if [ -n "${BENCH_DYNAMIC:-}" ]; then
+    swift build -c release --scratch-path .build-dynamic --product bankfuture-chat
   fi
 fi
 
@@ -224,13 +225,13 @@ done
 # The history the 1,000-turn session holds at the end: its autosaved session file.
 ls -S "$XDG_STATE_HOME"/bankfuture-chat/sessions/*.json 2>/dev/null | head -n1 | xargs -r wc -c | awk '{print $1}' >"$OUT/session-1000.history-bytes" || true
 
-if [ -n "${BENCH_STATIC:-}" ] && [ -x "$STATIC_BIN" ]; then
-  say "diagnostic: the same client linked with --static-swift-stdlib"
-  hyperfine -N --style basic --warmup 3 --runs "$RUNS" --export-json "$OUT/static.json" \
-    -n "version" "$BIN --version" -n "version, static" "$STATIC_BIN --version" \
-    -n "one-shot" "$BIN --base-url $URL hi" -n "one-shot, static" "$STATIC_BIN --base-url $URL hi"
+if [ -n "${BENCH_DYNAMIC:-}" ] && [ -x "$DYNAMIC_BIN" ]; then
+  say "diagnostic: the same client with the Swift runtime linked dynamically"
+  hyperfine -N --style basic --warmup 3 --runs "$RUNS" --export-json "$OUT/dynamic.json" \
+    -n "version" "$BIN --version" -n "version, dynamic" "$DYNAMIC_BIN --version" \
+    -n "one-shot" "$BIN --base-url $URL hi" -n "one-shot, dynamic" "$DYNAMIC_BIN --base-url $URL hi"
   for i in $(seq 1 5); do
-    /usr/bin/time -f "%M %e" -o "$OUT/rss-static.$i" "$STATIC_BIN" --base-url "$URL" hi >/dev/null 2>&1
+    /usr/bin/time -f "%M %e" -o "$OUT/rss-dynamic.$i" "$DYNAMIC_BIN" --base-url "$URL" hi >/dev/null 2>&1
   done
 fi
 
