@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A text file attached to a message, inlined as a fenced block with its name.
 public struct Attachment: Sendable, Equatable {
@@ -15,20 +24,20 @@ public struct Attachment: Sendable, Equatable {
 
     /// Reads `path`, refusing directories, binary content and files over `maxBytes`.
     public static func load(_ path: String) throws(LoadError) -> Attachment {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LoadError(message: "cannot attach \(path): no such file")
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.contents(of: path, limit: maxBytes + 1)
+        } catch {
+            switch error.code {
+            case ENOENT: throw LoadError(message: "cannot attach \(path): no such file")
+            case EISDIR: throw LoadError(message: "cannot attach \(path): it is a directory")
+            case EACCES: throw LoadError(message: "cannot attach \(path): permission denied")
+            default: throw LoadError(message: "cannot attach \(path): \(error.reason)")
+            }
         }
-        if isDirectory.boolValue { throw LoadError(message: "cannot attach \(path): it is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw LoadError(message: "cannot attach \(path): permission denied")
-        }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
-        if data.count > maxBytes {
+        if bytes.count > maxBytes {
             throw LoadError(message: "cannot attach \(path): larger than \(maxBytes / 1024) KiB (the limit for attachments)")
         }
-        let bytes = Array(data)
         if bytes.contains(0) {
             throw LoadError(message: "cannot attach \(path): it is a binary file; only text files can be attached")
         }
@@ -42,7 +51,7 @@ public struct Attachment: Sendable, Equatable {
     public var rendered: String {
         var fence = "```"
         while content.contains(fence) { fence += "`" }
-        let name = (path as NSString).lastPathComponent
+        let name = PathText.lastComponent(path)
         return "\(name):\n\(fence)\n\(content)\(content.hasSuffix("\n") ? "" : "\n")\(fence)"
     }
 

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Things the REPL needs from its surroundings that the core cannot do itself
 /// (editor, clipboard, images). Each is optional; a missing one is reported to the user.
@@ -305,7 +314,7 @@ public final class ChatLoop {
     }
 
     private func expand(_ path: String) -> String {
-        (path as NSString).expandingTildeInPath
+        PathText.expandingTilde(path)
     }
 
     // MARK: - Turns
@@ -419,7 +428,7 @@ public enum CodeBlocks {
         var blocks: [String] = []
         var current: [Substring]?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") {
+            if line.trimmingWhitespace().hasPrefix("```") {
                 if let lines = current {
                     blocks.append(lines.joined(separator: "\n"))
                     current = nil

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The config file's keys (all optional), as read from JSON. See `config.sample.json`.
 public struct ConfigFile: Sendable, Equatable {
@@ -38,14 +47,14 @@ public struct ConfigFile: Sendable, Equatable {
 
     /// Reads and validates the file at `path`.
     public static func load(path: String) throws(ConfigError) -> ConfigFile {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes = try FileBytes.contents(of: path)
         } catch {
-            if !FileManager.default.fileExists(atPath: path) { throw .missingFile(path: path) }
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+            if error.code == ENOENT { throw .missingFile(path: path) }
+            throw .unreadable(path: path, reason: error.reason)
         }
-        return try parse(Array(data), path: path)
+        return try parse(bytes, path: path)
     }
 
     /// Validates JSON text; `path` names the file in errors.
@@ -276,7 +285,7 @@ public struct Settings: Sendable, Equatable {
     }
 
     static func home(_ environment: [String: String]) -> String {
-        environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (PathText.homeDirectory() ?? "")
     }
 
     static func configHome(_ environment: [String: String]) -> String {

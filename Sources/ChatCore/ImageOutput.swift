@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // Image output: decoding `data:image/…;base64,…` URLs, finding them in answers, and saving
 // image files with unique, readable names.
@@ -99,7 +108,7 @@ public struct GeneratedImage: Sendable, Equatable {
         }
         let header = url[url.index(url.startIndex, offsetBy: 5)..<comma]
         var parameters = header.split(separator: ";", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
+            $0.trimmingWhitespace().lowercased()
         }
         let mimeType = parameters.isEmpty ? "" : parameters.removeFirst()
         guard parameters.contains("base64") else {
@@ -308,7 +317,7 @@ public struct ImageStore: Sendable {
     public var resolvedDirectory: String {
         var path = directory
         if path == "~" || path.hasPrefix("~/") {
-            let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (PathText.homeDirectory() ?? "")
             path = home + path.dropFirst()
         }
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A conversation on disk: JSON with a version field, written atomically with mode 0600.
 /// Used by `/save`, `/load`, `--session NAME`, `--continue` and the autosave after every turn.

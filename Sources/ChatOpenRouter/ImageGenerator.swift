@@ -1,6 +1,15 @@
 import AsyncHTTPClient
 import ChatCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -142,7 +151,7 @@ public struct OpenRouterImageGenerator: ImageGenerator {
     /// The error for an answer without images, quoting the start of any text it had.
     public static func noImageError(model: String, text: String) -> ImageError {
         var message = "the model \(model) returned no image; pick an image-output model such as \(defaultModel) (see /models)"
-        let said = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        let said = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingWhitespace()
         if !said.isEmpty { message += "; it answered: \"\(said.count > 100 ? String(said.prefix(97)) + "..." : said)\"" }
         return ImageError(message)
     }
@@ -235,7 +244,7 @@ public struct OpenAIImageGenerator: ImageGenerator {
 
     public func generate(prompt: String) async throws -> GeneratedImages {
         let config = configuration
-        let key = config.apiKey.trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = config.apiKey.trimmingWhitespace()
         guard !key.isEmpty else { throw Self.missingKeyError(variable: config.apiKeyVariable) }
         let http = ImageHTTP(settings: config.http, displayURL: config.baseURL)
         var headers = HTTPHeaders()
@@ -313,7 +322,7 @@ public enum ImageGenerators {
         logger: Logger = Logger(label: "bankfuture-chat.wire", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(ImageError) -> any ImageGenerator {
         let variable = keyVariable(for: settings)
-        let key = (environment[variable] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = (environment[variable] ?? "").trimmingWhitespace()
         let base = settings.imageProvider == .openai ? settings.imageBaseURL : settings.baseURL
         let proxy: ProxySettings?
         do {
@@ -456,7 +465,7 @@ struct ImageHTTP: Sendable {
     /// The image behind `url`: a `data:` URL is decoded, an `http(s)` URL is downloaded
     /// without any credentials. `source` names who sent it in errors.
     func image(at url: String, source: String) async throws -> GeneratedImage {
-        let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = url.trimmingWhitespace()
         let lower = trimmed.lowercased()
         if lower.hasPrefix("data:") {
             do { return try GeneratedImage(dataURL: trimmed) } catch {
@@ -482,7 +491,7 @@ struct ImageHTTP: Sendable {
 
     /// `scheme://host[:port]` of a URL, so signed query strings stay out of messages.
     static func origin(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
+        guard let schemeEnd = url.firstRange(of: "://") else { return url }
         let rest = url[schemeEnd.upperBound...]
         let host = rest.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
         return String(url[..<schemeEnd.upperBound]) + host

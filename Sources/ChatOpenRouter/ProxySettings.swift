@@ -54,7 +54,7 @@ public struct ProxySettings: Sendable, Equatable {
 
     static func redactedUserInfo(_ value: String) -> String {
         guard let at = value.lastIndex(of: "@") else { return value }
-        let schemeEnd = value.range(of: "://")?.upperBound ?? value.startIndex
+        let schemeEnd = value.firstRange(of: "://")?.upperBound ?? value.startIndex
         return String(value[..<schemeEnd]) + "***@" + value[value.index(after: at)...]
     }
 }
@@ -73,7 +73,7 @@ struct URLParts: Equatable {
     var password: String?
 
     init?(_ url: String) {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
+        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
         scheme = url[..<schemeEnd.lowerBound].lowercased()
         var rest = url[schemeEnd.upperBound...]
         if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<slash] }

@@ -2,7 +2,11 @@ import ArgumentParser
 import ChatCore
 import ChatOpenRouter
 import ChatTerminal
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc

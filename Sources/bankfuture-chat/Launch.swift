@@ -1,6 +1,10 @@
 import ChatCore
 import ChatOpenRouter
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 #if canImport(Glibc)
@@ -61,7 +65,7 @@ struct Launch {
         }
         if systemFromFile == nil, !stdinIsTerminal, options.stdin == .system || options.stdin == .user {
             let text = readAllStandardInput()
-            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { piped = text }
+            if !text.trimmingWhitespace().isEmpty { piped = text }
         }
 
         var flags = Settings.Flags(
@@ -106,7 +110,7 @@ struct Launch {
 
         let mode: Mode
         if let prompt = options.image {
-            guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            guard !prompt.trimmingWhitespace().isEmpty else {
                 throw UsageFailure(message: "--image needs a prompt, e.g. --image \"a lighthouse at dawn\"")
             }
             mode = .image(prompt)
@@ -145,7 +149,7 @@ struct Launch {
             transport = OfflineTransport()
         } else {
             let key = environment[settings.apiKeyEnv] ?? ""
-            guard !key.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            guard !key.trimmingWhitespace().isEmpty else {
                 throw UsageFailure(message: ChatError.missingAPIKey(variable: settings.apiKeyEnv).oneLine())
             }
             keyProblem = ChatError.keyProblem(key)
@@ -154,7 +158,7 @@ struct Launch {
             let logger = Launch.logger(debug: options.debug)
             let http = OpenRouterTransport(
                 configuration: .init(
-                    baseURL: settings.baseURL, apiKey: key.trimmingCharacters(in: .whitespacesAndNewlines), referer: settings.referer, title: settings.title,
+                    baseURL: settings.baseURL, apiKey: key.trimmingWhitespace(), referer: settings.referer, title: settings.title,
                     connectTimeout: min(10, settings.timeoutSeconds), readTimeout: settings.timeoutSeconds,
                     retry: RetryPolicy(maxRetries: settings.maxRetries), proxy: proxy, logger: logger))
             httpTransport = http
@@ -255,7 +259,15 @@ struct Launch {
 }
 
 func readAllStandardInput() -> String {
-    String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+        if count < 0 && errno == EINTR { continue }
+        if count <= 0 { break }
+        bytes.append(contentsOf: chunk[0..<count])
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 func trimTrailingNewlines(_ s: String) -> String {

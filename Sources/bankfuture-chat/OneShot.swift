@@ -60,7 +60,7 @@ enum OneShot {
             let saved = try await generator.generateAndSave(prompt: prompt, store: ImageStore(settings: launch.settings))
             Output.stdout(saved.paths.joined(separator: "\n") + "\n")
             InlineImagePreview.show(paths: saved.paths, environment: launch.environment, enabled: launch.useColor(fd: 2))
-            let text = saved.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = saved.text.trimmingWhitespace()
             if !text.isEmpty { Output.stdout(text + "\n") }
             return 0
         } catch let error as ImageError {

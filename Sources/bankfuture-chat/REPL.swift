@@ -1,7 +1,11 @@
 import ChatCore
 import ChatOpenRouter
 import ChatTerminal
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -88,7 +92,7 @@ enum REPL {
             services.generateImage = { prompt in
                 await launch.generateImage(prompt).map { saved in
                     InlineImagePreview.show(paths: saved.paths, environment: environment, enabled: interactive && launch.useColor(fd: 2))
-                    let text = saved.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let text = saved.text.trimmingWhitespace()
                     return (shown: saved.paths.joined(separator: "\n") + (text.isEmpty ? "" : "\n" + text), note: saved.historyNote)
                 }
             }

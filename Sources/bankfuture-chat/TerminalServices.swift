@@ -1,5 +1,9 @@
 import ChatCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +12,7 @@ import Glibc
 /// `/edit`: compose a message in `$VISUAL` / `$EDITOR` on the terminal.
 enum ExternalEditor {
     static func compose(_ initial: String, environment: [String: String]) -> Result<String?, ChatLoop.ServiceFailure> {
-        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "vi"
+        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.trimmingWhitespace().isEmpty } ?? "vi"
         let directory = FileManager.default.temporaryDirectory.path
         let path = directory + "/bankfuture-chat-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).md"
         guard FileManager.default.createFile(atPath: path, contents: Data(initial.utf8), attributes: [.posixPermissions: 0o600]) else {
