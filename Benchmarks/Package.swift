@@ -10,6 +10,7 @@ let package = Package(
         // Named explicitly: a path dependency's identity is otherwise its folder name,
         // which differs between clones (main, wt-bench, ...).
         .package(name: "bankfuture-chat", path: ".."),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Micro-benchmarks of ChatCore: SSE parser, stream-chunk decoder, request encoding.
@@ -22,6 +23,12 @@ let package = Package(
         // SSE stream (the 20 MB answer), so the server is not what the stream benchmark measures.
         .executableTarget(
             name: "sse-server",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The HTTP stack's own cost on the 20 MB stream: the body read and counted, nothing else.
+        .executableTarget(
+            name: "bench-http-floor",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

@@ -9,9 +9,16 @@ public struct ChatCompletionDecoder: Sendable {
     /// Decodes the data of one SSE event (not `[DONE]`) into events. A chunk with a
     /// top-level `error`, or with `finish_reason: "error"`, throws `ChatError.api(_, inStream: true)`.
     public mutating func events(fromChunk payload: String) throws(ChatError) -> [StreamEvent] {
+        let bytes = Array(payload.utf8)
+        if let events = commonChunkEvents(bytes) { return events }
+        return try treeEvents(bytes, payload: payload)
+    }
+
+    /// Decodes a chunk through its whole JSON tree: every case, and every error.
+    mutating func treeEvents(_ bytes: [UInt8], payload: String) throws(ChatError) -> [StreamEvent] {
         let json: JSONValue
         do {
-            json = try JSONParser.parse(payload)
+            json = try JSONParser.parse(bytes)
         } catch {
             throw .malformedResponse("a stream event is not valid JSON (\(error.reason) at column \(error.column)): \(Self.snippet(payload))")
         }
@@ -47,6 +54,133 @@ public struct ChatCompletionDecoder: Sendable {
             events.append(.usage(usage))
         }
         return events
+    }
+
+    /// The events of an ordinary chunk — `{"id":…,"model":…,"choices":[{"delta":{"content":…},
+    /// "finish_reason":…}],…}` — read without building its JSON tree, which cost most of the
+    /// decoding time. nil for anything else (an error, usage, images, a duplicate key, a value
+    /// of an unexpected type, invalid JSON): the full decoder handles those, and gives the same
+    /// events as this for the chunks this accepts.
+    mutating func commonChunkEvents(_ bytes: [UInt8]) -> [StreamEvent]? {
+        var reader = JSONParser(reading: bytes)
+        var model: String?
+        var message = CommonMessage()
+        var finishReason: String?
+        do {
+            guard try reader.openObject() else { return nil }
+            var seenModel = false
+            var seenChoices = false
+            var first = true
+            while let key = try reader.nextMemberKey(first: &first) {
+                guard !key.escaped else { return nil }
+                if reader.key(key.range, is: "model") {
+                    guard !seenModel, let value = try reader.readString() else { return nil }
+                    seenModel = true
+                    model = value
+                } else if reader.key(key.range, is: "choices") {
+                    guard !seenChoices, try reader.openArray() else { return nil }
+                    seenChoices = true
+                    var firstChoice = true
+                    var isFirst = true
+                    while try reader.nextElement(first: &firstChoice) {
+                        if isFirst {
+                            guard try Self.readCommonChoice(&reader, message: &message, finishReason: &finishReason) else { return nil }
+                            isFirst = false
+                        } else {
+                            try reader.skipValue()
+                        }
+                    }
+                } else if reader.key(key.range, is: "error") || reader.key(key.range, is: "usage") {
+                    // Only their absence (or null) is ordinary.
+                    guard reader.nextByte == UInt8(ascii: "n") else { return nil }
+                    try reader.skipValue()
+                } else {
+                    try reader.skipValue()
+                }
+            }
+            try reader.finishDocument()
+        } catch {
+            return nil
+        }
+        var events: [StreamEvent] = []
+        if let model, model != lastModel {
+            lastModel = model
+            events.append(.model(model))
+        }
+        if let reasoning = message.reasoning, !reasoning.isEmpty { events.append(.reasoning(reasoning)) }
+        if let content = message.content, !content.isEmpty { events.append(.text(content)) }
+        if let finishReason { events.append(.finish(reason: finishReason)) }
+        return events
+    }
+
+    private struct CommonMessage {
+        var content: String?
+        var reasoning: String?
+    }
+
+    /// Reads the first choice of an ordinary chunk; false when it is not one.
+    private static func readCommonChoice(
+        _ reader: inout JSONParser, message: inout CommonMessage, finishReason: inout String?
+    ) throws(JSONSyntaxError) -> Bool {
+        guard try reader.openObject() else { return false }
+        var seenMessage = false
+        var seenFinish = false
+        var first = true
+        while let key = try reader.nextMemberKey(first: &first) {
+            guard !key.escaped else { return false }
+            if reader.key(key.range, is: "delta") || reader.key(key.range, is: "message") {
+                guard !seenMessage, try readCommonMessage(&reader, into: &message) else { return false }
+                seenMessage = true
+            } else if reader.key(key.range, is: "finish_reason") {
+                guard !seenFinish else { return false }
+                seenFinish = true
+                if let reason = try reader.readString() {
+                    guard reason != "error" else { return false }
+                    finishReason = reason
+                } else {
+                    guard reader.nextByte == UInt8(ascii: "n") else { return false }
+                    try reader.skipValue()
+                }
+            } else {
+                try reader.skipValue()
+            }
+        }
+        return true
+    }
+
+    /// Reads a delta (or message) with text and reasoning only; false for anything else.
+    private static func readCommonMessage(_ reader: inout JSONParser, into message: inout CommonMessage) throws(JSONSyntaxError) -> Bool {
+        guard try reader.openObject() else { return false }
+        var seenContent = false
+        var seenReasoning = false
+        var first = true
+        while let key = try reader.nextMemberKey(first: &first) {
+            guard !key.escaped else { return false }
+            if reader.key(key.range, is: "content") {
+                guard !seenContent else { return false }
+                seenContent = true
+                if let text = try reader.readString() {
+                    message.content = text
+                } else {
+                    guard reader.nextByte == UInt8(ascii: "n") else { return false }  // an array may hold images
+                    try reader.skipValue()
+                }
+            } else if reader.key(key.range, is: "reasoning") {
+                guard !seenReasoning else { return false }
+                seenReasoning = true
+                if let text = try reader.readString() {
+                    message.reasoning = text
+                } else {
+                    guard reader.nextByte == UInt8(ascii: "n") else { return false }
+                    try reader.skipValue()
+                }
+            } else if reader.key(key.range, is: "images") {
+                return false
+            } else {
+                try reader.skipValue()
+            }
+        }
+        return true
     }
 
     /// Decodes a whole (non-streamed) answer with HTTP 200. A top-level `error` or
