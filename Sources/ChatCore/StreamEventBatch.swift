@@ -6,30 +6,53 @@
 /// read costs one. The answer is the same: `ChatResponse.apply` adds text up, and the
 /// renderers accept text split anywhere.
 public struct StreamEventBatch: Sendable {
-    public private(set) var events: [StreamEvent] = []
+    private var closed: [StreamEvent] = []
+    /// The run being joined at the end of the batch, kept out of `closed` so that appending
+    /// to it never copies it.
+    private var run = ""
+    private var runIsReasoning = false
+
+    /// Bytes of text and reasoning in the batch.
+    public private(set) var textBytes = 0
 
     public init() {}
 
-    public var isEmpty: Bool { events.isEmpty }
+    public var isEmpty: Bool { closed.isEmpty && run.isEmpty }
+
+    /// The gathered events, in order.
+    public var events: [StreamEvent] {
+        run.isEmpty ? closed : closed + [runIsReasoning ? .reasoning(run) : .text(run)]
+    }
 
     public mutating func append(_ event: StreamEvent) {
-        switch (events.last, event) {
-        case (.text(var joined)?, .text(let more)):
-            events.removeLast()  // leaves `joined` as the only owner of its storage: appended in place
-            joined += more
-            events.append(.text(joined))
-        case (.reasoning(var joined)?, .reasoning(let more)):
-            events.removeLast()
-            joined += more
-            events.append(.reasoning(joined))
+        switch event {
+        case .text(let more): extendRun(with: more, reasoning: false)
+        case .reasoning(let more): extendRun(with: more, reasoning: true)
         default:
-            events.append(event)
+            closeRun()
+            closed.append(event)
         }
     }
 
     /// The gathered events; the batch is empty afterwards.
     public mutating func take() -> [StreamEvent] {
-        defer { events = [] }
-        return events
+        closeRun()
+        textBytes = 0
+        defer { closed = [] }
+        return closed
+    }
+
+    private mutating func extendRun(with text: String, reasoning: Bool) {
+        guard !text.isEmpty else { return }
+        if !run.isEmpty && runIsReasoning != reasoning { closeRun() }
+        runIsReasoning = reasoning
+        run += text
+        textBytes += text.utf8.count
+    }
+
+    private mutating func closeRun() {
+        guard !run.isEmpty else { return }
+        closed.append(runIsReasoning ? .reasoning(run) : .text(run))
+        run = ""
     }
 }

@@ -45,6 +45,8 @@ final class ChatCompletionReader: HTTPClientResponseDelegate, @unchecked Sendabl
     private var decoder = ChatCompletionDecoder()
     private var batch = StreamEventBatch()
     private var flushScheduled = false
+    /// Body parts parsed since the pending flush was scheduled.
+    private var partsSinceFlushScheduled = 0
     private var sawDone = false
     private var sawFinish = false
     private var settled = false
@@ -105,12 +107,12 @@ final class ChatCompletionReader: HTTPClientResponseDelegate, @unchecked Sendabl
                 try feed(buffer)
                 if sawDone {
                     settle(.success(()))
-                } else if !batch.isEmpty && !flushScheduled {
-                    // Runs after every body part of the current network read was parsed.
-                    flushScheduled = true
-                    task.eventLoop.execute {
-                        self.flushScheduled = false
-                        self.flush()
+                } else {
+                    partsSinceFlushScheduled += 1
+                    if !batch.isEmpty && !flushScheduled {
+                        flushScheduled = true
+                        partsSinceFlushScheduled = 0
+                        scheduleFlush(on: task.eventLoop, deferrals: 0)
                     }
                 }
             case .whole(let purpose, let limit, let truncate):
@@ -223,6 +225,25 @@ final class ChatCompletionReader: HTTPClientResponseDelegate, @unchecked Sendabl
 
     // MARK: Handing over
 
+    /// Hands the batch over once the current network read has been parsed.
+    ///
+    /// AsyncHTTPClient delivers the parts of one read 50 at a time, queueing the rest behind
+    /// any task queued meanwhile, so a flush queued at the first part would run after 50. It
+    /// queues itself again while parts keep arriving (at most 8 times, and not past 256 KiB
+    /// of text), so one read's events, up to about 400, cross to the rendering task together.
+    private func scheduleFlush(on eventLoop: any EventLoop, deferrals: Int) {
+        eventLoop.execute {
+            guard self.flushScheduled else { return }  // settled meanwhile
+            if self.partsSinceFlushScheduled > 0 && deferrals < 8 && self.batch.textBytes < 256 * 1024 {
+                self.partsSinceFlushScheduled = 0
+                self.scheduleFlush(on: eventLoop, deferrals: deferrals + 1)
+                return
+            }
+            self.flushScheduled = false
+            self.flush()
+        }
+    }
+
     private func flush() {
         for event in batch.take() { events.yield(event) }
     }
@@ -231,6 +252,7 @@ final class ChatCompletionReader: HTTPClientResponseDelegate, @unchecked Sendabl
     private func settle(_ result: Result<Void, ChatError>) {
         guard !settled else { return }
         settled = true
+        flushScheduled = false
         flush()
         bytes = []
         switch result {

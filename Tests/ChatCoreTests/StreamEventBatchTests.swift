@@ -27,9 +27,11 @@ import Testing
         var batch = StreamEventBatch()
         #expect(batch.isEmpty)
         batch.append(.text("x"))
-        batch.append(.text("y"))
-        #expect(batch.take() == [.text("xy")])
+        batch.append(.text("yé"))
+        #expect(batch.textBytes == 4)
+        #expect(batch.take() == [.text("xyé")])
         #expect(batch.isEmpty)
+        #expect(batch.textBytes == 0)
         batch.append(.text("z"))
         #expect(batch.take() == [.text("z")])
     }

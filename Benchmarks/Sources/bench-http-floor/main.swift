@@ -3,10 +3,12 @@
 // how much of the client's 20 MiB stream time is the HTTP stack itself (NIO's HTTP parser
 // and AsyncHTTPClient's per-chunk bookkeeping), which no change in the client can remove.
 //
-//   bench-http-floor URL [delegate|async]
+//   bench-http-floor URL [delegate|async] [read-timeout]
 //
 // `delegate` reads the body with an HTTPClientResponseDelegate on the event loop (as the
-// client does); `async` iterates `HTTPClientResponse.Body` from a task.
+// client does); `async` iterates `HTTPClientResponse.Body` from a task. With `read-timeout`
+// the client has an idle read timeout (60 s), as bankfuture-chat's has: AsyncHTTPClient
+// then re-arms a timer on every read.
 import AsyncHTTPClient
 #if canImport(Glibc)
 import Glibc
@@ -36,7 +38,11 @@ guard arguments.count >= 2 else {
 let url = arguments[1] + "/chat/completions"
 let mode = arguments.count > 2 ? arguments[2] : "delegate"
 let body = #"{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true}"#
-let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+var configuration = HTTPClient.Configuration()
+if arguments.count > 3 && arguments[3] == "read-timeout" {
+    configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+}
+let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
 do {
     let result: (bytes: Int, parts: Int)
     if mode == "async" {
