@@ -25,6 +25,7 @@ BIN=$ROOT/.build/release/bankfuture-chat
 FAKE=$ROOT/.build/release/fake-openrouter
 MICRO=$ROOT/Benchmarks/.build/release/bench-micro
 SSE=$ROOT/Benchmarks/.build/release/sse-server
+FLOOR=$ROOT/Benchmarks/.build/release/bench-http-floor
 DYNAMIC_BIN=$ROOT/.build-dynamic/release/bankfuture-chat
 MODEL=google/gemini-2.5-flash
 KEY=sk-or-v1-bench-0000000000000000
@@ -200,7 +201,9 @@ rm -f "$OUT/stream.out"
 echo "bankfuture-chat wrote $stream_bytes bytes of answer" >&2
 echo "$stream_bytes" >"$OUT/stream-bytes.txt"
 hyperfine -N --style basic --warmup 1 --runs "$STREAM_RUNS" --export-json "$OUT/stream.json" \
-  -n bankfuture-chat "$BIN --base-url $SSE_URL hi" -n "curl -N" "$(curl_cmd "$SSE_URL")"
+  -n bankfuture-chat "$BIN --base-url $SSE_URL hi" -n "curl -N" "$(curl_cmd "$SSE_URL")" \
+  -n "AsyncHTTPClient alone" "$FLOOR $SSE_URL delegate" \
+  -n "AsyncHTTPClient alone, read timeout" "$FLOOR $SSE_URL delegate read-timeout"
 
 say "micro-benchmarks (CPU time of the measuring thread, medians)"
 "$MICRO" all >"$OUT/micro.txt"
