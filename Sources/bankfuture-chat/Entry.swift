@@ -15,6 +15,7 @@ import Glibc
 @main
 enum Entry {
     static func main() async {
+        ProcessMemory.useOneArena()
         let code = await run(Array(CommandLine.arguments.dropFirst()))
         exit(code)
     }
