@@ -252,6 +252,24 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
         }
     }
 
+    @Test func answerEndsAtDoneEvenWhenTheServerKeepsTheResponseOpen() async throws {
+        // [DONE] ends the answer: the client must not wait for the server to finish the
+        // HTTP response (here it never does), nor hang when it shuts down afterwards.
+        try await withFake(readTimeout: 30) { fake, transport in
+            let events = [
+                #"data: {"model":"m/x","choices":[{"delta":{"content":"all "}}]}"#,
+                #"data: {"model":"m/x","choices":[{"delta":{"content":"here"},"finish_reason":"stop"}]}"#,
+                "data: [DONE]",
+            ]
+            fake.enqueue(.stall(afterBytes: Array(events.map { $0 + "\n\n" }.joined().utf8)))
+            let start = ContinuousClock.now
+            let (received, error) = await collect(transport, sampleRequest)
+            #expect(error == nil)
+            #expect(text(received) == "all here")
+            #expect(ContinuousClock.now - start < .seconds(10), "waited for the read timeout")
+        }
+    }
+
     @Test func htmlErrorPageFromAProxy() async throws {
         try await withFake { fake, transport in
             fake.enqueue(.raw(status: 502, headers: [("Content-Type", "text/html")], body: Array("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8)))
