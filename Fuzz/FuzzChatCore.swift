@@ -73,6 +73,17 @@ public func fuzzChatCore(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         }
     }
 
+    // The decoder's shortcut for ordinary chunks must agree with the full decoder.
+    let chunkText = String(decoding: bytes, as: UTF8.self)
+    let chunkBytes = Array(chunkText.utf8)
+    var shortcut = ChatCompletionDecoder()
+    if let fast = shortcut.commonChunkEvents(chunkBytes) {
+        var full = ChatCompletionDecoder()
+        guard let slow = try? full.treeEvents(chunkBytes, payload: chunkText), slow == fast else {
+            fatalError("decoder shortcut disagrees with the full decoder")
+        }
+    }
+
     // Decoder entry points on the raw bytes.
     var decoder = ChatCompletionDecoder()
     do { show(try decoder.events(fromChunk: String(decoding: bytes, as: UTF8.self))) } catch { show(error) }
