@@ -49,7 +49,7 @@ private func show(_ events: [StreamEvent]) {
     for event in events { response.apply(event) }
     if let usage = response.usage {
         _ = usage + usage
-        if let cost = usage.cost { _ = ModelTable.formatCost(cost) }
+        if let cost = usage.cost { _ = UsageText.cost(cost) }
     }
 }
 
