@@ -96,9 +96,10 @@ final class ChatCompletionReader: HTTPClientResponseDelegate, @unchecked Sendabl
     }
 
     func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        // After [DONE] the rest (normally only the end of the chunked body) is read and dropped,
-        // so the connection can serve the next turn.
-        guard !settled else { return task.eventLoop.makeSucceededVoidFuture() }
+        // After [DONE] the response normally just ends, and the connection can serve the next
+        // turn. Data after it is not part of any answer: stop the transfer (closing the
+        // connection) rather than read it in the background for as long as it comes.
+        guard !settled else { return task.eventLoop.makeFailedFuture(ChatError.cancelled) }
         do {
             switch body {
             case .waitingForHead:

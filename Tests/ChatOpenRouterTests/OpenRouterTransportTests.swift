@@ -270,6 +270,21 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
         }
     }
 
+    @Test func dataAfterDoneIsNotPartOfTheAnswer() async throws {
+        try await withFake { fake, transport in
+            let body = [
+                #"data: {"model":"m/x","choices":[{"delta":{"content":"done"},"finish_reason":"stop"}]}"#,
+                "data: [DONE]",
+                #"data: {"model":"m/x","choices":[{"delta":{"content":" and more"}}]}"#,
+            ].map { $0 + "\n\n" }.joined()
+            // Half a megabyte of keep-alive comments after [DONE]: none of it reaches the answer.
+            fake.enqueue(.raw(status: 200, headers: [("Content-Type", "text/event-stream")], body: Array((body + String(repeating: ": keep-alive\n\n", count: 20_000)).utf8)))
+            let (received, error) = await collect(transport, sampleRequest)
+            #expect(error == nil)
+            #expect(text(received) == "done")
+        }
+    }
+
     @Test func htmlErrorPageFromAProxy() async throws {
         try await withFake { fake, transport in
             fake.enqueue(.raw(status: 502, headers: [("Content-Type", "text/html")], body: Array("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8)))
