@@ -132,15 +132,9 @@ public struct ChatCompletionDecoder: Sendable {
                 guard !seenMessage, try readCommonMessage(&reader, into: &message) else { return false }
                 seenMessage = true
             } else if reader.key(key.range, is: "finish_reason") {
-                guard !seenFinish else { return false }
+                guard !seenFinish, let reason = try reader.readStringOrNull(), reason != "error" else { return false }
                 seenFinish = true
-                if let reason = try reader.readString() {
-                    guard reason != "error" else { return false }
-                    finishReason = reason
-                } else {
-                    guard reader.nextByte == UInt8(ascii: "n") else { return false }
-                    try reader.skipValue()
-                }
+                finishReason = reason
             } else {
                 try reader.skipValue()
             }
@@ -157,23 +151,14 @@ public struct ChatCompletionDecoder: Sendable {
         while let key = try reader.nextMemberKey(first: &first) {
             guard !key.escaped else { return false }
             if reader.key(key.range, is: "content") {
-                guard !seenContent else { return false }
+                // Not a string or null: an array of parts, which may hold images.
+                guard !seenContent, let text = try reader.readStringOrNull() else { return false }
                 seenContent = true
-                if let text = try reader.readString() {
-                    message.content = text
-                } else {
-                    guard reader.nextByte == UInt8(ascii: "n") else { return false }  // an array may hold images
-                    try reader.skipValue()
-                }
+                message.content = text
             } else if reader.key(key.range, is: "reasoning") {
-                guard !seenReasoning else { return false }
+                guard !seenReasoning, let text = try reader.readStringOrNull() else { return false }
                 seenReasoning = true
-                if let text = try reader.readString() {
-                    message.reasoning = text
-                } else {
-                    guard reader.nextByte == UInt8(ascii: "n") else { return false }
-                    try reader.skipValue()
-                }
+                message.reasoning = text
             } else if reader.key(key.range, is: "images") {
                 return false
             } else {

@@ -403,6 +403,15 @@ extension JSONParser {
         return try parseString()
     }
 
+    /// Reads the next value when it is a string (`.some(text)`) or null (`.some(nil)`); nil,
+    /// with nothing consumed, for any other type.
+    mutating func readStringOrNull() throws(JSONSyntaxError) -> String?? {
+        if let text = try readString() { return .some(text) }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "n") else { return nil }
+        try expectWord("null")
+        return .some(nil)
+    }
+
     /// Reads the next value whatever it is.
     mutating func readValue() throws(JSONSyntaxError) -> JSONValue {
         try parseValue()
