@@ -317,7 +317,7 @@ public struct ImageStore: Sendable {
     public var resolvedDirectory: String {
         var path = directory
         if path == "~" || path.hasPrefix("~/") {
-            let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (PathText.homeDirectory() ?? "")
+            let home = Settings.home(ProcessInfo.processInfo.environment)
             path = home + path.dropFirst()
         }
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
