@@ -64,13 +64,13 @@ let package = Package(
             dependencies: ["FakeOpenRouter", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
-        // Helpers shared by test targets: a pseudo-terminal driver (forkpty), process runner.
+        // Helpers shared by test targets: a pseudo-terminal driver (forkpty), process runner, seeded RNG.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "FakeOpenRouterTests", dependencies: ["FakeOpenRouter"], swiftSettings: swiftSettings),
-        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChatOpenRouterTests",
-            dependencies: ["ChatCore", "ChatOpenRouter", "FakeOpenRouter"],
+            dependencies: ["ChatCore", "ChatOpenRouter", "FakeOpenRouter", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import ChatCore
 
@@ -80,7 +81,7 @@ import Testing
         var problems: [String] = []
         var taken = 0
         for seed in UInt64(0)..<30_000 {
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             var bytes = Array(seeds[Int(seed) % seeds.count].utf8)
             for _ in 0..<Int.random(in: 1...3, using: &rng) where !bytes.isEmpty {
                 let at = Int.random(in: 0..<bytes.count, using: &rng)

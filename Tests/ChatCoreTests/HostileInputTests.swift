@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -11,19 +12,6 @@ import Glibc
 // the config loader and the request encoder. Everything is seeded, so a failure names a
 // seed that reproduces it. Nothing here measures time; "no quadratic slowdown" is
 // covered by sizes large enough that a quadratic algorithm would not finish.
-
-/// SplitMix64: a tiny, fast, seedable generator, so every case can be replayed by seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum Hostile {
     /// Runs CPU-heavy work on a thread of its own, at the lowest CPU priority, and returns its
@@ -48,7 +36,7 @@ enum Hostile {
         "\"cost\":1e400", "\"code\":\"x\"", "\"code\":1e300", "\"message\":",
     ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0x91], [0x00], [0x80], [0xED, 0xA0, 0x80]]
 
-    static func bytes(count: Int, using rng: inout SeededGenerator) -> [UInt8] {
+    static func bytes(count: Int, using rng: inout SplitMix64) -> [UInt8] {
         var out: [UInt8] = []
         while out.count < count {
             if Bool.random(using: &rng) {
@@ -61,7 +49,7 @@ enum Hostile {
     }
 
     /// Cuts `bytes` at random places (possibly none, possibly every byte).
-    static func split(_ bytes: [UInt8], using rng: inout SeededGenerator) -> [[UInt8]] {
+    static func split(_ bytes: [UInt8], using rng: inout SplitMix64) -> [[UInt8]] {
         guard !bytes.isEmpty else { return [[]] }
         let style = Int.random(in: 0..<4, using: &rng)
         var chunks: [[UInt8]] = []
@@ -98,7 +86,7 @@ enum Hostile {
     }
 
     /// A random JSON value whose shape is close to what OpenRouter sends, with hostile leaves.
-    static func json(depth: Int, using rng: inout SeededGenerator) -> String {
+    static func json(depth: Int, using rng: inout SplitMix64) -> String {
         let leaves = [
             "null", "true", "false", "0", "-1", "1e400", "-1e400", "1e-400", "123456789012345678901234567890", "0.000001",
             "\"\"", "\"error\"", "\"stop\"", "\"nan\"", "\"inf\"", "\"1e300\"", "\"-5\"", "\"Привет 👋🏽\"", "\"\\u0000\\ud800x\"",
@@ -121,7 +109,7 @@ enum Hostile {
     }
 
     /// Flips, inserts and deletes a few bytes.
-    static func mutate(_ bytes: [UInt8], using rng: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], using rng: inout SplitMix64) -> [UInt8] {
         var out = bytes
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             switch Int.random(in: 0..<3, using: &rng) {
@@ -182,7 +170,7 @@ enum Hostile {
         let problems = try await Hostile.offPool { () -> [String] in
             var problems: [String] = []
             for seed in UInt64(0)..<1_000 {
-                var rng = SeededGenerator(seed: seed)
+                var rng = SplitMix64(seed: seed)
                 let input = Hostile.bytes(count: Int.random(in: 0...600, using: &rng), using: &rng)
                 for cap in [16, 64, 16 * 1024 * 1024] {
                     let whole = Hostile.parse([input], maxLineBytes: cap)
@@ -281,7 +269,7 @@ enum Hostile {
         // 2,000 seeds; a trap anywhere in decoding or formatting ends the test run with the seed's input.
         let decoded = try await Hostile.offPool { () -> Int in
             for seed in UInt64(0)..<2_000 {
-                var rng = SeededGenerator(seed: seed)
+                var rng = SplitMix64(seed: seed)
                 let json = Array(Hostile.json(depth: 5, using: &rng).utf8)
                 Hostile.decodeEverything(json)
                 Hostile.decodeEverything(Hostile.mutate(json, using: &rng))
@@ -351,7 +339,7 @@ enum Hostile {
                     .utf8)
             var problems: [String] = []
             for seed in UInt64(0)..<1_000 {
-                var rng = SeededGenerator(seed: seed)
+                var rng = SplitMix64(seed: seed)
                 for input in [
                     Hostile.bytes(count: Int.random(in: 0...200, using: &rng), using: &rng), Hostile.mutate(valid, using: &rng),
                     Array(Hostile.json(depth: 3, using: &rng).utf8),

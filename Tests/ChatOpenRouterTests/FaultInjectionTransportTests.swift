@@ -2,6 +2,7 @@ import ChatCore
 import FakeOpenRouter
 import Foundation
 import Testing
+import TestSupport
 
 @testable import ChatOpenRouter
 
@@ -114,7 +115,7 @@ import Testing
     @Test func garbageBytesInTheStreamAreAMalformedResponseNotRetried() async throws {
         try await withFake(retries: 2) { fake, transport in
             var garbage: [UInt8] = []
-            var rng = SplitMixForTransport(seed: 7)
+            var rng = SplitMix64(seed: 7)
             for _ in 0..<4096 { garbage.append(UInt8(truncatingIfNeeded: rng.next())) }
             fake.enqueue(.raw(status: 200, headers: [("Content-Type", "text/event-stream")], body: Array("data: ".utf8) + garbage + [0x0A, 0x0A]))
             let (events, error) = await collect(transport, sampleRequest)
@@ -195,14 +196,3 @@ import Testing
     }
 }
 
-struct SplitMixForTransport {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

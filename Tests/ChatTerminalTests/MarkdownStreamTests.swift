@@ -1,5 +1,6 @@
 @testable import ChatTerminal
 import Testing
+import TestSupport
 
 // MARK: Helpers
 
@@ -60,18 +61,6 @@ private func visibleLines(_ output: String) -> [String] {
     stripANSI(output).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
 }
 
-/// A small deterministic generator (SplitMix64), so failures can be reproduced.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 // MARK: Tests
 
@@ -306,7 +295,7 @@ private struct SeededGenerator: RandomNumberGenerator {
 
     @Test func noLineIsWiderThanTheTerminal() {
         let words = ["日本語", "テキスト", "Привет", "мир", "👍🏽", "👨‍👩‍👧", "emoji", "🇺🇦", "e\u{301}te\u{301}", "中文", "**粗体**", "*курсив*", "`код`"]
-        var generator = SeededGenerator(state: 7)
+        var generator = SplitMix64(seed: 7)
         var text = ""
         for line in 0..<12 {
             text += line % 3 == 0 ? "- " : line % 3 == 1 ? "> " : ""
@@ -324,7 +313,7 @@ private struct SeededGenerator: RandomNumberGenerator {
     }
 
     @Test func wordsAreNeverSplit() {
-        var generator = SeededGenerator(state: 11)
+        var generator = SplitMix64(seed: 11)
         let words = (0..<300).map { _ in
             String(repeating: ["a", "ж", "字", "😀"].randomElement(using: &generator)!, count: Int.random(in: 1...9, using: &generator))
         }
@@ -498,7 +487,7 @@ private struct SeededGenerator: RandomNumberGenerator {
 
     @Test func randomMarkdownNeverCrashesAndIgnoresSplits() {
         let alphabet = Array("ab c*_`~[]()#>-+|:1.\\!日👍é\u{301}\t\n\n  ")
-        var generator = SeededGenerator(state: 2024)
+        var generator = SplitMix64(seed: 2024)
         for _ in 0..<2000 {
             let length = Int.random(in: 0..<120, using: &generator)
             let characters = (0..<length).map { _ in String(alphabet.randomElement(using: &generator)!) }
