@@ -430,19 +430,8 @@ struct ImageHTTP: Sendable {
         }
         let status = Int(response.status.code)
         let ok = (200..<300).contains(status)
-        var bytes: [UInt8] = []
-        do {
-            for try await buffer in response.body {
-                if bytes.count + buffer.readableBytes > settings.maxBodyBytes {
-                    guard !ok else { throw ChatError.responseTooLarge(limitBytes: settings.maxBodyBytes) }
-                    bytes.append(contentsOf: buffer.readableBytesView.prefix(settings.maxBodyBytes - bytes.count))
-                    break
-                }
-                bytes.append(contentsOf: buffer.readableBytesView)
-            }
-        } catch {
-            throw mapError(error)
-        }
+        // An error page is cut to its start; an answer over the cap is refused.
+        let bytes = try await ResponseBody.collect(response.body, limit: settings.maxBodyBytes, truncate: !ok, mapError: mapError)
         if logger.logLevel <= .debug {
             logger.debug("< HTTP \(status)")
             for (name, value) in response.headers { logger.debug("< \(name): \(value)") }

@@ -201,12 +201,10 @@ public final class OpenRouterTransport: ChatTransport {
         }
         logRequest(method: .POST, url: url, headers: http.headers, body: body)
         let eventLoop = client.eventLoopGroup.any()
-        let configuration = configuration
         let reader = ChatCompletionReader(
             streamRequested: request.stream, events: continuation, eventLoop: eventLoop,
             maxBodyBytes: configuration.maxBodyBytes, maxLineBytes: configuration.maxLineBytes, logger: configuration.logger,
-            retryAfter: { Self.retryAfter($0) },
-            chatError: { HTTPFailure.chatError(for: $0, url: configuration.baseURL, connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout) })
+            retryAfter: Self.retryAfter, chatError: { [self] in mapError($0) })
         // No deadline: the connect timeout and the idle read timeout (which also covers the
         // wait for the response head) bound every stage, and a long answer may take minutes.
         let task = client.execute(request: http, delegate: reader, eventLoop: .delegate(on: eventLoop))
@@ -222,30 +220,9 @@ public final class OpenRouterTransport: ChatTransport {
         }
     }
 
-    private func collect(_ body: HTTPClientResponse.Body, limit: Int, truncate: Bool) async throws(ChatError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        do {
-            for try await buffer in body {
-                if bytes.count + buffer.readableBytes > limit {
-                    if truncate {
-                        bytes.append(contentsOf: buffer.readableBytesView.prefix(limit - bytes.count))
-                        return bytes
-                    }
-                    throw ChatError.responseTooLarge(limitBytes: limit)
-                }
-                bytes.append(contentsOf: buffer.readableBytesView)
-            }
-        } catch let error as ChatError {
-            throw error
-        } catch {
-            throw mapError(error)
-        }
-        return bytes
-    }
-
     private func get(path: String) async throws(ChatError) -> [UInt8] {
         let response = try await execute(makeRequest(path: path, method: .GET, body: nil))
-        let body = try await collect(response.body, limit: configuration.maxBodyBytes, truncate: false)
+        let body = try await ResponseBody.collect(response.body, limit: configuration.maxBodyBytes, truncate: false, mapError: mapError)
         guard response.status == .ok else {
             throw ChatCompletionDecoder.error(status: Int(response.status.code), body: body, retryAfter: Self.retryAfter(response.headers))
         }
@@ -263,6 +240,31 @@ public final class OpenRouterTransport: ChatTransport {
     }
 
     static func shortReason(_ text: String) -> String { HTTPFailure.shortReason(text) }
+}
+
+/// Reads a whole response body for every client of this module (the model list, the key,
+/// image APIs).
+enum ResponseBody {
+    /// The body, up to `limit` bytes; past that it is cut there (`truncate`, for error pages
+    /// shown as a snippet) or refused with `ChatError.responseTooLarge`.
+    static func collect(
+        _ body: HTTPClientResponse.Body, limit: Int, truncate: Bool, mapError: (any Error) -> ChatError
+    ) async throws(ChatError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            for try await buffer in body {
+                if bytes.count + buffer.readableBytes > limit {
+                    guard truncate else { throw ChatError.responseTooLarge(limitBytes: limit) }
+                    bytes.append(contentsOf: buffer.readableBytesView.prefix(limit - bytes.count))
+                    break
+                }
+                bytes.append(contentsOf: buffer.readableBytesView)
+            }
+        } catch {
+            throw mapError(error)
+        }
+        return bytes
+    }
 }
 
 /// Maps AsyncHTTPClient/NIO errors to the user-facing `ChatError`, the same way for every
