@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure Swift: session, config, wire types, SSE parser, chat loop. No NIO, no C.
@@ -28,10 +29,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
+        // Storage: line history, session files, caches, attachments and images on disk.
+        .target(name: "ChatStorage", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
         // libedit, reached through pkg-config.
         .systemLibrary(
             name: "CEditLine",
@@ -43,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "bankfuture-chat",
             dependencies: [
-                "ChatCore", "ChatOpenRouter", "ChatTerminal",
+                "ChatCore", "ChatOpenRouter", "ChatTerminal", "ChatStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -75,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatTerminalTests",
-            dependencies: ["ChatCore", "ChatTerminal", "FakeOpenRouter", "ChatOpenRouter", "TestSupport"],
+            dependencies: ["ChatCore", "ChatTerminal", "ChatStorage", "FakeOpenRouter", "ChatOpenRouter", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

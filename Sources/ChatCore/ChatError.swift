@@ -52,8 +52,15 @@ public enum ChatError: Error, Sendable, Equatable {
     case truncatedStream
     /// A single body or SSE line exceeded the safety cap.
     case responseTooLarge(limitBytes: Int)
+    /// The answer grew past `max_answer_mb`; it was stopped there.
+    case answerTooLarge(limitBytes: Int)
     /// The user interrupted the turn.
     case cancelled
+    /// The request could not be sent as built (a header with a forbidden character, a bad
+    /// URL). Not retried: sending it again fails the same way.
+    case invalidRequest(reason: String)
+    /// The answer could not be written to standard output.
+    case output(OutputFailure)
 
     /// HTTP statuses that are worth retrying (SPEC: 408, 429, 500, 502, 503, 504, 524, 529).
     public static let retryableStatuses: Set<Int> = [408, 429, 500, 502, 503, 504, 524, 529]
@@ -91,6 +98,8 @@ public enum ChatError: Error, Sendable, Equatable {
         switch self {
         case .missingAPIKey: return 2
         case .cancelled: return 130
+        case .output(.closed): return 141
+        case .output(.failed): return 1
         default: return status == 401 ? 3 : 1
         }
     }
@@ -126,9 +135,9 @@ public enum ChatError: Error, Sendable, Equatable {
             } else {
                 head = "API error" + (info.code.map { " (\($0))" } ?? "")
             }
-            var line = "\(head): \(info.message)"
-            if let provider = info.providerName { line += " [provider: \(provider)]" }
-            if !info.reasons.isEmpty { line += " (reasons: \(info.reasons.joined(separator: ", ")))" }
+            var line = "\(head): \(Self.serverText(info.message))"
+            if let provider = info.providerName { line += " [provider: \(Self.serverText(provider))]" }
+            if !info.reasons.isEmpty { line += " (reasons: \(Self.serverText(info.reasons.joined(separator: ", "))))" }
             return line + " — " + Self.hint(status: info.status, message: info.message, retryAfter: info.retryAfter, inStream: inStream, keyVariable: keyVariable)
         case .httpStatus(let status, let snippet, let retryAfter):
             let body = snippet.isEmpty ? "(empty body)" : "non-JSON body: \(snippet)"
@@ -145,8 +154,16 @@ public enum ChatError: Error, Sendable, Equatable {
             return "the answer stream ended early (no [DONE]) — the partial answer was not kept; try again"
         case .responseTooLarge(let limit):
             return "the server sent a response larger than \(limit / (1024 * 1024)) MiB in one piece — refusing it; check base_url"
+        case .answerTooLarge(let limit):
+            return "the answer grew past \(limit / (1024 * 1024)) MiB and was stopped (max_answer_mb); raise max_answer_mb in the config if such answers are expected"
         case .cancelled:
             return "interrupted"
+        case .invalidRequest(let reason):
+            return "the request could not be sent: \(reason)"
+        case .output(.closed):
+            return "standard output was closed"
+        case .output(.failed(_, let reason)):
+            return "cannot write the answer to standard output: \(reason)"
         }
     }
 
@@ -172,4 +189,9 @@ public enum ChatError: Error, Sendable, Equatable {
     }
 
     static func formatSeconds(_ s: Double) -> String { UsageText.seconds(s) }
+
+    /// Server text inside an error line: one line, controls neutralised, at most 500 characters.
+    static func serverText(_ text: String) -> String {
+        TerminalText.oneLine(text, limit: TerminalText.errorTextLimit)
+    }
 }

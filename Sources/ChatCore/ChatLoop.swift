@@ -22,8 +22,8 @@ public struct ChatLoopServices {
     public var generateImage: ((String) async -> Result<(shown: String, note: String), ChatLoop.ServiceFailure>)?
     /// Saves images that came with a normal answer (data URLs); returns the file paths.
     public var saveImages: (([String]) -> Result<[String], ChatLoop.ServiceFailure>)?
-    /// Where the conversation is autosaved after every turn.
-    public var autosavePath: String?
+    /// Where the conversation is autosaved after every change.
+    public var autosave: AutosaveFile?
 
     public init() {}
 }
@@ -51,6 +51,8 @@ public final class ChatLoop {
     private var lastInterruptAtEmptyPrompt = false
     private var pendingAttachments: [Attachment] = []
     private var lastAnswer: String?
+    /// Set when the REPL must end (standard output is gone): the process's exit code.
+    private var endCode: Int32?
     /// Models used in this session, offered by completion even without a model list.
     private var recentModels: [String] = []
     public var services = ChatLoopServices()
@@ -80,18 +82,20 @@ public final class ChatLoop {
         assembler.isPending ? "... " : "\(session.model)> "
     }
 
-    /// Runs until `/exit` or end of input. Returns the exit code (0).
+    /// Runs until `/exit` or end of input. Returns the exit code: 0, or 141 / 1 when standard
+    /// output could no longer be written.
     public func run() async -> Int32 {
         while true {
+            if let endCode { return endCode }
             beforePrompt?(self)
             switch reader.readLine(prompt: prompt) {
             case .endOfFile:
                 if let text = assembler.flush(), !text.trimmingWhitespace().isEmpty {
                     // Input ended inside a block: send what was typed rather than lose it.
                     reader.remember(text)
-                    if await handle(text) == false { return 0 }
+                    if await handle(text) == false { return endCode ?? 0 }
                 }
-                return 0
+                return endCode ?? 0
             case .interrupt:
                 if assembler.isPending {
                     assembler.cancel()
@@ -106,7 +110,7 @@ public final class ChatLoop {
                 lastInterruptAtEmptyPrompt = false
                 guard let input = assembler.add(line) else { continue }
                 if !input.trimmingWhitespace().isEmpty { reader.remember(input) }
-                if await handle(input) == false { return 0 }
+                if await handle(input) == false { return endCode ?? 0 }
             }
         }
     }
@@ -206,7 +210,7 @@ public final class ChatLoop {
                 let archive = try SessionArchive.load(from: expand(path))
                 session.model = archive.model
                 session.systemPrompt = archive.systemPrompt
-                session.replaceHistory(archive.messages)
+                session.replaceHistory(archive.messages, pending: archive.pending)
                 lastAnswer = archive.messages.last(where: { $0.role == .assistant })?.content
                 autosave()
                 renderer.notice("loaded \(archive.messages.count) messages from \(path) (model \(archive.model))")
@@ -335,6 +339,10 @@ public final class ChatLoop {
                 request = fitted
             }
         }
+        // Saved before the request goes out: if this process dies mid-turn, the message is
+        // in the autosave as the pending one, and /retry after --continue resends it.
+        session.beginTurn(user: text)
+        autosave()
         var outcome = await ChatTurn.run(request, transport: transport, renderer: renderer, waitForInterrupt: waitForInterrupt)
         if let error = outcome.error, ContextWindow.isContextExceeded(error) {
             let (halved, dropped) = ContextWindow.halve(request)
@@ -345,6 +353,13 @@ public final class ChatLoop {
         }
         if let error = outcome.error {
             session.recordFailure(user: text)
+            autosave()
+            if case .output(let failure) = error {
+                // Nobody reads the answers any more: leave, saying why only when it is not a closed pipe.
+                if case .failed = failure { renderer.error(describe(error)) }
+                endCode = error.exitCode
+                return
+            }
             if error == .cancelled {
                 renderer.notice("answer stopped; not added to the conversation (/retry sends it again)")
             } else {
@@ -377,9 +392,9 @@ public final class ChatLoop {
     }
 
     private func autosave() {
-        guard let path = services.autosavePath else { return }
+        guard let file = services.autosave else { return }
         do {
-            try SessionArchive(session).save(to: path)
+            try file.save(SessionArchive(session))
         } catch {
             renderer.error("autosave failed: \(error.message)")
         }

@@ -159,11 +159,24 @@ struct JSONWriter {
             var i = 0
             while i < utf8.count {
                 let byte = utf8[i]
-                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != 0x7F && byte != 0xC2 {
+                    i += 1
+                    continue
+                }
+                // U+0080–U+009F (C1 controls) are C2 80–C2 9F: escaped like C0, so that no
+                // JSON this program writes can carry a terminal control.
+                if byte == 0xC2 && !(i + 1 < utf8.count && utf8[i + 1] >= 0x80 && utf8[i + 1] <= 0x9F) {
                     i += 1
                     continue
                 }
                 if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+                if byte == 0xC2 {
+                    let c1 = utf8[i + 1]
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, Self.hexDigit(c1 >> 4), Self.hexDigit(c1 & 0xF)])
+                    i += 2
+                    runStart = i
+                    continue
+                }
                 switch byte {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(byte)
                 case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))

@@ -8,7 +8,8 @@ public struct ChatSession: Sendable, Equatable {
     public var fallbackModels: [String]
     /// User and assistant messages, oldest first (the system prompt is not part of it).
     public private(set) var history: [ChatMessage] = []
-    /// The user message of the last turn that failed or was cancelled, kept for `/retry`.
+    /// The user message of a turn that has not succeeded — it failed, was cancelled, or is
+    /// still under way — kept for `/retry` and saved with the conversation.
     public private(set) var unsentMessage: String?
     /// Totals over the session's successful turns.
     public private(set) var totalUsage = Usage()
@@ -43,6 +44,12 @@ public struct ChatSession: Sendable, Equatable {
         unsentMessage = user
     }
 
+    /// Marks `user` as the message of the turn about to be sent, so that it is saved (and can be
+    /// resent) even if this process never learns how the turn ended.
+    public mutating func beginTurn(user: String) {
+        unsentMessage = user
+    }
+
     /// What `/retry` sends: the failed or cancelled message if there is one; otherwise the
     /// last user message, whose answer is dropped so the new one replaces it.
     public mutating func takeRetryMessage() -> String? {
@@ -68,10 +75,11 @@ public struct ChatSession: Sendable, Equatable {
         unsentMessage = nil
     }
 
-    /// Replaces the history wholesale (loading a saved conversation).
-    public mutating func replaceHistory(_ messages: [ChatMessage]) {
+    /// Replaces the history wholesale (loading a saved conversation), with the saved
+    /// conversation's unanswered message, if it had one.
+    public mutating func replaceHistory(_ messages: [ChatMessage], pending: String? = nil) {
         history = messages.filter { $0.role != .system }
-        unsentMessage = nil
+        unsentMessage = pending
     }
 
     /// Number of completed turns.

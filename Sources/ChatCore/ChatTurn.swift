@@ -62,6 +62,12 @@ public enum ChatTurn {
                 case .retrying(let notice): renderer.retrying(notice)
                 case .model, .usage, .finish, .images: break
                 }
+                if let broken = renderer.outputFailure {
+                    // Nobody reads the answer any more: stop the request (and the billing) now.
+                    producer.cancel()
+                    failure = .output(broken)
+                    break loop
+                }
             case .failure(let error):
                 failure = error
                 break loop

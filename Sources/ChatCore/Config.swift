@@ -30,6 +30,8 @@ public struct ConfigFile: Sendable, Equatable {
     public var imageProvider: ImageProvider?
     public var imageBaseURL: String?
     public var imageAPIKeyEnv: String?
+    public var allowInsecureHTTP: Bool?
+    public var maxAnswerMB: Int?
 
     public init() {}
 
@@ -38,6 +40,7 @@ public struct ConfigFile: Sendable, Equatable {
         "model", "system_prompt", "base_url", "api_key_env", "referer", "title", "stream", "temperature",
         "max_tokens", "timeout_seconds", "max_retries", "history_file", "fallback_models", "color",
         "image_model", "image_dir", "image_provider", "image_base_url", "image_api_key_env",
+        "max_answer_mb", "allow_insecure_http",
     ]
 
     /// Keys that would hold a secret; the key belongs in the environment.
@@ -101,6 +104,18 @@ public struct ConfigFile: Sendable, Equatable {
                 }
                 return s
             }
+            func headerText() throws(ConfigError) -> String {
+                let s = try string()
+                // Sent as a header: a control character would break the request.
+                if s.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                    throw .invalid(path: path, key: key, reason: "must be one line without control characters")
+                }
+                return s
+            }
+            func bool() throws(ConfigError) -> Bool {
+                guard case .bool(let b) = value else { throw .wrongType(path: path, key: key, expected: "true or false", found: value.typeName) }
+                return b
+            }
             func envName() throws(ConfigError) -> String {
                 let s = try nonEmpty()
                 if looksLikeAPIKey(s) { throw .secretInConfig(path: path, key: key) }
@@ -114,11 +129,11 @@ public struct ConfigFile: Sendable, Equatable {
             case "system_prompt": config.systemPrompt = try string()
             case "base_url": config.baseURL = try url()
             case "api_key_env": config.apiKeyEnv = try envName()
-            case "referer": config.referer = try string()
-            case "title": config.title = try string()
-            case "stream":
-                guard case .bool(let b) = value else { throw .wrongType(path: path, key: key, expected: "true or false", found: value.typeName) }
-                config.stream = b
+            case "referer": config.referer = try headerText()
+            case "title": config.title = try headerText()
+            case "stream": config.stream = try bool()
+            case "allow_insecure_http": config.allowInsecureHTTP = try bool()
+            case "max_answer_mb": config.maxAnswerMB = try integer(1...4096)
             case "temperature": config.temperature = try number(0...2)
             case "max_tokens": config.maxTokens = try integer(1...10_000_000)
             case "timeout_seconds": config.timeoutSeconds = try number(0.1...86_400)
@@ -206,6 +221,8 @@ public enum ConfigError: Error, Sendable, Equatable {
     case wrongType(path: String, key: String, expected: String, found: String)
     case invalid(path: String, key: String?, reason: String)
     case secretInConfig(path: String, key: String)
+    /// A setting that is wrong after flags, environment and file were combined.
+    case setting(key: String, reason: String)
 
     /// The one-line message.
     public var message: String {
@@ -223,6 +240,8 @@ public enum ConfigError: Error, Sendable, Equatable {
             return "config file \(path): key \"\(key)\" must be \(expected), not \(found)"
         case .invalid(let path, let key, let reason):
             return "config file \(path): " + (key.map { "key \"\($0)\" " } ?? "") + reason
+        case .setting(let key, let reason):
+            return "\(key) \(reason)"
         case .secretInConfig(let path, let key):
             return "config file \(path): key \"\(key)\" would store the API key in the file; remove it, export the key in the environment and name that variable with \"api_key_env\" (default OPENROUTER_API_KEY)"
         }
@@ -255,6 +274,10 @@ public struct Settings: Sendable, Equatable {
     public var imageProvider = ImageProvider.openrouter
     public var imageBaseURL = "https://api.openai.com/v1"
     public var imageAPIKeyEnv = "OPENAI_API_KEY"
+    /// Whether an `http://` API base on another machine is allowed (the key then travels unencrypted).
+    public var allowInsecureHTTP = false
+    /// Longest answer accepted, in MiB; a longer one is stopped with an error.
+    public var maxAnswerMB = 64
 
     /// Values given on the command line (nil = not given).
     public struct Flags: Sendable, Equatable {
@@ -264,9 +287,13 @@ public struct Settings: Sendable, Equatable {
         public var noStream = false
         public var temperature: Double?
         public var maxTokens: Int?
-        public var raw = false
+        public var allowInsecureHTTP = false
 
-        public init(model: String? = nil, systemPrompt: String? = nil, baseURL: String? = nil, noStream: Bool = false, temperature: Double? = nil, maxTokens: Int? = nil) {
+        public init(
+            model: String? = nil, systemPrompt: String? = nil, baseURL: String? = nil, noStream: Bool = false,
+            temperature: Double? = nil, maxTokens: Int? = nil, allowInsecureHTTP: Bool = false
+        ) {
+            self.allowInsecureHTTP = allowInsecureHTTP
             self.model = model
             self.systemPrompt = systemPrompt
             self.baseURL = baseURL
@@ -323,6 +350,8 @@ public struct Settings: Sendable, Equatable {
         if let v = file.imageProvider { imageProvider = v }
         if let v = file.imageBaseURL { imageBaseURL = v }
         if let v = file.imageAPIKeyEnv { imageAPIKeyEnv = v }
+        if let v = file.allowInsecureHTTP { allowInsecureHTTP = v }
+        if let v = file.maxAnswerMB { maxAnswerMB = v }
 
         // Environment.
         if let v = environment["OPENROUTER_BASE_URL"], !v.isEmpty { baseURL = v }
@@ -335,10 +364,15 @@ public struct Settings: Sendable, Equatable {
         if flags.noStream { stream = false }
         if let v = flags.temperature { temperature = v }
         if let v = flags.maxTokens { maxTokens = v }
+        if flags.allowInsecureHTTP { allowInsecureHTTP = true }
 
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
-            throw .invalid(path: "(settings)", key: "base_url", reason: "must be an http:// or https:// URL, got \"\(baseURL)\"")
+            throw .setting(key: "base_url", reason: "must be an http:// or https:// URL, got \"\(baseURL)\"")
+        }
+        try ClearTextPolicy.check(baseURL, key: "base_url", allowed: allowInsecureHTTP)
+        if imageProvider == .openai {
+            try ClearTextPolicy.check(imageBaseURL, key: "image_base_url", allowed: allowInsecureHTTP)
         }
     }
 

@@ -400,7 +400,7 @@ public struct ImageStore: Sendable {
         while true {
             let name = base + (attempt == 1 ? "" : "-\(attempt)") + "." + fileExtension
             let path = directory + "/" + name
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             if fd < 0 {
                 let code = errno
                 if code == EEXIST && attempt < 10_000 {

@@ -40,4 +40,43 @@ public protocol ChatRenderer: AnyObject {
     func notice(_ text: String)
     /// An error line: stderr.
     func error(_ text: String)
+    /// Set once writing the answer failed (the reader of stdout went away, the disk is
+    /// full): the turn in progress stops at once.
+    var outputFailure: OutputFailure? { get }
+}
+
+extension ChatRenderer {
+    public var outputFailure: OutputFailure? { nil }
+}
+
+/// Why the answer could not be written.
+public enum OutputFailure: Error, Sendable, Equatable {
+    /// `EPIPE`: whoever read standard output is gone (`bankfuture-chat q | head -c 10`). Exit 141, silently.
+    case closed
+    /// Any other write error, such as `ENOSPC`. One line, exit 1.
+    case failed(code: Int32, reason: String)
+}
+
+/// Where the REPL's line history is kept between runs.
+public protocol LineHistoryStore: Sendable {
+    /// The saved entries, oldest first (at most the store's limit).
+    func load() throws(LineHistoryError) -> [String]
+    /// Adds one entry, keeping every entry another process added meanwhile.
+    func append(_ line: String) throws(LineHistoryError)
+}
+
+/// The line history cannot be read or written; the REPL goes on without it.
+public struct LineHistoryError: Error, Sendable, Equatable {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    /// One line for the user.
+    public var message: String {
+        "cannot use history file \(path): \(reason); check its directory and permissions or set history_file"
+    }
 }

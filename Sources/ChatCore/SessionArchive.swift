@@ -10,25 +10,34 @@ import Darwin
 #endif
 
 /// A conversation on disk: JSON with a version field, written atomically with mode 0600.
-/// Used by `/save`, `/load`, `--session NAME`, `--continue` and the autosave after every turn.
+/// Used by `/save`, `/load`, `--session NAME`, `--continue` and the autosave.
+///
+/// Version 2 adds `pending`: the user message whose turn has not (yet) succeeded. It is
+/// saved before the request goes out, so a failed, cancelled or killed turn can be resent
+/// with `/retry` after `--continue`. Version 1 files load as before.
 public struct SessionArchive: Sendable, Equatable {
     /// The format this build writes; files with a higher version are refused.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public var model: String
     public var systemPrompt: String?
     public var messages: [ChatMessage]
     public var usage: Usage
+    /// The message of a turn that failed, was cancelled or is still under way.
+    public var pending: String?
 
-    public init(model: String, systemPrompt: String?, messages: [ChatMessage], usage: Usage = Usage()) {
+    public init(model: String, systemPrompt: String?, messages: [ChatMessage], usage: Usage = Usage(), pending: String? = nil) {
         self.model = model
         self.systemPrompt = systemPrompt
         self.messages = messages
         self.usage = usage
+        self.pending = pending
     }
 
     public init(_ session: ChatSession) {
-        self.init(model: session.model, systemPrompt: session.systemPrompt, messages: session.history, usage: session.totalUsage)
+        self.init(
+            model: session.model, systemPrompt: session.systemPrompt, messages: session.history, usage: session.totalUsage,
+            pending: session.unsentMessage)
     }
 
     /// Why a file could not be loaded or saved; nothing was changed.
@@ -36,26 +45,46 @@ public struct SessionArchive: Sendable, Equatable {
         public var message: String
     }
 
+    /// The file's JSON shape.
+    struct File: Codable {
+        struct Message: Codable {
+            var role: String
+            var content: String
+        }
+        struct Totals: Codable {
+            var prompt_tokens: Int?
+            var completion_tokens: Int?
+            var total_tokens: Int?
+            var cost: Double?
+        }
+        var version: Int
+        var saved_at: Int64?
+        var model: String
+        var system_prompt: String?
+        var usage: Totals?
+        var pending: String?
+        var messages: [Message]
+    }
+
+    /// Only the version, read first so that a newer file is refused before its shape matters.
+    private struct VersionProbe: Decodable {
+        var version: Double?
+    }
+
     /// The JSON text.
     public func encoded(savedAt: Double = Date().timeIntervalSince1970) -> [UInt8] {
-        var out = JSONWriter()
-        out.raw("{\"version\":\(Self.currentVersion),\"saved_at\":\(Int(savedAt)),\"model\":")
-        out.string(model)
-        out.raw(",\"system_prompt\":")
-        if let systemPrompt { out.string(systemPrompt) } else { out.raw("null") }
-        out.raw(",\"usage\":{\"prompt_tokens\":\(usage.promptTokens),\"completion_tokens\":\(usage.completionTokens),\"total_tokens\":\(usage.totalTokens)")
-        if let cost = usage.cost { out.raw(",\"cost\":\(cost)") }
-        out.raw("},\"messages\":[")
-        for (i, message) in messages.enumerated() {
-            out.raw(i == 0 ? "\n" : ",\n")
-            out.raw("{\"role\":")
-            out.string(message.role.rawValue)
-            out.raw(",\"content\":")
-            out.string(message.content)
-            out.raw("}")
-        }
-        out.raw("\n]}\n")
-        return out.bytes
+        let file = File(
+            version: Self.currentVersion, saved_at: savedAt.isFinite ? Int64(savedAt.rounded(.down)) : nil, model: model,
+            system_prompt: systemPrompt,
+            usage: .init(
+                prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.totalTokens,
+                cost: usage.cost),
+            pending: pending,
+            messages: messages.map { File.Message(role: $0.role.rawValue, content: $0.content) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding these plain values cannot fail; an empty file would be refused on load.
+        return Array((try? encoder.encode(file)) ?? Data()) + [0x0A]
     }
 
     /// Writes the archive to `path` (atomic, 0600).
@@ -67,46 +96,66 @@ public struct SessionArchive: Sendable, Equatable {
         }
     }
 
-    /// Reads an archive. A missing, malformed or newer-version file is an error.
+    /// Reads an archive. A missing, malformed or newer-version file is an error naming it.
     public static func load(from path: String) throws(Failure) -> SessionArchive {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure(message: "cannot load \(path): no such file or not readable")
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.contents(of: path, limit: maxFileBytes + 1)
+        } catch {
+            throw Failure(message: "cannot load \(path): \(error.code == ENOENT ? "no such file" : error.reason)")
         }
-        return try decode(Array(data), path: path)
+        guard bytes.count <= maxFileBytes else {
+            throw Failure(message: "cannot load \(path): larger than \(maxFileBytes / (1024 * 1024)) MiB, not a saved conversation")
+        }
+        return try decode(bytes, path: path)
     }
 
-    /// Parses archive JSON; `path` names the file in errors.
+    /// The largest session file read.
+    public static let maxFileBytes = 512 * 1024 * 1024
+
+    /// Parses archive JSON; `path` names the file in errors. Never traps on what the file holds.
     public static func decode(_ bytes: [UInt8], path: String) throws(Failure) -> SessionArchive {
-        let json: JSONValue
+        let data = Data(bytes)
+        let decoder = JSONDecoder()
+        let probe: VersionProbe
         do {
-            json = try JSONParser.parse(bytes)
+            probe = try decoder.decode(VersionProbe.self, from: data)
         } catch {
-            throw Failure(message: "cannot load \(path): not valid JSON (\(error.reason) at line \(error.line), column \(error.column))")
+            throw Failure(message: "cannot load \(path): not valid JSON (\(JSONProblem.describe(error)))")
         }
-        guard case .number(let version)? = json["version"] else {
+        guard let version = probe.version else {
             throw Failure(message: "cannot load \(path): not a saved conversation (no \"version\")")
         }
-        guard Int(version) <= currentVersion else {
-            throw Failure(message: "cannot load \(path): it was saved by a newer bankfuture-chat (format version \(Int(version)), this one reads up to \(currentVersion)); upgrade to load it")
+        guard version.isFinite, version >= 1, version == version.rounded() else {
+            throw Failure(message: "cannot load \(path): \"version\" must be a whole number from 1, got \(JSONProblem.number(version))")
         }
-        guard case .string(let model)? = json["model"], case .array(let items)? = json["messages"] else {
-            throw Failure(message: "cannot load \(path): \"model\" or \"messages\" is missing")
+        guard version <= Double(currentVersion) else {
+            throw Failure(
+                message: "cannot load \(path): it was saved by a newer bankfuture-chat (format version \(JSONProblem.number(version)), "
+                    + "this one reads up to \(currentVersion)); upgrade to load it")
+        }
+        let file: File
+        do {
+            file = try decoder.decode(File.self, from: data)
+        } catch {
+            throw Failure(message: "cannot load \(path): \(JSONProblem.describe(error))")
         }
         var messages: [ChatMessage] = []
-        for (index, item) in items.enumerated() {
-            guard case .string(let roleText)? = item["role"], let role = Role(rawValue: roleText), role != .system,
-                case .string(let content)? = item["content"]
-            else {
-                throw Failure(message: "cannot load \(path): message \(index + 1) needs a \"role\" (user or assistant) and a \"content\" string")
+        messages.reserveCapacity(file.messages.count)
+        for (index, item) in file.messages.enumerated() {
+            guard let role = Role(rawValue: item.role), role != .system else {
+                throw Failure(message: "cannot load \(path): message \(index + 1) has role \"\(item.role)\"; expected user or assistant")
             }
-            messages.append(ChatMessage(role: role, content: content))
+            messages.append(ChatMessage(role: role, content: item.content))
         }
-        var systemPrompt: String?
-        if case .string(let s)? = json["system_prompt"] { systemPrompt = s }
-        let usage = json["usage"].flatMap(ChatCompletionDecoder.usage) ?? Usage()
-        return SessionArchive(model: model, systemPrompt: systemPrompt, messages: messages, usage: usage)
+        let totals = file.usage
+        let usage = Usage(
+            promptTokens: max(0, totals?.prompt_tokens ?? 0), completionTokens: max(0, totals?.completion_tokens ?? 0),
+            totalTokens: totals?.total_tokens.map { max(0, $0) }, cost: ChatCompletionDecoder.money(totals?.cost))
+        return SessionArchive(
+            model: file.model, systemPrompt: file.system_prompt, messages: messages, usage: usage,
+            pending: file.pending.flatMap { $0.isEmpty ? nil : $0 })
     }
-
     /// The conversation as Markdown, for `/export`.
     public func markdown() -> String {
         var out = "# Conversation with \(model)\n\n"
@@ -124,6 +173,51 @@ public struct SessionArchive: Sendable, Equatable {
         }
         return out
     }
+}
+
+/// The file a conversation is autosaved to after every change.
+///
+/// A new, unnamed session gets its name from the time it started. Two REPLs started in the
+/// same second must not share a file, so the first save claims the name exclusively and,
+/// when another process has it already, takes `NAME-2`, `NAME-3`, ….
+public final class AutosaveFile: @unchecked Sendable {
+    // @unchecked: used from one task at a time (the chat loop on the main actor).
+    public private(set) var path: String
+    private var claimed: Bool
+    private let stem: String
+    private var attempt = 1
+
+    /// - Parameter claimed: whether the file is this session's already (resumed, or named
+    ///   with `--session`); otherwise the first save claims the name.
+    public init(path: String, claimed: Bool) {
+        self.path = path
+        self.claimed = claimed
+        stem = path.hasSuffix(".json") ? String(path.dropLast(5)) : path
+    }
+
+    /// The session's name (the file name without `.json`).
+    public var name: String { PathText.lastComponent(path).replacingJSONSuffix() }
+
+    public func save(_ archive: SessionArchive) throws(SessionArchive.Failure) {
+        let bytes = archive.encoded()
+        while !claimed {
+            do {
+                try PrivateFile.write(bytes, to: path, creatingOnly: true)
+                claimed = true
+                return
+            } catch where error.code == EEXIST && attempt < 1000 {
+                attempt += 1
+                path = stem + "-\(attempt).json"
+            } catch {
+                throw SessionArchive.Failure(message: error.message)
+            }
+        }
+        try archive.save(to: path)
+    }
+}
+
+extension String {
+    fileprivate func replacingJSONSuffix() -> String { hasSuffix(".json") ? String(dropLast(5)) : self }
 }
 
 /// The named sessions in `$XDG_STATE_HOME/bankfuture-chat/sessions/`, autosaved after every turn.

@@ -317,7 +317,12 @@ public enum ImageGenerators {
         logger: Logger = Logger(label: "bankfuture-chat.wire", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(ImageError) -> any ImageGenerator {
         let variable = keyVariable(for: settings)
-        let key = (environment[variable] ?? "").trimmingWhitespace()
+        let key: String
+        do {
+            key = try APIKey.read(variable: variable, environment: environment) ?? ""
+        } catch {
+            throw ImageError(error.message, exitCode: 2)
+        }
         let base = settings.imageProvider == .openai ? settings.imageBaseURL : settings.baseURL
         let proxy: ProxySettings?
         do {

@@ -24,12 +24,15 @@ public final class OpenRouterTransport: ChatTransport {
         public var title: String
         /// Time allowed to establish the connection.
         public var connectTimeout: Double
-        /// Longest silence allowed on an open connection (response head or between stream bytes).
+        /// Longest wait for the response head, and for the next complete data event of an
+        /// answer (keep-alive comments and partial lines do not count).
         public var readTimeout: Double
         public var retry: RetryPolicy
         public var proxy: ProxySettings?
-        /// Cap on a non-streamed body and on an error body.
+        /// Cap on a body read whole that is not an answer (the model list, the key).
         public var maxBodyBytes: Int
+        /// Cap on an answer's text and reasoning (`max_answer_mb`).
+        public var maxAnswerBytes: Int
         /// Cap on a single SSE line (a long stream of normal events is not limited).
         public var maxLineBytes: Int
         /// Wire log (request, headers with `Authorization` redacted, status, SSE lines) at `.debug`.
@@ -38,7 +41,7 @@ public final class OpenRouterTransport: ChatTransport {
         public init(
             baseURL: String, apiKey: String, referer: String = "https://bankfuture.com", title: String = "BankFuture",
             connectTimeout: Double = 10, readTimeout: Double = 60, retry: RetryPolicy = .init(), proxy: ProxySettings? = nil,
-            maxBodyBytes: Int = 32 * 1024 * 1024, maxLineBytes: Int = 16 * 1024 * 1024,
+            maxBodyBytes: Int = 32 * 1024 * 1024, maxAnswerBytes: Int = 64 * 1024 * 1024, maxLineBytes: Int = 16 * 1024 * 1024,
             logger: Logger = Logger(label: "bankfuture-chat.wire", factory: { _ in SwiftLogNoOpLogHandler() })
         ) {
             var base = baseURL
@@ -52,6 +55,7 @@ public final class OpenRouterTransport: ChatTransport {
             self.retry = retry
             self.proxy = proxy
             self.maxBodyBytes = maxBodyBytes
+            self.maxAnswerBytes = maxAnswerBytes
             self.maxLineBytes = maxLineBytes
             self.logger = logger
         }
@@ -201,10 +205,12 @@ public final class OpenRouterTransport: ChatTransport {
         }
         logRequest(method: .POST, url: url, headers: http.headers, body: body)
         let eventLoop = client.eventLoopGroup.any()
+        let limits = ChatCompletionStateMachine.Limits(
+            maxAnswerBytes: configuration.maxAnswerBytes, maxLineBytes: configuration.maxLineBytes,
+            progressTimeout: UInt64(configuration.readTimeout * 1_000_000_000), timeoutSeconds: configuration.readTimeout)
         let reader = ChatCompletionReader(
-            streamRequested: request.stream, events: continuation, eventLoop: eventLoop,
-            maxBodyBytes: configuration.maxBodyBytes, maxLineBytes: configuration.maxLineBytes, logger: configuration.logger,
-            retryAfter: Self.retryAfter, chatError: { [self] in mapError($0) })
+            streamRequested: request.stream, limits: limits, events: continuation, eventLoop: eventLoop, logger: configuration.logger,
+            retryAfter: Self.retryAfter, chatError: { [self] in mapError($0) }, now: { NIODeadline.now().uptimeNanoseconds })
         // No deadline: the connect timeout and the idle read timeout (which also covers the
         // wait for the response head) bound every stage, and a long answer may take minutes.
         let task = client.execute(request: http, delegate: reader, eventLoop: .delegate(on: eventLoop))
@@ -216,6 +222,8 @@ public final class OpenRouterTransport: ChatTransport {
                 task.cancel()
             }
         } catch {
+            // A stalled connection may still be open (a timeout with no byte since): close it.
+            task.cancel()
             throw Task.isCancelled ? .cancelled : mapError(error)
         }
     }
@@ -238,8 +246,6 @@ public final class OpenRouterTransport: ChatTransport {
         HTTPFailure.chatError(
             for: error, url: configuration.baseURL, connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout)
     }
-
-    static func shortReason(_ text: String) -> String { HTTPFailure.shortReason(text) }
 }
 
 /// Reads a whole response body for every client of this module (the model list, the key,
@@ -267,39 +273,3 @@ enum ResponseBody {
     }
 }
 
-/// Maps AsyncHTTPClient/NIO errors to the user-facing `ChatError`, the same way for every
-/// client of this module (chat transport, image generators).
-enum HTTPFailure {
-    static func chatError(for error: any Error, url: String, connectTimeout: Double, readTimeout: Double) -> ChatError {
-        if let chatError = error as? ChatError { return chatError }
-        if error is CancellationError || Task.isCancelled { return .cancelled }
-        if let httpError = error as? HTTPClientError {
-            switch httpError {
-            case .readTimeout, .deadlineExceeded: return .timeout(seconds: readTimeout)
-            case .connectTimeout: return .connection(url: url, reason: "connection timed out after \(Int(connectTimeout)) s")
-            case .tlsHandshakeTimeout: return .tls(url: url, reason: "TLS handshake timed out")
-            case .remoteConnectionClosed: return .connection(url: url, reason: "the server closed the connection")
-            case .cancelled: return .cancelled
-            case .httpProxyHandshakeTimeout: return .connection(url: url, reason: "the proxy did not answer")
-            case .invalidProxyResponse, .proxyAuthenticationRequired: return .connection(url: url, reason: "the proxy refused the connection (\(httpError))")
-            default: return .connection(url: url, reason: String(describing: httpError))
-            }
-        }
-        let text = String(describing: error)
-        let lower = text.lowercased()
-        if lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate") || lower.contains("handshake") {
-            return .tls(url: url, reason: shortReason(text))
-        }
-        if lower.contains("refused") { return .connection(url: url, reason: "connection refused") }
-        if lower.contains("no such host") || lower.contains("unknownhost") || lower.contains("name or service") || lower.contains("resolve") {
-            return .connection(url: url, reason: "cannot resolve the host name")
-        }
-        if lower.contains("reset") { return .connection(url: url, reason: "connection reset by the server") }
-        return .connection(url: url, reason: shortReason(text))
-    }
-
-    static func shortReason(_ text: String) -> String {
-        let oneLine = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return oneLine.count > 200 ? String(oneLine.prefix(197)) + "..." : oneLine
-    }
-}

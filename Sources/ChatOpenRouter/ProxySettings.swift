@@ -1,3 +1,5 @@
+import ChatCore
+
 /// Which HTTP proxy to use for a base URL, from `HTTPS_PROXY`/`https_proxy`
 /// (`HTTP_PROXY`/`http_proxy` for plain http) and `NO_PROXY`/`no_proxy`.
 /// AsyncHTTPClient does not read these variables itself.
@@ -64,46 +66,6 @@ public struct ProxyError: Error, Sendable, Equatable {
     public var message: String
 }
 
-/// The parts of an http(s) URL that routing needs.
-struct URLParts: Equatable {
-    var scheme: String
-    var host: String
-    var port: Int
-    var user: String?
-    var password: String?
-
-    init?(_ url: String) {
-        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
-        scheme = url[..<schemeEnd.lowerBound].lowercased()
-        var rest = url[schemeEnd.upperBound...]
-        if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<slash] }
-        if let at = rest.lastIndex(of: "@") {
-            let info = rest[..<at]
-            if let colon = info.firstIndex(of: ":") {
-                user = String(info[..<colon]).removingPercentEncodingSimple()
-                password = String(info[info.index(after: colon)...]).removingPercentEncodingSimple()
-            } else {
-                user = String(info).removingPercentEncodingSimple()
-            }
-            rest = rest[rest.index(after: at)...]
-        }
-        let defaultPort = scheme == "https" ? 443 : 80
-        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
-            host = String(rest[rest.index(after: rest.startIndex)..<close])
-            let after = rest[rest.index(after: close)...]
-            port = after.hasPrefix(":") ? Int(after.dropFirst()) ?? defaultPort : defaultPort
-        } else if let colon = rest.lastIndex(of: ":") {
-            host = String(rest[..<colon])
-            guard let p = Int(rest[rest.index(after: colon)...]), (1...65535).contains(p) else { return nil }
-            port = p
-        } else {
-            host = String(rest)
-            port = defaultPort
-        }
-        guard !host.isEmpty else { return nil }
-    }
-}
-
 extension StringProtocol {
     func trimmingCharacters(in set: String) -> String {
         var s = Substring(self)
@@ -113,18 +75,3 @@ extension StringProtocol {
     }
 }
 
-extension String {
-    func removingPercentEncodingSimple() -> String {
-        var bytes: [UInt8] = []
-        var it = Array(utf8)[...]
-        while let b = it.popFirst() {
-            if b == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(v)
-                it = it.dropFirst(2)
-            } else {
-                bytes.append(b)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}

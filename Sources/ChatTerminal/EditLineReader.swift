@@ -20,10 +20,10 @@ public final class EditLineReader: LineReader {
     /// Entries kept in memory and in the history file.
     public static let defaultHistoryLimit = 1000
 
-    /// The history file, if history is persisted.
-    public let historyFile: String?
+    /// Where history is persisted, if it is.
+    public let history: (any LineHistoryStore)?
     /// The last problem with the history file (the REPL keeps working without it).
-    public private(set) var historyError: TerminalError?
+    public private(set) var historyError: LineHistoryError?
 
     private let output: UnsafeMutablePointer<FILE>
     /// The `/dev/tty` stream this reader opened and must close.
@@ -33,49 +33,49 @@ public final class EditLineReader: LineReader {
     /// Creates a reader on the given streams.
     ///
     /// - Parameters:
-    ///   - historyFile: where line history is loaded from and saved to (created with
-    ///     mode 0600, parent directories 0700); `nil` keeps history in memory only.
-    ///   - historyLimit: entries kept.
+    ///   - history: where line history is loaded from and appended to; `nil` keeps
+    ///     history in memory only.
+    ///   - historyLimit: entries kept in memory.
     ///   - input: keys come from here (standard input by default).
     ///   - output: the prompt and the line are drawn here. By default standard error,
     ///     so standard output carries only answers; standard output instead when only it
     ///     is a terminal (`bankfuture-chat 2>log`), so the user still sees the prompt.
     public convenience init(
-        historyFile: String?, historyLimit: Int = EditLineReader.defaultHistoryLimit,
+        history: (any LineHistoryStore)?, historyLimit: Int = EditLineReader.defaultHistoryLimit,
         input: UnsafeMutablePointer<FILE>? = nil, output: UnsafeMutablePointer<FILE>? = nil
     ) throws {
         let defaultOutput = isatty(2) == 0 && isatty(1) == 1 ? bfchat_stdout() : bfchat_stderr()
         try self.init(
-            historyFile: historyFile, historyLimit: historyLimit, input: input ?? bfchat_stdin(),
+            history: history, historyLimit: historyLimit, input: input ?? bfchat_stdin(),
             output: output ?? defaultOutput, ownedTerminal: nil)
     }
 
     /// Creates a reader that reads and draws on the controlling terminal `/dev/tty`
     /// when `useTTY` is true (standard input is then free to carry piped text, e.g. the
     /// system prompt), or on the default streams otherwise (see
-    /// ``init(historyFile:historyLimit:input:output:)``).
+    /// ``init(history:historyLimit:input:output:)``).
     ///
     /// - Throws: ``TerminalError/noTerminal(reason:)`` when `/dev/tty` cannot be opened.
     public convenience init(
-        useTTY: Bool, historyFile: String? = nil, historyLimit: Int = EditLineReader.defaultHistoryLimit
+        useTTY: Bool, history: (any LineHistoryStore)? = nil, historyLimit: Int = EditLineReader.defaultHistoryLimit
     ) throws {
         guard useTTY else {
-            try self.init(historyFile: historyFile, historyLimit: historyLimit)
+            try self.init(history: history, historyLimit: historyLimit)
             return
         }
         guard let terminal = fopen("/dev/tty", "r+") else {
             throw TerminalError.noTerminal(reason: "/dev/tty: \(errorText(currentErrno()))")
         }
         try self.init(
-            historyFile: historyFile, historyLimit: historyLimit, input: terminal, output: terminal,
+            history: history, historyLimit: historyLimit, input: terminal, output: terminal,
             ownedTerminal: terminal)
     }
 
     private init(
-        historyFile: String?, historyLimit: Int, input: UnsafeMutablePointer<FILE>,
+        history: (any LineHistoryStore)?, historyLimit: Int, input: UnsafeMutablePointer<FILE>,
         output: UnsafeMutablePointer<FILE>, ownedTerminal: UnsafeMutablePointer<FILE>?
     ) throws {
-        self.historyFile = historyFile
+        self.history = history
         self.output = output
         self.ownedTerminal = ownedTerminal
         do {
@@ -126,7 +126,8 @@ public final class EditLineReader: LineReader {
         // itself (a Ctrl-D would be lost).
         rl_prep_terminal(1)
         free(bfchat_take_edit_request())
-        let raw = readline(prompt)
+        // The prompt shows the model id, which may come from a saved session file.
+        let raw = readline(TerminalText.sanitize(prompt))
         guard let raw else {
             if let pending = bfchat_take_edit_request() {
                 // Ctrl-X Ctrl-E: compose in the editor, starting from what was typed.
@@ -149,19 +150,26 @@ public final class EditLineReader: LineReader {
         return .line(String(cString: raw))
     }
 
-    /// Adds `line` to the history and saves the history file. Blank lines and a repeat
-    /// of the previous line are not added.
+    /// Adds `line` to the history and appends it to the history file. Blank lines and a
+    /// repeat of the previous line are not added.
     public func remember(_ line: String) {
         guard line.contains(where: { !$0.isWhitespace }), line != lastRemembered else { return }
         add_history(line)
         lastRemembered = line
-        saveHistory()
+        do {
+            try history?.append(line)
+            historyError = nil
+        } catch {
+            historyError = error
+        }
     }
 
     /// Sets the words Tab completes: `commands` at the start of a line (with or without
     /// their `/`), `models` after `/model `.
     public func setCompletions(commands: [String], models: [String]) {
-        completionTable.withLock { $0 = CompletionTable(commands: commands, models: models) }
+        // Model ids come from the server; libedit lists them on the terminal.
+        let safeModels = models.map(TerminalText.sanitize)
+        completionTable.withLock { $0 = CompletionTable(commands: commands, models: safeModels) }
     }
 
     private func write(_ text: String) {
@@ -172,43 +180,13 @@ public final class EditLineReader: LineReader {
     // MARK: History file
 
     private func loadHistory() {
-        guard let historyFile else { return }
-        let directory = parentDirectory(of: historyFile)
-        if !directory.isEmpty, let failure = makeDirectories(directory) {
-            historyError = .historyFile(path: historyFile, reason: failure)
-            return
+        guard let history else { return }
+        do {
+            for entry in try history.load() { add_history(entry) }
+            lastRemembered = bfchat_last_history_line().map { String(cString: $0) }
+        } catch {
+            historyError = error
         }
-        guard access(historyFile, F_OK) == 0 else { return }
-        chmod(historyFile, 0o600)  // a file from an older version may be wider
-        let status = read_history(historyFile)
-        if status != 0 {
-            historyError = .historyFile(path: historyFile, reason: errorText(status))
-        }
-        lastRemembered = bfchat_last_history_line().map { String(cString: $0) }
-    }
-
-    /// Rewrites the whole (bounded) history into a private temporary file and renames
-    /// it over the old one, so a crash never leaves a truncated file and the file is
-    /// never readable by others, even for a moment.
-    private func saveHistory() {
-        guard let historyFile else { return }
-        let temporary = "\(historyFile).\(getpid()).tmp"
-        unlink(temporary)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            historyError = .historyFile(path: historyFile, reason: errorText(currentErrno()))
-            return
-        }
-        close(descriptor)
-        // libedit truncates and fills the file it finds, keeping its 0600 mode.
-        let status = write_history(temporary)
-        guard status == 0, rename(temporary, historyFile) == 0 else {
-            let code = status != 0 ? status : currentErrno()
-            unlink(temporary)
-            historyError = .historyFile(path: historyFile, reason: errorText(code))
-            return
-        }
-        historyError = nil
     }
 }
 
@@ -257,27 +235,4 @@ private func makeMatchArray(_ words: [String]) -> UnsafeMutablePointer<UnsafeMut
     }
     matches[entries.count] = nil
     return matches
-}
-
-// MARK: - Files
-
-private func parentDirectory(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "" }
-    return String(path[..<slash])
-}
-
-/// `mkdir -p` with mode 0700 for new directories. Returns why it failed, or nil.
-private func makeDirectories(_ path: String) -> String? {
-    var current = path.hasPrefix("/") ? "" : "."
-    for component in path.split(separator: "/") {
-        current += "/" + component
-        if mkdir(current, 0o700) != 0 {
-            let code = currentErrno()
-            var info = stat()
-            guard code == EEXIST, stat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-                return "\(current): \(errorText(code))"
-            }
-        }
-    }
-    return nil
 }

@@ -1,3 +1,6 @@
+import ChatCore
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,19 +9,26 @@ import Darwin
 
 /// Writes bytes straight to a file descriptor with `write(2)`: nothing is buffered,
 /// so each piece of an answer is on screen as soon as it arrives.
-struct FileDescriptorWriter: Sendable {
-    let fileDescriptor: Int32
+///
+/// A failed write is remembered per descriptor (``failure(of:)``): when the reader of
+/// standard output goes away (`EPIPE`) or the disk is full, the turn in progress is
+/// stopped and the program exits (141, or 1 with one line) instead of writing into the void.
+public struct FileDescriptorWriter: Sendable {
+    public let fileDescriptor: Int32
+
+    public init(fileDescriptor: Int32) {
+        self.fileDescriptor = fileDescriptor
+    }
 
     /// Writes all of `text`. Retries after partial writes and `EINTR` (Ctrl-C arrives
-    /// as a signal without `SA_RESTART`); gives up silently on other errors (a closed
-    /// pipe must not stop the REPL).
-    func write(_ text: String) {
+    /// as a signal without `SA_RESTART`); on any other error it stops and records it.
+    public func write(_ text: String) {
         var text = text
         text.withUTF8 { write($0) }
     }
 
     /// Writes all of `bytes`, as ``write(_:)-(String)`` does.
-    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard var next = bytes.baseAddress else { return }
         var remaining = bytes.count
         while remaining > 0 {
@@ -33,18 +43,28 @@ struct FileDescriptorWriter: Sendable {
             } else if written < 0 && errno == EINTR {
                 continue
             } else {
+                let code = written < 0 ? errno : EIO
+                let failure: OutputFailure = code == EPIPE ? .closed : .failed(code: code, reason: errorText(code))
+                Self.failures.withLock { $0[fileDescriptor] = $0[fileDescriptor] ?? failure }
                 return
             }
         }
     }
 
+    /// The first failed write to `fileDescriptor` in this process, if any.
+    public static func failure(of fileDescriptor: Int32) -> OutputFailure? {
+        failures.withLock { $0[fileDescriptor] }
+    }
+
+    private static let failures = Mutex<[Int32: OutputFailure]>([:])
+
     /// Whether the descriptor is a terminal.
-    var isTerminal: Bool {
+    public var isTerminal: Bool {
         isatty(fileDescriptor) == 1
     }
 
     /// The terminal's width in columns, when the descriptor is a terminal that reports one.
-    var columns: Int? {
+    public var columns: Int? {
         var size = winsize()
         guard ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
         return Int(size.ws_col)

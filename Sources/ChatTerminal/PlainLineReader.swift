@@ -51,7 +51,7 @@ public final class PlainLineReader: LineReader {
         // one pressed once the prompt is visible is for this line.
         InterruptMonitor.consume()
         if showPrompt {
-            promptWriter.write(prompt)
+            promptWriter.write(TerminalText.sanitize(prompt))
         }
         while true {
             if let line = nextBufferedLine() {

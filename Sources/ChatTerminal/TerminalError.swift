@@ -8,8 +8,6 @@ import Darwin
 public enum TerminalError: Error, Equatable, CustomStringConvertible {
     /// There is no controlling terminal to read the user's lines from.
     case noTerminal(reason: String)
-    /// The history file cannot be created or written.
-    case historyFile(path: String, reason: String)
     /// A system call failed.
     case systemCall(String, errno: Int32)
 
@@ -18,8 +16,6 @@ public enum TerminalError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .noTerminal(let reason):
             return "no terminal to read input from (\(reason)); pass MESSAGE for one-shot mode or use --stdin repl"
-        case .historyFile(let path, let reason):
-            return "cannot use history file \(path): \(reason); check its directory and permissions or set history_file"
         case .systemCall(let call, let code):
             return "\(call) failed: \(errorText(code))"
         }

@@ -4,6 +4,11 @@ import ChatCore
 /// as it arrives, everything else on standard error.
 ///
 /// With `color` false not a single escape sequence is written, to either stream.
+///
+/// Everything it is given came from outside (the server, files, the user) and passes through
+/// ``ChatCore/TerminalText`` before it is written, in every mode; only its own styles are
+/// escape sequences. The single exception is the answer of a one-shot run whose standard
+/// output is not a terminal (`answerIsData`): that is data, written byte for byte.
 public final class TerminalRenderer: ChatRenderer {
     private let output: FileDescriptorWriter
     private let errors: FileDescriptorWriter
@@ -11,6 +16,7 @@ public final class TerminalRenderer: ChatRenderer {
     private let showReasoning: Bool
     private let indicator: ActivityIndicator?
     private let renderMarkdown: Bool
+    private let answerIsData: Bool
     /// The answer's markdown renderer (a new one per answer, sized to the terminal).
     private var markdown: MarkdownStream?
 
@@ -36,15 +42,19 @@ public final class TerminalRenderer: ChatRenderer {
     ///   - errorFileDescriptor: where notices, usage lines and errors go (standard error).
     ///   - markdown: render answers as styled markdown while they stream; only when standard
     ///     output is a terminal (plain text otherwise).
+    ///   - answerIsData: write answer text unchanged when standard output is not a terminal
+    ///     (one-shot runs: `bankfuture-chat q > answer.txt` keeps every byte).
     public init(
         color: Bool, showReasoning: Bool = true, activityIndicator: Bool? = nil,
-        outputFileDescriptor: Int32 = 1, errorFileDescriptor: Int32 = 2, markdown: Bool = false
+        outputFileDescriptor: Int32 = 1, errorFileDescriptor: Int32 = 2, markdown: Bool = false,
+        answerIsData: Bool = false
     ) {
         output = FileDescriptorWriter(fileDescriptor: outputFileDescriptor)
         errors = FileDescriptorWriter(fileDescriptor: errorFileDescriptor)
         self.color = color
         self.showReasoning = showReasoning
         renderMarkdown = markdown && output.isTerminal
+        self.answerIsData = answerIsData && !output.isTerminal
         let animate = errors.isTerminal && (activityIndicator ?? true)
         indicator = animate ? ActivityIndicator(writer: errors, color: color) : nil
     }
@@ -68,7 +78,8 @@ public final class TerminalRenderer: ChatRenderer {
         indicator?.stop()
         answerProducedText = true
         endReasoningLine()
-        let shown = markdown != nil ? markdown!.feed(text) : text
+        let safe = answerIsData ? text : TerminalText.sanitize(text)
+        let shown = markdown != nil ? markdown!.feed(safe) : safe
         guard !shown.isEmpty else { return }
         output.write(shown)
         answerLineOpen = !shown.hasSuffix("\n")
@@ -78,6 +89,7 @@ public final class TerminalRenderer: ChatRenderer {
     /// On a colour terminal it is collapsed: one line that shows the latest thoughts, replaced
     /// by a short summary when the answer starts. Elsewhere it is written out in full.
     public func reasoningText(_ text: String) {
+        let text = TerminalText.sanitize(text)
         guard showReasoning, !text.isEmpty else { return }
         indicator?.stop()
         answerProducedText = true
@@ -110,7 +122,7 @@ public final class TerminalRenderer: ChatRenderer {
         // An interrupted or failed answer gets no marker line of its own: the caller's
         // one error line (or "answer stopped" notice) says the partial answer was not kept.
         if let line = Self.usageLine(response) {
-            errors.write(style(line, Style.dim) + "\n")
+            errors.write(style(TerminalText.oneLine(line), Style.dim) + "\n")
         }
         answerProducedText = false
     }
@@ -119,30 +131,37 @@ public final class TerminalRenderer: ChatRenderer {
     /// retrying in 7 s…".
     public func retrying(_ notice: RetryNotice) {
         endOpenLines()
-        let line = "\(notice.reason), retrying in \(Self.formatSeconds(notice.delaySeconds)) s…"
+        let line = TerminalText.oneLine(notice.reason, limit: TerminalText.errorTextLimit)
+            + ", retrying in \(Self.formatSeconds(notice.delaySeconds)) s…"
         errors.write(style(line, Style.yellow) + "\n")
         if !answerProducedText {
             indicator?.start()
         }
     }
 
+    /// The first failed write to the answer's descriptor, if any.
+    public var outputFailure: OutputFailure? {
+        FileDescriptorWriter.failure(of: output.fileDescriptor)
+    }
+
     /// Writes command output to standard output, ending it with a newline.
     public func output(_ text: String) {
         endOpenLines()
         guard !text.isEmpty else { return }
+        let text = TerminalText.sanitize(text)
         output.write(text.hasSuffix("\n") ? text : text + "\n")
     }
 
     /// Writes an informational line, dimmed, to standard error.
     public func notice(_ text: String) {
         endOpenLines()
-        errors.write(style(text, Style.dim) + "\n")
+        errors.write(style(TerminalText.sanitize(text), Style.dim) + "\n")
     }
 
     /// Writes `error: text` to standard error, red when colour is on.
     public func error(_ text: String) {
         endOpenLines()
-        errors.write(style("error: " + text, Style.red) + "\n")
+        errors.write(style("error: " + TerminalText.oneLine(text), Style.red) + "\n")
     }
 
     // MARK: Formatting

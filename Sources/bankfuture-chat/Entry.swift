@@ -16,8 +16,11 @@ import Glibc
 enum Entry {
     static func main() async {
         ProcessMemory.useOneArena()
+        // A closed stdout is an EPIPE error to handle (stop the request, exit 141), not a
+        // signal that kills the process in the middle of saving.
+        signal(SIGPIPE, SIG_IGN)
         let code = await run(Array(CommandLine.arguments.dropFirst()))
-        exit(code)
+        exit(Output.finalCode(code))
     }
 
     @MainActor

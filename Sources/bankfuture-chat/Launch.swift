@@ -70,7 +70,8 @@ struct Launch {
 
         var flags = Settings.Flags(
             model: options.model, systemPrompt: options.system ?? systemFromFile, baseURL: options.baseURL,
-            noStream: options.noStream, temperature: options.temperature, maxTokens: options.maxTokens)
+            noStream: options.noStream, temperature: options.temperature, maxTokens: options.maxTokens,
+            allowInsecureHTTP: options.allowInsecureHTTP)
         var message = options.message.joined(separator: " ")
         var pipedSystemPrompt = false
         if let piped {
@@ -148,19 +149,25 @@ struct Launch {
         if options.offline {
             transport = OfflineTransport()
         } else {
-            let key = environment[settings.apiKeyEnv] ?? ""
-            guard !key.trimmingWhitespace().isEmpty else {
-                throw UsageFailure(message: ChatError.missingAPIKey(variable: settings.apiKeyEnv).oneLine())
+            let key: String
+            do {
+                guard let found = try APIKey.read(variable: settings.apiKeyEnv, environment: environment) else {
+                    throw UsageFailure(message: ChatError.missingAPIKey(variable: settings.apiKeyEnv).oneLine())
+                }
+                key = found
+            } catch let problem as APIKey.Problem {
+                throw UsageFailure(message: problem.message)
             }
-            keyProblem = ChatError.keyProblem(key)
+            keyProblem = ChatError.keyProblem(environment[settings.apiKeyEnv] ?? key)
             let proxy: ProxySettings?
             do { proxy = try ProxySettings.resolve(baseURL: settings.baseURL, environment: environment) } catch { throw UsageFailure(message: error.message) }
             let logger = Launch.logger(debug: options.debug)
             let http = OpenRouterTransport(
                 configuration: .init(
-                    baseURL: settings.baseURL, apiKey: key.trimmingWhitespace(), referer: settings.referer, title: settings.title,
+                    baseURL: settings.baseURL, apiKey: key, referer: settings.referer, title: settings.title,
                     connectTimeout: min(10, settings.timeoutSeconds), readTimeout: settings.timeoutSeconds,
-                    retry: RetryPolicy(maxRetries: settings.maxRetries), proxy: proxy, logger: logger))
+                    retry: RetryPolicy(maxRetries: settings.maxRetries), proxy: proxy,
+                    maxAnswerBytes: settings.maxAnswerMB * 1024 * 1024, logger: logger))
             httpTransport = http
             transport = http
         }
@@ -174,6 +181,9 @@ struct Launch {
     /// The saved session this run continues and autosaves into (REPL, or one-shot with --session).
     var sessionName: String?
     var sessionPath: String?
+    /// Whether the session file is this run's already (resumed or named): otherwise the
+    /// first save claims a unique name.
+    var sessionClaimed = false
     var resumed: SessionArchive?
     var resumedMessages: Int? { resumed.map { $0.messages.count } }
 
@@ -198,7 +208,8 @@ struct Launch {
         }
         let path = directory.file(named: sessionName!)
         sessionPath = path
-        if FileManager.default.fileExists(atPath: path) {
+        sessionClaimed = options.session != nil || options.continueLast
+        if FileManager.default.fileExists(atPath: path), sessionClaimed {
             do { resumed = try SessionArchive.load(from: path) } catch { throw UsageFailure(message: error.message) }
         }
     }
@@ -209,7 +220,7 @@ struct Launch {
         if let resumed {
             if options.model == nil { session.model = resumed.model }
             if options.system == nil && options.systemFile == nil, let system = resumed.systemPrompt { session.systemPrompt = system }
-            session.replaceHistory(resumed.messages)
+            session.replaceHistory(resumed.messages, pending: resumed.pending)
         }
         return session
     }
@@ -218,9 +229,7 @@ struct Launch {
     var wireLogger: Logger { Launch.logger(debug: options.debug) }
 
     static func logger(debug: Bool) -> Logger {
-        var logger = Logger(label: "wire", factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = debug ? .debug : .critical
-        return logger
+        Logger(label: "wire", factory: { _ in WireLogHandler(logLevel: debug ? .debug : .critical) })
     }
 
     /// Image generation for `/image` and `--image`: saves the files and returns what to show

@@ -24,12 +24,22 @@ final class SilentRenderer: ChatRenderer {
 enum OneShot {
     /// Sends one message and prints the answer. Returns the exit code.
     static func run(_ launch: Launch, message: String) async -> Int32 {
-        let session = launch.session
+        var session = launch.session
         let request = session.request(sending: message, stream: launch.settings.stream)
-        let renderer: any ChatRenderer = launch.options.json ? SilentRenderer() : TerminalRenderer(color: launch.useColor(fd: 2), markdown: launch.useColor(fd: 1))
+        let renderer: any ChatRenderer =
+            launch.options.json
+            ? SilentRenderer()
+            : TerminalRenderer(color: launch.useColor(fd: 2), markdown: launch.useColor(fd: 1), answerIsData: true)
+        // With --session (or --continue) the message is saved before it is sent, so a failed
+        // or interrupted run leaves it for /retry.
+        let autosave = launch.sessionPath.map { AutosaveFile(path: $0, claimed: true) }
+        session.beginTurn(user: message)
+        if let autosave, !save(session, to: autosave) { return 1 }
         let outcome = await ChatTurn.run(request, transport: launch.transport, renderer: renderer, waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() })
         if let error = outcome.error {
-            if error == .cancelled {
+            if error == .output(.closed) {
+                return 141  // the reader went away: no message
+            } else if error == .cancelled {
                 Output.stderr("\ninterrupted\n")
             } else {
                 Output.error(launch.describe(error))
@@ -45,12 +55,22 @@ enum OneShot {
         if launch.options.json {
             Output.stdout(outcome.response.jsonObject(requestedModel: request.model) + "\n")
         }
-        if let path = launch.sessionPath {
-            var updated = session
-            updated.recordSuccess(user: message, answer: outcome.response.content, usage: outcome.response.usage)
-            do { try SessionArchive(updated).save(to: path) } catch { Output.error("could not save the session: \(error.message)") }
+        if let autosave {
+            session.recordSuccess(user: message, answer: outcome.response.content, usage: outcome.response.usage)
+            if !save(session, to: autosave) { return 1 }
         }
         return 0
+    }
+
+    /// Saves the session; on failure prints one line and returns false (the run exits 1).
+    private static func save(_ session: ChatSession, to file: AutosaveFile) -> Bool {
+        do {
+            try file.save(SessionArchive(session))
+            return true
+        } catch {
+            Output.error("could not save the session: \(error.message)")
+            return false
+        }
     }
 
     /// `--image PROMPT`: the saved paths on stdout (one per line), then any text the model sent.

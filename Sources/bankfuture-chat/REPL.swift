@@ -1,5 +1,6 @@
 import ChatCore
 import ChatOpenRouter
+import ChatStorage
 import ChatTerminal
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -36,7 +37,7 @@ enum REPL {
             } else {
                 if useTTY { close(terminalFD) }
                 do {
-                    reader = try EditLineReader(useTTY: useTTY, historyFile: settings.historyFile)
+                    reader = try EditLineReader(useTTY: useTTY, history: LineHistoryFile(path: settings.historyFile))
                 } catch {
                     Output.error("cannot start the line editor: \(error)")
                     return 2
@@ -87,7 +88,7 @@ enum REPL {
             services.composeInEditor = { ExternalEditor.compose($0, environment: environment) }
             services.copyToClipboard = { Clipboard.copy($0, environment: environment) }
         }
-        services.autosavePath = launch.sessionPath
+        services.autosave = launch.sessionPath.map { AutosaveFile(path: $0, claimed: launch.sessionClaimed) }
         if !launch.options.offline {
             services.generateImage = { prompt in
                 await launch.generateImage(prompt).map { saved in

@@ -38,8 +38,17 @@ enum ExternalEditor {
         }
         var cArgs = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
+        // This process ignores SIGPIPE (it handles EPIPE itself); the child gets the default back.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ) == 0 else { return nil }
+        guard posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, environ) == 0 else { return nil }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
@@ -80,7 +89,7 @@ enum InlineImagePreview {
             let encoded = data.base64EncodedString()
             switch kind {
             case .iterm2:
-                Output.stderr("\u{1B}]1337;File=inline=1;size=\(data.count);width=40:\(encoded)\u{07}\n")
+                Output.stderrControl("\u{1B}]1337;File=inline=1;size=\(data.count);width=40:\(encoded)\u{07}\n")
             case .kitty:
                 // PNG only (f=100), in chunks of at most 4096 bytes of base64.
                 guard data.starts(with: [0x89, 0x50, 0x4E, 0x47]) else { continue }
@@ -93,7 +102,7 @@ enum InlineImagePreview {
                 for (i, chunk) in chunks.enumerated() {
                     let more = i < chunks.count - 1 ? 1 : 0
                     let control = i == 0 ? "a=T,f=100,c=40,m=\(more)" : "m=\(more)"
-                    Output.stderr("\u{1B}_G\(control);\(chunk)\u{1B}\\")
+                    Output.stderrControl("\u{1B}_G\(control);\(chunk)\u{1B}\\")
                 }
                 Output.stderr("\n")
             }

@@ -86,7 +86,7 @@ func mode(of path: String) -> Int? {
         let dir = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var services = ChatLoopServices()
-        services.autosavePath = "\(dir)/sessions/auto.json"
+        services.autosave = AutosaveFile(path: "\(dir)/sessions/auto.json", claimed: true)
         _ = await loop(["one", "two"], services: services)
         let archive = try SessionArchive.load(from: "\(dir)/sessions/auto.json")
         #expect(archive.messages.map(\.content) == ["one", "answer 1", "two", "answer 2"])

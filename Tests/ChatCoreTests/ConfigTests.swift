@@ -81,17 +81,17 @@ import TestSupport
     @Test func precedenceFlagsOverEnvironmentOverFileOverDefaults() throws {
         var file = ConfigFile()
         file.model = "file/model"
-        file.baseURL = "http://file/api"
+        file.baseURL = "https://file/api"
         file.temperature = 0.1
-        let env = ["OPENROUTER_BASE_URL": "http://env/api/", "XDG_STATE_HOME": "/state", "HOME": "/home/u"]
+        let env = ["OPENROUTER_BASE_URL": "https://env/api/", "XDG_STATE_HOME": "/state", "HOME": "/home/u"]
         let fromFile = try Settings(file: file, environment: env, flags: .init())
         #expect(fromFile.model == "file/model")
-        #expect(fromFile.baseURL == "http://env/api")
+        #expect(fromFile.baseURL == "https://env/api")
         #expect(fromFile.temperature == 0.1)
         #expect(fromFile.historyFile == "/state/bankfuture-chat/history")
-        let fromFlags = try Settings(file: file, environment: env, flags: .init(model: "flag/model", baseURL: "http://flag/api", noStream: true, temperature: 0.9))
+        let fromFlags = try Settings(file: file, environment: env, flags: .init(model: "flag/model", baseURL: "https://flag/api", noStream: true, temperature: 0.9))
         #expect(fromFlags.model == "flag/model")
-        #expect(fromFlags.baseURL == "http://flag/api")
+        #expect(fromFlags.baseURL == "https://flag/api")
         #expect(fromFlags.stream == false)
         #expect(fromFlags.temperature == 0.9)
         let defaults = try Settings(file: ConfigFile(), environment: ["HOME": "/home/u"], flags: .init())

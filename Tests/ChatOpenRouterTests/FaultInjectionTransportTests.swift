@@ -19,7 +19,8 @@ import TestSupport
     @Test func oversizedNonStreamedBodyIsRefusedAndNotRetried() async throws {
         let fake = try await FakeOpenRouter.start()
         let transport = OpenRouterTransport(
-            configuration: .init(baseURL: fake.baseURL, apiKey: "k", retry: RetryPolicy(maxRetries: 2, baseDelay: 0.01), maxBodyBytes: 1024 * 1024))
+            configuration: .init(
+                baseURL: fake.baseURL, apiKey: "k", retry: RetryPolicy(maxRetries: 2, baseDelay: 0.01), maxAnswerBytes: 512 * 1024))
         let body = Array(#"{"choices":[{"message":{"content":""#.utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 2 * 1024 * 1024) + Array(#""}}]}"#.utf8)
         fake.enqueue(.raw(status: 200, headers: [("Content-Type", "application/json")], body: body))
         var request = sampleRequest
@@ -28,8 +29,9 @@ import TestSupport
         await transport.shutdown()
         try await fake.shutdown()
         #expect(text(events).isEmpty)
-        #expect(error == .responseTooLarge(limitBytes: 1024 * 1024))
-        #expect(error?.oneLine().contains("larger than 1 MiB") == true)
+        // The body is larger than the answer cap plus one MiB for the JSON around it.
+        #expect(error == .answerTooLarge(limitBytes: 512 * 1024))
+        #expect(error?.oneLine().contains("(max_answer_mb)") == true)
         #expect(fake.chatRequests.count == 1)
     }
 

@@ -1,4 +1,5 @@
 import ChatCore
+import ChatStorage
 import ChatTerminal
 import Foundation
 import Testing
@@ -65,9 +66,10 @@ func terminalHelper() async throws {
         if environment["TERMINATION_HANDLERS"] != nil {
             try TerminalState.installTerminationHandlers()
         }
+        let limit = environment["HISTORY_LIMIT"].flatMap(Int.init) ?? EditLineReader.defaultHistoryLimit
         let reader = try EditLineReader(
-            useTTY: environment["USE_TTY"] != nil, historyFile: environment["HISTORY_FILE"],
-            historyLimit: environment["HISTORY_LIMIT"].flatMap(Int.init) ?? EditLineReader.defaultHistoryLimit)
+            useTTY: environment["USE_TTY"] != nil,
+            history: environment["HISTORY_FILE"].map { LineHistoryFile(path: $0, limit: limit) }, historyLimit: limit)
         reader.setCompletions(
             commands: ["/model", "/models", "/help", "history"],
             models: ["google/gemini-2.5-flash", "google/gemma-3-27b-it", "openai/gpt-4o:free"])

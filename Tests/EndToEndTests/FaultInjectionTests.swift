@@ -41,7 +41,10 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     /// The config for a run: no retries, and a read timeout of 1 s only for the stall (the fake
     /// needs longer than that to build a 32 MB reply in a debug build).
-    var config: String { #"{"max_retries":0,"timeout_seconds":\#(self == .stall ? 1 : 60)}"# }
+    var config: String {
+        // max_answer_mb 16 makes the 32 MB body of .oversizedBody too large.
+        #"{"max_retries":0,"timeout_seconds":\#(self == .stall ? 1 : 60),"max_answer_mb":16}"#
+    }
 
     static let keepAlive = Array(": OPENROUTER PROCESSING\n\n".utf8)
     static func chunk(_ text: String) -> String { #"{"id":"g","model":"m/x","choices":[{"index":0,"delta":{"content":"\#(text)"}}]}"# }
@@ -107,7 +110,7 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .midStreamErrorFirst, .midStreamErrorAfterText: return "the answer failed mid-stream (HTTP 502): Provider disconnected"
         case .truncatedStream: return "the answer stream ended early (no [DONE]) — the partial answer was not kept"
         case .oversizedLine: return "the server sent a response larger than 16 MiB in one piece — refusing it; check base_url"
-        case .oversizedBody: return "the server sent a response larger than 32 MiB in one piece — refusing it; check base_url"
+        case .oversizedBody: return "the answer grew past 16 MiB and was stopped (max_answer_mb)"
         }
     }
 }
