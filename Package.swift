@@ -73,6 +73,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "FakeOpenRouterTests", dependencies: ["FakeOpenRouter"], swiftSettings: swiftSettings),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChatStorageTests", dependencies: ["ChatCore", "ChatStorage"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChatOpenRouterTests",
             dependencies: ["ChatCore", "ChatOpenRouter", "FakeOpenRouter", "TestSupport"],

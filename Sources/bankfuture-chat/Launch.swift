@@ -143,6 +143,11 @@ struct Launch {
                 options: options, settings: settings, mode: mode, environment: environment, transport: OfflineTransport(),
                 httpTransport: nil, keyProblem: nil)
         }
+        var launch = Launch(
+            options: options, settings: settings, mode: mode, environment: environment, transport: OfflineTransport(),
+            httpTransport: nil, keyProblem: nil)
+        // Before the HTTP client exists: a client dropped without shutdown would trap.
+        try launch.openSession()
         var httpTransport: OpenRouterTransport?
         var keyProblem: String?
         let transport: any ChatTransport
@@ -171,10 +176,9 @@ struct Launch {
             httpTransport = http
             transport = http
         }
-        var launch = Launch(
-            options: options, settings: settings, mode: mode, environment: environment, transport: transport,
-            httpTransport: httpTransport, keyProblem: keyProblem)
-        try launch.openSession()
+        launch.transport = transport
+        launch.httpTransport = httpTransport
+        launch.keyProblem = keyProblem
         return launch
     }
 
