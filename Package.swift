@@ -72,11 +72,11 @@ let package = Package(
         // Helpers shared by test targets: a pseudo-terminal driver (forkpty), process runner, seeded RNG.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "FakeOpenRouterTests", dependencies: ["FakeOpenRouter"], swiftSettings: swiftSettings),
-        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatStorage", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ChatStorageTests", dependencies: ["ChatCore", "ChatStorage"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChatOpenRouterTests",
-            dependencies: ["ChatCore", "ChatOpenRouter", "FakeOpenRouter", "TestSupport"],
+            dependencies: ["ChatCore", "ChatOpenRouter", "ChatStorage", "FakeOpenRouter", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

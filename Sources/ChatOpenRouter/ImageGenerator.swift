@@ -32,21 +32,6 @@ public protocol ImageGenerator: Sendable {
     func generate(prompt: String) async throws -> GeneratedImages
 }
 
-extension ImageGenerator {
-    /// Generates images for `prompt` and saves them with `store`.
-    public func generateAndSave(prompt: String, store: ImageStore) async throws -> SavedImages {
-        let result = try await generate(prompt: prompt)
-        let paths = try store.save(result.images, prompt: prompt)
-        return SavedImages(paths: paths, text: result.text, model: result.model)
-    }
-}
-
-/// Generates images for `prompt` with `generator` and saves them with `store`: what `/image`
-/// and `--image` do. Print `paths` on stdout, then `text`; put `historyNote` in the history.
-public func generateAndSave(prompt: String, generator: any ImageGenerator, store: ImageStore) async throws -> SavedImages {
-    try await generator.generateAndSave(prompt: prompt, store: store)
-}
-
 /// How the image generators connect: timeouts, retries, proxy, size cap, wire log.
 public struct ImageHTTPSettings: Sendable {
     public var connectTimeout: Double
@@ -347,13 +332,6 @@ public enum ImageGenerators {
                     baseURL: base, apiKey: key, model: model(for: settings), referer: settings.referer, title: settings.title,
                     http: http))
         }
-    }
-}
-
-extension ImageStore {
-    /// The store for `image_dir`.
-    public init(settings: Settings) {
-        self.init(directory: settings.imageDir)
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatCore
 import ChatOpenRouter
+import ChatStorage
 import ChatTerminal
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -14,6 +15,14 @@ import Glibc
 
 @main
 enum Entry {
+    /// The process environment, with HOME filled in from the password database when unset
+    /// (the core takes paths from the environment only).
+    static func environment() -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if environment["HOME"]?.isEmpty ?? true, let home = PathExpansion.homeDirectory() { environment["HOME"] = home }
+        return environment
+    }
+
     static func main() async {
         ProcessMemory.useOneArena()
         // A closed stdout is an EPIPE error to handle (stop the request, exit 141), not a
@@ -49,19 +58,16 @@ enum Entry {
 
         let launch: Launch
         do {
-            launch = try Launch.prepare(command.options, environment: ProcessInfo.processInfo.environment)
-        } catch let failure as UsageFailure {
-            Output.error(failure.message)
-            return 2
+            launch = try Launch.prepare(command.options, environment: environment())
         } catch {
-            Output.error(String(describing: error))
+            Output.error(error.message)
             return 2
         }
         try? InterruptMonitor.install()
         let code: Int32
-        switch launch.mode {
-        case .oneShot(let message):
-            code = await OneShot.run(launch, message: message)
+        switch launch.plan.mode {
+        case .oneShot:
+            code = await OneShot.run(launch)
         case .listModels(let filter):
             code = await Listing.models(launch, filter: filter)
         case .keyInfo:

@@ -36,10 +36,10 @@ enum Listing {
     /// Prints a failed request's one line and returns its exit code.
     private static func report(_ error: any Error, _ launch: Launch) -> Int32 {
         if let error = error as? ChatError {
-            Output.error(launch.describe(error))
+            Output.error(launch.errors.line(error, in: .oneShot))
             return error.exitCode
         }
-        Output.error(String(describing: error))
+        Output.error("the request failed")
         return 1
     }
 }

@@ -1,5 +1,6 @@
 import ChatCore
 import ChatOpenRouter
+import ChatStorage
 import ChatTerminal
 
 #if canImport(Glibc)
@@ -13,17 +14,30 @@ final class SilentRenderer: ChatRenderer {
     func reasoningText(_ text: String) {}
     func endAnswer(_ response: ChatResponse, interrupted: Bool) {}
     func retrying(_ notice: RetryNotice) {
-        Output.stderr("\(notice.reason), retrying in \(Int(notice.delaySeconds.rounded(.up))) s…\n")
+        Output.stderr("\(notice.reason), retrying in \(UsageText.seconds(notice.delaySeconds)) s…\n")
     }
     func output(_ text: String) {}
     func notice(_ text: String) { Output.stderr(text + "\n") }
     func error(_ text: String) { Output.error(text) }
+    var outputFailure: OutputFailure? { FileDescriptorWriter.failure(of: 1) }
 }
 
 @MainActor
 enum OneShot {
     /// Sends one message and prints the answer. Returns the exit code.
-    static func run(_ launch: Launch, message: String) async -> Int32 {
+    static func run(_ launch: Launch) async -> Int32 {
+        // Files are read before anything is sent; one refused file sends nothing.
+        var files: [LoadedFile] = []
+        let source = AttachmentFiles(maxBytes: launch.settings.maxAttachmentMB * 1024 * 1024)
+        for path in launch.plan.files {
+            do {
+                files += try source.load(path)
+            } catch {
+                Output.error(error.message + " (nothing was sent)")
+                return 2
+            }
+        }
+        let message = ChatMessage.user(launch.plan.message, files: files)
         var session = launch.session
         let request = session.request(sending: message, stream: launch.settings.stream)
         let renderer: any ChatRenderer =
@@ -32,22 +46,22 @@ enum OneShot {
             : TerminalRenderer(color: launch.useColor(fd: 2), markdown: launch.useColor(fd: 1), answerIsData: true)
         // With --session (or --continue) the message is saved before it is sent, so a failed
         // or interrupted run leaves it for /retry.
-        let autosave = launch.sessionPath.map { AutosaveFile(path: $0, claimed: true) }
         session.beginTurn(user: message)
-        if let autosave, !save(session, to: autosave) { return 1 }
-        let outcome = await ChatTurn.run(request, transport: launch.transport, renderer: renderer, waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() })
+        if let autosave = launch.autosave, !save(session, to: autosave) { return 1 }
+        let outcome = await ChatTurn.run(
+            request, transport: launch.transport, renderer: renderer, waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() })
         if let error = outcome.error {
             if error == .output(.closed) {
                 return 141  // the reader went away: no message
             } else if error == .cancelled {
                 Output.stderr("\ninterrupted\n")
             } else {
-                Output.error(launch.describe(error))
+                Output.error(launch.errors.line(error, in: .oneShot))
             }
             return error.exitCode
         }
         if !outcome.response.images.isEmpty {
-            switch launch.saveImages(outcome.response.images, prompt: message) {
+            switch ImageGeneration(launch: launch, preview: false).save(answerImages: outcome.response.images) {
             case .success(let paths): Output.stderr(paths.map { "image saved: \($0)\n" }.joined())
             case .failure(let failure): Output.error(failure.message)
             }
@@ -55,8 +69,8 @@ enum OneShot {
         if launch.options.json {
             Output.stdout(outcome.response.jsonObject(requestedModel: request.model) + "\n")
         }
-        if let autosave {
-            session.recordSuccess(user: message, answer: outcome.response.content, usage: outcome.response.usage)
+        if let autosave = launch.autosave {
+            session.recordSuccess(user: message, answer: [.assistant(outcome.response.content)], usage: outcome.response.usage)
             if !save(session, to: autosave) { return 1 }
         }
         return 0
@@ -65,7 +79,7 @@ enum OneShot {
     /// Saves the session; on failure prints one line and returns false (the run exits 1).
     private static func save(_ session: ChatSession, to file: AutosaveFile) -> Bool {
         do {
-            try file.save(SessionArchive(session))
+            try file.save(SessionArchive(session), now: Launch.now())
             return true
         } catch {
             Output.error("could not save the session: \(error.message)")
@@ -75,23 +89,16 @@ enum OneShot {
 
     /// `--image PROMPT`: the saved paths on stdout (one per line), then any text the model sent.
     static func image(_ launch: Launch, prompt: String) async -> Int32 {
-        do {
-            let generator = try ImageGenerators.make(settings: launch.settings, environment: launch.environment, logger: launch.wireLogger)
-            let saved = try await generator.generateAndSave(prompt: prompt, store: ImageStore(settings: launch.settings))
+        let generation = ImageGeneration(launch: launch, preview: launch.useColor(fd: 2))
+        switch await generation.generateAndSave(prompt: prompt) {
+        case .success(let saved):
             Output.stdout(saved.paths.joined(separator: "\n") + "\n")
-            InlineImagePreview.show(paths: saved.paths, environment: launch.environment, enabled: launch.useColor(fd: 2))
             let text = saved.text.trimmingWhitespace()
             if !text.isEmpty { Output.stdout(text + "\n") }
             return 0
-        } catch let error as ImageError {
-            Output.error(error.message)
-            return error.exitCode
-        } catch let error as ChatError {
-            Output.error(error.oneLine(keyVariable: ImageGenerators.keyVariable(for: launch.settings)))
-            return error.exitCode
-        } catch {
-            Output.error(String(describing: error))
-            return 1
+        case .failure(let failure):
+            Output.error(failure.message)
+            return failure.exitCode
         }
     }
 }

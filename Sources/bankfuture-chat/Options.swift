@@ -1,10 +1,8 @@
 import ArgumentParser
+import ChatCore
 import ChatOpenRouter
 
-/// What piped standard input means.
-enum StdinMode: String, ExpressibleByArgument, CaseIterable {
-    case system, user, repl, none
-}
+extension StdinMode: ExpressibleByArgument {}
 
 /// The command line of SPEC.md.
 struct Options: ParsableArguments {
@@ -84,6 +82,26 @@ struct Options: ParsableArguments {
         if let model, model.isEmpty || model.contains(where: \.isWhitespace) {
             throw ValidationError("--model needs a model id without spaces, got \"\(model)\"")
         }
+    }
+}
+
+extension Options {
+    /// What the launch rules look at.
+    var launchRequest: LaunchPlan.Request {
+        var request = LaunchPlan.Request()
+        request.message = message
+        request.system = system
+        request.systemFile = systemFile
+        request.stdin = stdin
+        request.json = json
+        request.image = image
+        request.listModels = models
+        request.keyInfo = keyInfo
+        request.offline = offline
+        request.session = session
+        request.continueLast = continueLast
+        request.files = files
+        return request
     }
 }
 

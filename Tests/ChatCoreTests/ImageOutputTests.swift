@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+import ChatStorage
+
 @testable import ChatCore
 
 /// A fresh directory under the temporary directory, removed by `cleanup`.

@@ -1,4 +1,5 @@
 import ChatCore
+import ChatStorage
 import FakeOpenRouter
 import Foundation
 import Testing
@@ -382,7 +383,7 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
             #expect(request.header("Authorization") == "Bearer sk-or-1")
             #expect(request.header("HTTP-Referer") == "https://r.example")
             #expect(request.header("X-OpenRouter-Title") == "T")
-            #expect(ImageStore(settings: openRouterSettings).directory == "images")
+            #expect(openRouterSettings.imageDir == "images")
         }
     }
 

@@ -167,7 +167,8 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case 401: return "the API key was rejected; check OPENROUTER_API_KEY"
         case 402: return "the account is out of credits; add credits at https://openrouter.ai/settings/credits"
         case 403: return "the input was flagged by moderation or a guardrail; rephrase it"
-        case 404: return "the model or endpoint was not found; check the model id (list them with /models)"
+        // One-shot advice names the flag, not the REPL command.
+        case 404: return "the model or endpoint was not found; check the model id (list them with bankfuture-chat --models)"
         case 408: return "the request timed out; try again"
         case 429:
             switch style {

@@ -263,7 +263,8 @@ import Testing
             FileManager.default.createFile(atPath: binary, contents: Data([0, 1, 2, 0xFF]))
             let refused = try chat(["-f", binary, "q"], fake: fake, sandbox: sandbox)
             #expect(refused.status == 2)
-            #expect(refused.stderr.contains("binary"))
+            // The refusal says which kinds can be attached (SPEC "Attachments").
+            #expect(refused.stderr.contains("not a file kind that can be sent; attach text, PNG, JPEG, WebP, GIF, PDF, WAV or MP3"))
             #expect(fake.chatRequests.count == 1)
         }
     }

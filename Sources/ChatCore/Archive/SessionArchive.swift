@@ -1,0 +1,161 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A conversation as saved: by `/save`, `/load`, `--session NAME`, `--continue` and the
+/// autosave. This type is the format (JSON with a version field); writing files is the
+/// storage module's job.
+///
+/// - Version 2 added `pending`: the user message whose turn has not (yet) succeeded, saved
+///   before the request goes out, so a failed, cancelled or killed turn can be resent with
+///   `/retry` after `--continue`.
+/// - Version 3 stores messages with their attachments (inline as base64, or as a reference to
+///   a copy beside the session file), tool calls, tool results and reasoning details.
+///
+/// Every older version still loads; a newer one is refused and nothing changes.
+public struct SessionArchive: Sendable, Equatable {
+    /// The format this build writes; files with a higher version are refused.
+    public static let currentVersion = 3
+
+    public var model: String
+    public var systemPrompt: String?
+    public var messages: [ChatMessage]
+    public var usage: Usage
+    /// The message of a turn that failed, was cancelled or is still under way.
+    public var pending: ChatMessage?
+
+    public init(
+        model: String, systemPrompt: String?, messages: [ChatMessage], usage: Usage = Usage(), pending: ChatMessage? = nil
+    ) {
+        self.model = model
+        self.systemPrompt = systemPrompt
+        self.messages = messages
+        self.usage = usage
+        self.pending = pending
+    }
+
+    public init(_ session: ChatSession) {
+        self.init(
+            model: session.model, systemPrompt: session.systemPrompt, messages: session.history, usage: session.totalUsage,
+            pending: session.pending)
+    }
+
+    /// Why a file could not be loaded or saved; nothing was changed.
+    public struct Failure: Error, Sendable, Equatable {
+        public var message: String
+
+        public init(message: String) {
+            self.message = message
+        }
+    }
+
+    /// Where attachment data goes when encoding.
+    public enum AttachmentData: Sendable {
+        /// In the file, as base64 (`/save`: one file that stands alone).
+        case inline
+        /// Only a reference (`"blob": ID`); the caller keeps the data beside the file
+        /// (``dataAttachments``), so an autosave after every turn does not rewrite every image.
+        case referenced
+    }
+
+    /// Every attachment that carries data, in the messages and the pending one.
+    public var dataAttachments: [Attachment] {
+        (messages + (pending.map { [$0] } ?? [])).flatMap(\.attachments).filter {
+            if case .data = $0.source { return true }
+            return false
+        }
+    }
+
+    /// The JSON text.
+    public func encoded(attachments: AttachmentData = .inline, savedAt: Double = Date().timeIntervalSince1970) -> [UInt8] {
+        let file = ArchiveFile(
+            version: Self.currentVersion, saved_at: savedAt.isFinite ? Int64(savedAt.rounded(.down)) : nil, model: model,
+            system_prompt: systemPrompt, usage: ArchiveFile.Totals(usage),
+            pending: pending.map { .message(ArchiveFile.Message($0, attachments: attachments)) },
+            messages: messages.map { ArchiveFile.Message($0, attachments: attachments) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding these plain values cannot fail; an empty file would be refused on load.
+        return Array((try? encoder.encode(file)) ?? Data()) + [0x0A]
+    }
+
+    /// Parses archive JSON; `path` names the file in errors; `blob` returns the base64 data of
+    /// an attachment stored beside the file. Never traps on what the file holds.
+    public static func decode(
+        _ bytes: [UInt8], path: String, blob: (String) -> String? = { _ in nil }
+    ) throws(Failure) -> SessionArchive {
+        let data = Data(bytes)
+        let decoder = JSONDecoder()
+        let probe: VersionProbe
+        do {
+            probe = try decoder.decode(VersionProbe.self, from: data)
+        } catch {
+            throw Failure(message: "cannot load \(path): not valid JSON (\(JSONProblem.describe(error)))")
+        }
+        guard let version = probe.version else {
+            throw Failure(message: "cannot load \(path): not a saved conversation (no \"version\")")
+        }
+        guard version.isFinite, version >= 1, version == version.rounded() else {
+            throw Failure(message: "cannot load \(path): \"version\" must be a whole number from 1, got \(JSONProblem.number(version))")
+        }
+        guard version <= Double(currentVersion) else {
+            throw Failure(
+                message: "cannot load \(path): it was saved by a newer bankfuture-chat (format version \(JSONProblem.number(version)), "
+                    + "this one reads up to \(currentVersion)); upgrade to load it")
+        }
+        let file: ArchiveFile
+        do {
+            file = try decoder.decode(ArchiveFile.self, from: data)
+        } catch {
+            throw Failure(message: "cannot load \(path): \(JSONProblem.describe(error))")
+        }
+        do {
+            var messages: [ChatMessage] = []
+            messages.reserveCapacity(file.messages.count)
+            for (index, item) in file.messages.enumerated() {
+                messages.append(try item.message(at: "message \(index + 1)", blob: blob))
+            }
+            let pending: ChatMessage?
+            switch file.pending {
+            case .text(let text)?: pending = text.isEmpty ? nil : .user(text)
+            case .message(let item)?: pending = try item.message(at: "the pending message", blob: blob)
+            case nil: pending = nil
+            }
+            return SessionArchive(
+                model: file.model, systemPrompt: file.system_prompt, messages: messages, usage: file.usage?.usage ?? Usage(),
+                pending: pending)
+        } catch {
+            throw Failure(message: "cannot load \(path): \(error.reason)")
+        }
+    }
+
+    /// Only the version, read first so that a newer file is refused before its shape matters.
+    private struct VersionProbe: Decodable {
+        var version: Double?
+    }
+
+    /// The conversation as Markdown, for `/export`. Attachments are named, never inlined.
+    public func markdown() -> String {
+        var out = "# Conversation with \(model)\n\n"
+        if let systemPrompt, !systemPrompt.isEmpty {
+            out += "**System:**\n\n\(systemPrompt)\n\n---\n\n"
+        }
+        for message in messages {
+            switch message.role {
+            case .user: out += "## You\n\n"
+            case .assistant: out += "## \(model)\n\n"
+            case .tool: out += "### Tool result\n\n"
+            case .system: out += "## System\n\n"
+            }
+            for line in TranscriptText.lines(of: message) { out += line + "\n\n" }
+        }
+        if usage.totalTokens > 0 {
+            out += "---\n\n_\(usage.totalTokens) tokens"
+            if let cost = usage.cost { out += ", " + UsageText.cost(cost) }
+            out += "_\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,153 @@
+/// What piped standard input means (`--stdin`).
+public enum StdinMode: String, Sendable, Equatable, CaseIterable {
+    case system, user, repl, none
+}
+
+/// The rules of SPEC.md's command line, as a pure decision: from what was asked and what
+/// standard input holds, which mode runs, with which system prompt and message — or the
+/// one-line usage error (exit 2).
+public struct LaunchPlan: Sendable, Equatable {
+    /// The command line's choices that decide the plan.
+    public struct Request: Sendable, Equatable {
+        public var message: [String] = []
+        public var system: String?
+        public var systemFile: String?
+        public var stdin: StdinMode = .system
+        public var json = false
+        public var image: String?
+        public var listModels = false
+        public var keyInfo = false
+        public var offline = false
+        public var session: String?
+        public var continueLast = false
+        public var files: [String] = []
+
+        public init() {}
+    }
+
+    /// Standard input: whether it is a terminal, and how to read all of it (called at most once).
+    public struct Input {
+        public var isTerminal: Bool
+        public var readAll: () -> String
+        /// Reads a `--system-file` path; nil when it cannot be read.
+        public var readFile: (String) -> String?
+
+        public init(isTerminal: Bool, readAll: @escaping () -> String, readFile: @escaping (String) -> String?) {
+            self.isTerminal = isTerminal
+            self.readAll = readAll
+            self.readFile = readFile
+        }
+    }
+
+    public enum Mode: Sendable, Equatable {
+        case oneShot
+        /// `scripted`: lines come from piped stdin (`--stdin repl`); `pipedSystemPrompt`: the
+        /// conversation happens on `/dev/tty`, because stdin carried the system prompt (or is no terminal).
+        case repl(scripted: Bool, pipedSystemPrompt: Bool)
+        case listModels(filter: String?)
+        case keyInfo
+        case image(prompt: String)
+    }
+
+    /// A usage problem: one line, exit code 2.
+    public struct Problem: Error, Sendable, Equatable {
+        public var message: String
+    }
+
+    public var mode: Mode
+    /// The system prompt from `-s`, `--system-file` or piped stdin; nil when none was given.
+    public var systemPrompt: String?
+    /// Whether the system prompt came from piped stdin (the REPL says so in its banner).
+    public var systemPromptFromStdin = false
+    /// The one-shot message (piped text first with `--stdin user`).
+    public var message: String
+    /// Files to attach to the one-shot message.
+    public var files: [String]
+
+    public static func make(_ request: Request, input: Input) throws(Problem) -> LaunchPlan {
+        var systemFromFile: String?
+        if request.systemFile == "-" {
+            if request.stdin == .user || request.stdin == .repl {
+                throw Problem(message: "--system-file - reads stdin, which --stdin \(request.stdin.rawValue) also wants; pick one")
+            }
+            systemFromFile = trimmingTrailingNewlines(input.readAll())
+        } else if let path = request.systemFile {
+            guard let text = input.readFile(path) else {
+                throw Problem(message: "cannot read --system-file \(path): no such file or not readable")
+            }
+            systemFromFile = trimmingTrailingNewlines(text)
+        }
+        // "Piped" means stdin is not a terminal and yields non-blank text.
+        var piped: String?
+        if systemFromFile == nil, !input.isTerminal, request.stdin == .system || request.stdin == .user {
+            let text = input.readAll()
+            if !text.trimmingWhitespace().isEmpty { piped = text }
+        }
+
+        var plan = LaunchPlan(
+            mode: .oneShot, systemPrompt: request.system ?? systemFromFile, message: request.message.joined(separator: " "),
+            files: request.files)
+        if let piped {
+            switch request.stdin {
+            case .system:
+                if request.system != nil || request.systemFile != nil {
+                    let other = request.system != nil ? "-s/--system" : "--system-file"
+                    throw Problem(message: "two system prompts: piped stdin and \(other); drop one, or use --stdin user/none")
+                }
+                plan.systemPrompt = trimmingTrailingNewlines(piped)
+                plan.systemPromptFromStdin = true
+            case .user:
+                let text = trimmingTrailingNewlines(piped)
+                plan.message = plan.message.isEmpty ? text : text + "\n\n" + plan.message
+            case .repl, .none:
+                break
+            }
+        }
+        if !request.files.isEmpty && plan.message.isEmpty && request.image == nil && !request.listModels && !request.keyInfo {
+            throw Problem(message: "-f/--file attaches to a one-shot MESSAGE; give a message too (in the REPL use /file)")
+        }
+
+        if let prompt = request.image {
+            guard !prompt.trimmingWhitespace().isEmpty else {
+                throw Problem(message: "--image needs a prompt, e.g. --image \"a lighthouse at dawn\"")
+            }
+            plan.mode = .image(prompt: prompt)
+        } else if request.listModels {
+            plan.mode = .listModels(filter: plan.message.isEmpty ? nil : plan.message)
+        } else if request.keyInfo {
+            plan.mode = .keyInfo
+        } else if !plan.message.isEmpty {
+            plan.mode = .oneShot
+        } else if request.stdin == .repl && !input.isTerminal {
+            plan.mode = .repl(scripted: true, pipedSystemPrompt: false)
+        } else {
+            plan.mode = .repl(scripted: false, pipedSystemPrompt: plan.systemPromptFromStdin || !input.isTerminal)
+        }
+        if request.json, case .repl = plan.mode {
+            throw Problem(message: "--json works in one-shot mode only; give a MESSAGE")
+        }
+        if request.image != nil && request.offline {
+            throw Problem(message: "--image needs an image model; it is not available with --offline")
+        }
+        if request.session != nil && request.continueLast {
+            throw Problem(message: "give either --session NAME or --continue, not both")
+        }
+        return plan
+    }
+
+    /// Whether this run continues and autosaves a saved session: every REPL, and a one-shot
+    /// run with `--session` or `--continue`.
+    public func keepsSession(_ request: Request) -> Bool {
+        switch mode {
+        case .repl: true
+        case .oneShot: request.session != nil || request.continueLast
+        default: false
+        }
+    }
+
+    static func trimmingTrailingNewlines(_ s: String) -> String {
+        var s = Substring(s)
+        while let last = s.last, last.isNewline || last == " " || last == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,88 @@
+/// The REPL: reads lines, joins continued ones, hands slash commands to their handlers and
+/// messages to the turn runner. It knows the terminal only through `LineReader` and
+/// `ChatRenderer`, so it is tested with a scripted reader and a recording renderer.
+@MainActor
+public final class ChatREPL {
+    public let state: REPLState
+    private var assembler = InputAssembler()
+    private var lastInterruptAtEmptyPrompt = false
+
+    public init(session: ChatSession, stream: Bool = true, services: REPLServices) {
+        state = REPLState(session: session, stream: stream, services: services)
+        state.updateCompletions()
+    }
+
+    /// The conversation as it stands.
+    public var session: ChatSession { state.session }
+
+    /// The prompt: the current model id.
+    public var prompt: String {
+        assembler.isPending ? "... " : "\(state.session.model)> "
+    }
+
+    /// Runs until `/exit` or end of input. Returns the exit code: 0, or 141 / 1 when standard
+    /// output could no longer be written.
+    public func run() async -> Int32 {
+        let reader = state.services.reader
+        while true {
+            if let endCode = state.endCode { return endCode }
+            switch reader.readLine(prompt: prompt) {
+            case .endOfFile:
+                if let text = assembler.flush(), !text.trimmingWhitespace().isEmpty {
+                    // Input ended inside a block: send what was typed rather than lose it.
+                    reader.remember(text)
+                    _ = await handle(text)
+                }
+                return state.endCode ?? 0
+            case .interrupt:
+                if assembler.isPending {
+                    assembler.cancel()
+                    lastInterruptAtEmptyPrompt = false
+                } else if lastInterruptAtEmptyPrompt {
+                    state.renderer.notice("(press Ctrl-D or type /exit to leave)")
+                    lastInterruptAtEmptyPrompt = false
+                } else {
+                    lastInterruptAtEmptyPrompt = true
+                }
+            case .line(let line):
+                lastInterruptAtEmptyPrompt = false
+                guard let input = assembler.add(line) else { continue }
+                if !input.trimmingWhitespace().isEmpty { reader.remember(input) }
+                if await handle(input) == false { return state.endCode ?? 0 }
+            }
+        }
+    }
+
+    /// Handles one complete input. Returns false when the REPL should end.
+    @discardableResult
+    public func handle(_ input: String) async -> Bool {
+        switch ParsedInput.parse(input) {
+        case .empty:
+            return true
+        case .message(let text):
+            await TurnRunner(state: state).send(text)
+            return true
+        case .unknownCommand(_, let hint):
+            state.renderer.notice(hint)
+            return true
+        case .command(let command):
+            return await run(command)
+        }
+    }
+
+    private func run(_ command: SlashCommand) async -> Bool {
+        switch command {
+        case .exit:
+            return false
+        case .help, .system, .reset, .undo, .retry, .history, .usage:
+            await ConversationCommands(state: state).handle(command)
+        case .model, .models, .fallback, .set:
+            await ModelCommands(state: state).handle(command)
+        case .save, .load, .export, .file:
+            FileCommands(state: state).handle(command)
+        case .edit, .copy, .image:
+            await ComposeCommands(state: state).handle(command)
+        }
+        return true
+    }
+}

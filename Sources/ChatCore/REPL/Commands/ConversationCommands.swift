@@ -1,0 +1,64 @@
+/// `/help`, `/system`, `/reset`, `/undo`, `/retry`, `/history`, `/usage`: the conversation itself.
+@MainActor
+struct ConversationCommands {
+    let state: REPLState
+
+    func handle(_ command: SlashCommand) async {
+        let renderer = state.renderer
+        switch command {
+        case .help:
+            let width = SlashCommand.helpLines.map(\.0.count).max() ?? 0
+            renderer.output(SlashCommand.helpLines.map { $0.0.padding(width) + "  " + $0.1 }.joined(separator: "\n") + "\n")
+        case .system(nil):
+            if let system = state.session.systemPrompt, !system.isEmpty {
+                renderer.output(system + "\n")
+            } else {
+                renderer.notice("no system prompt; set one with /system TEXT")
+            }
+        case .system(let text?):
+            state.session.systemPrompt = text
+            renderer.notice("system prompt set (\(text.count) characters); history kept")
+            state.autosave()
+        case .reset:
+            state.session.reset()
+            state.pendingFiles.removeAll()
+            state.autosave()
+            renderer.notice("conversation cleared (system prompt and model kept)")
+        case .undo:
+            if state.session.undo() {
+                state.autosave()
+                renderer.notice("removed the last exchange (\(state.session.turnCount) left)")
+            } else {
+                renderer.notice("nothing to undo")
+            }
+        case .retry:
+            guard let message = state.session.takeRetryMessage() else {
+                renderer.notice("nothing to retry")
+                return
+            }
+            await TurnRunner(state: state).send(message)
+        case .history:
+            renderer.output(historyText())
+        case .usage:
+            let u = state.session.totalUsage
+            let turns = state.session.turnCount
+            var line = "\(turns) turn\(turns == 1 ? "" : "s"), \(u.promptTokens) prompt + \(u.completionTokens) completion = \(u.totalTokens) tokens"
+            if let cost = u.cost { line += ", " + UsageText.cost(cost) }
+            renderer.output(line + "\n")
+        default:
+            break
+        }
+    }
+
+    private func historyText() -> String {
+        var out = ""
+        let session = state.session
+        if let system = session.systemPrompt, !system.isEmpty { out += "[system] \(system)\n\n" }
+        if session.history.isEmpty { return out + "(no messages yet)\n" }
+        for message in session.history {
+            let lines = TranscriptText.lines(of: message)
+            out += "[\(message.role.rawValue)] \(lines.joined(separator: "\n"))\n\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,61 @@
+/// What the REPL holds between inputs: the conversation, the request settings, what is
+/// attached to the next message, and the services it works with. The command handlers and
+/// the turn runner read and change it; only the REPL creates it.
+@MainActor
+public final class REPLState {
+    public internal(set) var session: ChatSession
+    public internal(set) var stream: Bool
+    let services: REPLServices
+    /// Files attached with `/file`, sent with the next message.
+    var pendingFiles: [LoadedFile] = []
+    /// Models used in this session, offered by completion even without a model list.
+    var recentModels: [String]
+    /// Set when the REPL must end (standard output is gone): the process's exit code.
+    var endCode: Int32?
+    /// The text of the last answer, for `/copy`.
+    var lastAnswer: String?
+
+    init(session: ChatSession, stream: Bool, services: REPLServices) {
+        self.session = session
+        self.stream = stream
+        self.services = services
+        recentModels = [session.model]
+        lastAnswer = session.lastAnswer
+    }
+
+    var renderer: any ChatRenderer { services.renderer }
+
+    /// Saves the conversation where it is autosaved; a failure is one line, and the chat goes on.
+    func autosave() {
+        guard let store = services.conversations else { return }
+        do {
+            try store.autosave(SessionArchive(session))
+        } catch {
+            renderer.error("autosave failed: \(error.message)")
+        }
+    }
+
+    /// The model list, when one can be had (a note is shown when it is a stale copy).
+    func models() async -> [ModelInfo]? {
+        guard let (models, note) = await services.models.fetch() else { return nil }
+        if let note { renderer.notice(note) }
+        updateCompletions()
+        return models
+    }
+
+    /// The entry of the current model (or `id`) in the known model list.
+    func modelInfo(_ id: String? = nil) -> ModelInfo? {
+        let wanted = id ?? session.model
+        return services.models.known()?.first { $0.id == wanted }
+    }
+
+    func updateCompletions() {
+        var ids = (services.models.known() ?? []).map(\.id)
+        for id in [session.model] + session.fallbackModels + recentModels where !ids.contains(id) { ids.append(id) }
+        services.reader.setCompletions(commands: SlashCommand.names, models: ids)
+    }
+
+    func usage(_ text: String) {
+        renderer.notice("usage: \(text)")
+    }
+}

@@ -1,0 +1,89 @@
+/// `/set KEY VALUE`: request parameters with their valid ranges.
+public enum RequestSettings {
+    /// The keys `/set` knows, with the values each takes.
+    public static let keys: [(key: String, values: String)] = [
+        ("temperature", "0 to 2, or default"),
+        ("max_tokens", "an integer from 1, or default"),
+        ("top_p", "0 to 1, or default"),
+        ("reasoning", "low, medium, high, off, or default"),
+        ("provider", "provider names in order, comma-separated (e.g. openai,together), or default"),
+        ("allow_fallbacks", "true, false, or default"),
+        ("stream", "on or off"),
+    ]
+
+    /// A value that `/set` refuses, with the valid range.
+    public struct Invalid: Error, Sendable, Equatable {
+        public var message: String
+    }
+
+    /// Applies `/set key value`.
+    public static func apply(key: String, value: String, to parameters: inout RequestParameters, stream: inout Bool) throws(Invalid) {
+        let v = value.trimmingWhitespace()
+        let reset = v.lowercased() == "default" || v.lowercased() == "none"
+        func range(_ name: String) -> String { keys.first { $0.key == name }?.values ?? "" }
+        func number(_ name: String, _ bounds: ClosedRange<Double>) throws(Invalid) -> Double {
+            guard let n = Double(v), bounds.contains(n) else {
+                throw Invalid(message: "\(name) must be \(range(name)); got \"\(v)\"")
+            }
+            return n
+        }
+        switch key.lowercased() {
+        case "temperature":
+            parameters.temperature = reset ? nil : try number("temperature", 0...2)
+        case "top_p":
+            parameters.topP = reset ? nil : try number("top_p", 0...1)
+        case "max_tokens":
+            if reset {
+                parameters.maxTokens = nil
+            } else {
+                guard let n = Int(v), n >= 1 else { throw Invalid(message: "max_tokens must be \(range("max_tokens")); got \"\(v)\"") }
+                parameters.maxTokens = n
+            }
+        case "reasoning":
+            switch v.lowercased() {
+            case "low", "medium", "high": parameters.reasoning = .effort(v.lowercased())
+            case "off": parameters.reasoning = .off
+            case "default", "none", "on": parameters.reasoning = nil
+            default: throw Invalid(message: "reasoning must be \(range("reasoning")); got \"\(v)\"")
+            }
+        case "provider":
+            parameters.providerOrder = reset ? [] : v.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        case "allow_fallbacks":
+            switch v.lowercased() {
+            case "true", "on", "yes": parameters.allowFallbacks = true
+            case "false", "off", "no": parameters.allowFallbacks = false
+            case "default", "none": parameters.allowFallbacks = nil
+            default: throw Invalid(message: "allow_fallbacks must be \(range("allow_fallbacks")); got \"\(v)\"")
+            }
+        case "stream":
+            switch v.lowercased() {
+            case "on", "true", "yes": stream = true
+            case "off", "false", "no": stream = false
+            default: throw Invalid(message: "stream must be on or off; got \"\(v)\"")
+            }
+        default:
+            throw Invalid(message: "unknown setting \"\(key)\"; settings: " + keys.map(\.key).joined(separator: ", "))
+        }
+    }
+
+    /// One line per setting with its current value.
+    public static func describe(_ parameters: RequestParameters, stream: Bool) -> String {
+        func show(_ value: String?) -> String { value ?? "default" }
+        let reasoning: String? = switch parameters.reasoning {
+        case .effort(let e)?: e
+        case .off?: "off"
+        case nil: nil
+        }
+        let rows: [(String, String)] = [
+            ("temperature", show(parameters.temperature.map { fmt($0) })),
+            ("max_tokens", show(parameters.maxTokens.map(String.init))),
+            ("top_p", show(parameters.topP.map { fmt($0) })),
+            ("reasoning", show(reasoning)),
+            ("provider", parameters.providerOrder.isEmpty ? "default" : parameters.providerOrder.joined(separator: ",")),
+            ("allow_fallbacks", show(parameters.allowFallbacks.map { $0 ? "true" : "false" })),
+            ("stream", stream ? "on" : "off"),
+        ]
+        return rows.map { $0.0.padding(16) + $0.1 }.joined(separator: "\n") + "\n"
+    }
+}
+

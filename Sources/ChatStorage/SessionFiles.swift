@@ -1,0 +1,234 @@
+import ChatCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Saved conversations as files: `/save`, `/load`, `/export`, and the autosave into the
+/// sessions folder (``SessionDirectory``), with attachments kept once beside it.
+public enum ArchiveFiles {
+    /// The largest session file read.
+    public static let maxFileBytes = 512 * 1024 * 1024
+
+    /// Writes `archive` to `path` as one file that stands alone (attachments inline), 0600, atomically.
+    public static func save(_ archive: SessionArchive, to path: String, now: Double) throws(SessionArchive.Failure) {
+        do {
+            try PrivateFile.write(archive.encoded(attachments: .inline, savedAt: now), to: path)
+        } catch {
+            throw SessionArchive.Failure(message: error.message)
+        }
+    }
+
+    /// Reads an archive. Attachments stored by reference are read from `attachments` (the
+    /// sessions folder's copies). A missing, malformed or newer-version file is an error naming it.
+    public static func load(from path: String, attachments: AttachmentCopies? = nil) throws(SessionArchive.Failure) -> SessionArchive {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.contents(of: path, limit: maxFileBytes + 1)
+        } catch {
+            throw SessionArchive.Failure(message: "cannot load \(path): \(error.code == ENOENT ? "no such file" : error.reason)")
+        }
+        guard bytes.count <= maxFileBytes else {
+            throw SessionArchive.Failure(message: "cannot load \(path): larger than \(maxFileBytes / (1024 * 1024)) MiB, not a saved conversation")
+        }
+        return try SessionArchive.decode(bytes, path: path, blob: { attachments?.read($0) })
+    }
+
+    /// Writes Markdown text (`/export`), 0600, atomically.
+    public static func export(_ text: String, to path: String) throws(SessionArchive.Failure) {
+        do {
+            try PrivateFile.write(Array(text.utf8), to: path)
+        } catch {
+            throw SessionArchive.Failure(message: error.message)
+        }
+    }
+}
+
+/// The attachments of autosaved sessions, one file per attachment (`ID.b64`, 0600) in
+/// `sessions/attachments/`: written once, when a conversation that holds it is first saved,
+/// so that the autosave after every turn rewrites only the conversation's text.
+public final class AttachmentCopies: @unchecked Sendable {
+    // @unchecked: `written` is touched only by the one task that saves (the chat loop).
+    public let directory: String
+    private var written: Set<String> = []
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The base64 data of attachment `id`, or nil when there is no copy.
+    public func read(_ id: String) -> String? {
+        guard Self.isSafe(id), let bytes = try? FileBytes.contents(of: directory + "/" + id + ".b64") else { return nil }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// Makes sure every attachment has its copy.
+    public func store(_ attachments: [Attachment]) throws(SessionArchive.Failure) {
+        for attachment in attachments where !written.contains(attachment.id) {
+            guard case .data(let base64) = attachment.source, Self.isSafe(attachment.id) else { continue }
+            let path = directory + "/" + attachment.id + ".b64"
+            if access(path, F_OK) != 0 {
+                do {
+                    try PrivateFile.write(Array(base64.utf8), to: path)
+                } catch {
+                    throw SessionArchive.Failure(message: error.message)
+                }
+            }
+            written.insert(attachment.id)
+        }
+    }
+
+    /// Ids are ours (hex); anything else is not looked up (a saved file names it).
+    static func isSafe(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 64 && id.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."z").contains($0) }
+    }
+}
+
+/// The file a conversation is autosaved to after every change.
+///
+/// A new, unnamed session gets its name from the time it started. Two REPLs started in the
+/// same second must not share a file, so the first save claims the name exclusively and,
+/// when another process has it already, takes `NAME-2`, `NAME-3`, ….
+public final class AutosaveFile: @unchecked Sendable {
+    // @unchecked: used from one task at a time (the chat loop on the main actor).
+    public private(set) var path: String
+    private var claimed: Bool
+    private let stem: String
+    private var attempt = 1
+    private let attachments: AttachmentCopies
+
+    /// - Parameter claimed: whether the file is this session's already (resumed, or named
+    ///   with `--session`); otherwise the first save claims the name.
+    public init(path: String, claimed: Bool, attachments: AttachmentCopies? = nil) {
+        self.path = path
+        self.claimed = claimed
+        stem = path.hasSuffix(".json") ? String(path.dropLast(5)) : path
+        self.attachments = attachments ?? AttachmentCopies(directory: PathText.deletingLastComponent(path) + "/attachments")
+    }
+
+    /// The session's name (the file name without `.json`).
+    public var name: String {
+        let file = PathText.lastComponent(path)
+        return file.hasSuffix(".json") ? String(file.dropLast(5)) : file
+    }
+
+    public func save(_ archive: SessionArchive, now: Double) throws(SessionArchive.Failure) {
+        try attachments.store(archive.dataAttachments)
+        let bytes = archive.encoded(attachments: .referenced, savedAt: now)
+        while !claimed {
+            do {
+                try PrivateFile.write(bytes, to: path, creatingOnly: true)
+                claimed = true
+                return
+            } catch where error.code == EEXIST && attempt < 1000 {
+                attempt += 1
+                path = stem + "-\(attempt).json"
+            } catch {
+                throw SessionArchive.Failure(message: error.message)
+            }
+        }
+        do {
+            try PrivateFile.write(bytes, to: path)
+        } catch {
+            throw SessionArchive.Failure(message: error.message)
+        }
+    }
+
+    /// Reads the session this file holds (its attachments from the copies).
+    public func load() throws(SessionArchive.Failure) -> SessionArchive {
+        try ArchiveFiles.load(from: path, attachments: attachments)
+    }
+}
+
+/// The named sessions in `$XDG_STATE_HOME/bankfuture-chat/sessions/`, autosaved after every turn.
+public struct SessionDirectory: Sendable {
+    public var path: String
+
+    public init(stateDirectory: String) {
+        path = stateDirectory + "/sessions"
+    }
+
+    /// The file of session `name`. Names are kept to safe characters.
+    public func file(named name: String) -> String {
+        path + "/" + Self.safeName(name) + ".json"
+    }
+
+    /// Where the sessions' attachments are kept.
+    public var attachments: AttachmentCopies {
+        AttachmentCopies(directory: path + "/attachments")
+    }
+
+    /// A new name for an unnamed session: the local date and time.
+    public static func newName(now: Double) -> String {
+        var time = time_t(now.isFinite ? now : 0)
+        var parts = tm()
+        localtime_r(&time, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
+    }
+
+    static func safeName(_ name: String) -> String {
+        let mapped = name.unicodeScalars.map { scalar -> Character in
+            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == "."
+                ? Character(scalar) : "_"
+        }
+        var result = String(mapped)
+        while result.hasPrefix(".") { result.removeFirst() }
+        return result.isEmpty ? "session" : String(result.prefix(100))
+    }
+
+    /// The most recently saved session's name, for `--continue`.
+    public func mostRecent() -> String? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return nil }
+        var best: (name: String, seconds: Int, nanoseconds: Int)?
+        for file in names where file.hasSuffix(".json") && !file.hasPrefix(".") {
+            var info = stat()
+            guard lstat(path + "/" + file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let seconds = Int(info.st_mtim.tv_sec)
+            let nanoseconds = Int(info.st_mtim.tv_nsec)
+            if let current = best, (current.seconds, current.nanoseconds) >= (seconds, nanoseconds) { continue }
+            best = (String(file.dropLast(5)), seconds, nanoseconds)
+        }
+        return best?.name
+    }
+}
+
+/// The REPL's ``ConversationStore``: the autosave file in the sessions folder, and the
+/// files `/save`, `/load` and `/export` name (with `~` expanded).
+public final class SessionFiles: ConversationStore {
+    private let autosaveFile: AutosaveFile?
+    private let attachments: AttachmentCopies
+    private let now: @Sendable () -> Double
+
+    /// - Parameter autosave: nil keeps no autosave (`--offline` scripted runs still have one).
+    public init(autosave: AutosaveFile?, attachments: AttachmentCopies, now: @escaping @Sendable () -> Double) {
+        autosaveFile = autosave
+        self.attachments = attachments
+        self.now = now
+    }
+
+    public var autosaveName: String? { autosaveFile?.name }
+
+    public func autosave(_ archive: SessionArchive) throws(SessionArchive.Failure) {
+        try autosaveFile?.save(archive, now: now())
+    }
+
+    public func save(_ archive: SessionArchive, to path: String) throws(SessionArchive.Failure) {
+        try ArchiveFiles.save(archive, to: PathExpansion.expandingTilde(path), now: now())
+    }
+
+    public func load(from path: String) throws(SessionArchive.Failure) -> SessionArchive {
+        try ArchiveFiles.load(from: PathExpansion.expandingTilde(path), attachments: attachments)
+    }
+
+    public func export(_ markdown: String, to path: String) throws(SessionArchive.Failure) {
+        try ArchiveFiles.export(markdown, to: PathExpansion.expandingTilde(path))
+    }
+}
