@@ -22,8 +22,10 @@ public struct APIErrorInfo: Sendable, Equatable {
 
     public init(
         status: Int?, code: String? = nil, message: String, reasons: [String] = [], flaggedInput: String? = nil,
-        providerName: String? = nil, retryAfter: Double? = nil
+        providerName: String? = nil, retryAfter: Double? = nil, errorType: String? = nil, providerRaw: String? = nil
     ) {
+        self.errorType = errorType
+        self.providerRaw = providerRaw
         self.status = status
         self.code = code
         self.message = message

@@ -79,7 +79,7 @@ public struct LaunchPlan: Sendable, Equatable {
         }
         // "Piped" means stdin is not a terminal and yields non-blank text.
         var piped: String?
-        if systemFromFile == nil, !input.isTerminal, request.stdin == .system || request.stdin == .user {
+        if request.systemFile != "-", !input.isTerminal, request.stdin == .system || request.stdin == .user {
             let text = input.readAll()
             if !text.trimmingWhitespace().isEmpty { piped = text }
         }
