@@ -39,14 +39,17 @@ public enum InterruptMonitor {
     /// the calling task is cancelled first.
     ///
     /// Polls the flag, because a signal handler can do nothing but set it; with the
-    /// default 20 ms interval a streaming answer stops well within 200 ms.
-    public static func waitForInterrupt(pollInterval: Duration = .milliseconds(20)) async -> Bool {
+    /// default 20 ms interval a streaming answer stops well within 200 ms. The waits are on
+    /// `clock`.
+    public static func waitForInterrupt(
+        pollInterval: Duration = .milliseconds(20), clock: any Clock<Duration> = ContinuousClock()
+    ) async -> Bool {
         while !Task.isCancelled {
             if consume() {
                 return true
             }
             do {
-                try await Task.sleep(for: pollInterval)
+                try await clock.sleep(for: pollInterval, tolerance: nil)
             } catch {
                 return false
             }

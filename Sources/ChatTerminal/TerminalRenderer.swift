@@ -44,10 +44,11 @@ public final class TerminalRenderer: ChatRenderer {
     ///     output is a terminal (plain text otherwise).
     ///   - answerIsData: write answer text unchanged when standard output is not a terminal
     ///     (one-shot runs: `bankfuture-chat q > answer.txt` keeps every byte).
+    ///   - ticker: when the activity indicator draws its frames.
     public init(
         color: Bool, showReasoning: Bool = true, activityIndicator: Bool? = nil,
         outputFileDescriptor: Int32 = 1, errorFileDescriptor: Int32 = 2, markdown: Bool = false,
-        answerIsData: Bool = false
+        answerIsData: Bool = false, ticker: any FrameTicker = ThreadTicker()
     ) {
         output = FileDescriptorWriter(fileDescriptor: outputFileDescriptor)
         errors = FileDescriptorWriter(fileDescriptor: errorFileDescriptor)
@@ -56,7 +57,7 @@ public final class TerminalRenderer: ChatRenderer {
         renderMarkdown = markdown && output.isTerminal
         self.answerIsData = answerIsData && !output.isTerminal
         let animate = errors.isTerminal && (activityIndicator ?? true)
-        indicator = animate ? ActivityIndicator(writer: errors, color: color) : nil
+        indicator = animate ? ActivityIndicator(writer: errors, color: color, ticker: ticker) : nil
     }
 
     deinit {

@@ -92,7 +92,6 @@ func terminalHelper() async throws {
         InterruptMonitor.simulate()
         say("SIMULATED consume=\(InterruptMonitor.consume()) again=\(InterruptMonitor.consume())")
         let waiter = Task { await InterruptMonitor.waitForInterrupt() }
-        try await Task.sleep(for: .milliseconds(60))
         waiter.cancel()
         say("CANCELLED=\(await waiter.value == false)")
         say("WAITING")

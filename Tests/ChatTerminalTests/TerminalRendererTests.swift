@@ -167,14 +167,16 @@ private let esc = "\u{1B}"
 /// pseudo-terminal as standard error.
 @Suite struct ActivityIndicatorTests {
     /// Runs `body` with a renderer whose stderr is a pty; returns what the pty received.
-    private func withTerminalErrors(color: Bool, _ body: (TerminalRenderer) async throws -> Void) async throws -> String {
+    private func withTerminalErrors(
+        color: Bool, ticker: ManualTicker = ManualTicker(), _ body: (TerminalRenderer, ManualTicker) async throws -> Void
+    ) async throws -> String {
         var master: Int32 = -1
         var slave: Int32 = -1
         #expect(openpty(&master, &slave, nil, nil, nil) == 0)
         defer { close(master) }
         let output = TestPipe()
-        let renderer = TerminalRenderer(color: color, outputFileDescriptor: output.writeEnd, errorFileDescriptor: slave)
-        try await body(renderer)
+        let renderer = TerminalRenderer(color: color, outputFileDescriptor: output.writeEnd, errorFileDescriptor: slave, ticker: ticker)
+        try await body(renderer, ticker)
         _ = output.closeAndReadAll()
         close(slave)
         var collected: [UInt8] = []
@@ -190,22 +192,24 @@ private let esc = "\u{1B}"
     }
 
     @Test func spinsWhileWaitingAndClearsBeforeText() async throws {
-        let written = try await withTerminalErrors(color: true) { renderer in
+        let written = try await withTerminalErrors(color: true) { renderer, ticker in
             renderer.beginAnswer()
-            // Generous: the first frame comes after 100 ms, but a loaded 2-core machine is slow.
-            try await Task.sleep(for: .milliseconds(1500))
+            ticker.tick()
+            ticker.tick()
             renderer.answerText("hi")
-            try await Task.sleep(for: .milliseconds(250))  // no frame may follow the text
+            ticker.tick()  // no frame may follow the text
             renderer.endAnswer(ChatResponse(), interrupted: false)
         }
         #expect(written.contains("⠋"))
+        #expect(written.contains("⠙"))
+        #expect(!written.contains("⠹"))
         #expect(written.hasSuffix("\r\u{1B}[K"), "cleared last: \(written.debugDescription)")
     }
 
     @Test func withoutColorTheSpinnerUsesNoEscapes() async throws {
-        let written = try await withTerminalErrors(color: false) { renderer in
+        let written = try await withTerminalErrors(color: false) { renderer, ticker in
             renderer.beginAnswer()
-            try await Task.sleep(for: .milliseconds(1500))
+            ticker.tick()
             renderer.endAnswer(ChatResponse(), interrupted: false)
         }
         #expect(written.contains("\r⠋"))
@@ -214,10 +218,10 @@ private let esc = "\u{1B}"
     }
 
     @Test func quickAnswersShowNoSpinner() async throws {
-        let written = try await withTerminalErrors(color: true) { renderer in
+        let written = try await withTerminalErrors(color: true) { renderer, ticker in
             renderer.beginAnswer()
             renderer.answerText("fast")
-            try await Task.sleep(for: .milliseconds(250))
+            ticker.tick()
             renderer.endAnswer(ChatResponse(), interrupted: false)
         }
         #expect(written == "")
@@ -226,11 +230,56 @@ private let esc = "\u{1B}"
     @Test func neverSpinsWhenStandardErrorIsAPipe() async throws {
         let output = TestPipe()
         let errors = TestPipe()
-        let renderer = TerminalRenderer(color: true, outputFileDescriptor: output.writeEnd, errorFileDescriptor: errors.writeEnd)
+        let ticker = ManualTicker()
+        let renderer = TerminalRenderer(color: true, outputFileDescriptor: output.writeEnd, errorFileDescriptor: errors.writeEnd, ticker: ticker)
         renderer.beginAnswer()
-        try await Task.sleep(for: .milliseconds(350))
+        ticker.tick()
+        #expect(ticker.started == 0)
         renderer.endAnswer(ChatResponse(), interrupted: false)
         _ = output.closeAndReadAll()
         #expect(errors.closeAndReadAll() == [])
+    }
+
+    @Test func theThreadTickerTicksUntilStopped() async throws {
+        let ticks = Signal()
+        let stop = ThreadTicker(interval: 0.001).start { ticks.fire() }
+        await ticks.wait()
+        stop()
+    }
+}
+
+/// A ticker the test drives: each `tick()` is one frame interval.
+final class ManualTicker: FrameTicker, @unchecked Sendable {
+    // @unchecked: the tests call it from one task.
+    private var ticks: [Int: @Sendable () -> Void] = [:]
+    private var next = 0
+    private(set) var started = 0
+
+    func start(_ tick: @escaping @Sendable () -> Void) -> @Sendable () -> Void {
+        next += 1
+        started += 1
+        let id = next
+        ticks[id] = tick
+        return { [self] in ticks[id] = nil }
+    }
+
+    func tick() {
+        for tick in ticks.values { tick() }
+    }
+}
+
+/// Fires once: lets a test wait for an event instead of a duration.
+final class Signal: Sendable {
+    private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init() {
+        (stream, continuation) = AsyncStream<Void>.makeStream()
+    }
+
+    func fire() { continuation.yield(()) }
+
+    func wait() async {
+        for await _ in stream { return }
     }
 }
