@@ -114,11 +114,9 @@ public struct ModelCache: Sendable {
     /// The cached models and whether they are younger than `maxAge`; nil when there is no usable cache.
     public func load(now: Double = Date().timeIntervalSince1970) -> (models: [ModelInfo], fresh: Bool)? {
         guard let data = FileManager.default.contents(atPath: path),
-            let json = try? JSONParser.parse(Array(data)),
-            case .number(let savedAt)? = json["saved_at"],
-            let models = ChatCompletionDecoder.models(fromJSON: json)
+            let list = try? ModelList(decoding: Array(data)), let savedAt = list.savedAt
         else { return nil }
-        return (models, now - savedAt < maxAge)
+        return (list.models, now - savedAt < maxAge)
     }
 
     /// Saves `models` (best effort: a cache that cannot be written is not an error).
