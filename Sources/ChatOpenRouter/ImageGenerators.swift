@@ -1,0 +1,141 @@
+import AsyncHTTPClient
+import ChatCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// What an image request returned: the decoded images, any text, and the model.
+public struct GeneratedImages: Sendable, Equatable {
+    public var images: [GeneratedImage]
+    /// Text the model sent with the images (OpenRouter's `message.content`, or OpenAI's
+    /// `revised_prompt`s); may be empty.
+    public var text: String
+    /// The model that answered, when known.
+    public var model: String?
+
+    public init(images: [GeneratedImage], text: String = "", model: String? = nil) {
+        self.images = images
+        self.text = text
+        self.model = model
+    }
+}
+
+/// Something that turns a prompt into images. Errors: `ChatError` for HTTP and network
+/// failures (format them with `oneLine(keyVariable: ImageGenerators.keyVariable(for:))`),
+/// `ImageError` for everything about the images themselves and for a missing key.
+public protocol ImageGenerator: Sendable {
+    func generate(prompt: String) async throws -> GeneratedImages
+}
+
+extension ImageGenerator {
+    /// Generates images for `prompt` and saves them with `store`.
+    public func generateAndSave(prompt: String, store: ImageStore) async throws -> SavedImages {
+        let result = try await generate(prompt: prompt)
+        let paths = try store.save(result.images, prompt: prompt)
+        return SavedImages(paths: paths, text: result.text, model: result.model)
+    }
+}
+
+/// Generates images for `prompt` with `generator` and saves them with `store`: what `/image`
+/// and `--image` do. Print `paths` on stdout, then `text`; put `historyNote` in the history.
+public func generateAndSave(prompt: String, generator: any ImageGenerator, store: ImageStore) async throws -> SavedImages {
+    try await generator.generateAndSave(prompt: prompt, store: store)
+}
+
+/// How the image generators connect: timeouts, retries, proxy, size cap, wire log.
+public struct ImageHTTPSettings: Sendable {
+    public var connectTimeout: Double
+    /// Longest silence on an open connection; image models often think for a minute.
+    public var readTimeout: Double
+    public var retry: RetryPolicy
+    public var proxy: ProxySettings?
+    /// Cap on one response body (images arrive base64-encoded inside JSON).
+    public var maxBodyBytes: Int
+    /// Wire log at `.debug`, `Authorization` redacted and long bodies cut.
+    public var logger: Logger
+
+    public init(
+        connectTimeout: Double = 10, readTimeout: Double = 180, retry: RetryPolicy = .init(), proxy: ProxySettings? = nil,
+        maxBodyBytes: Int = 64 * 1024 * 1024,
+        logger: Logger = Logger(label: "bankfuture-chat.wire", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
+        self.connectTimeout = connectTimeout
+        self.readTimeout = readTimeout
+        self.retry = retry
+        self.proxy = proxy
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+    }
+}
+
+// MARK: - Choosing a generator from the settings
+
+/// Builds the image generator the settings ask for (`image_provider`).
+public enum ImageGenerators {
+    /// The variable that holds the key of the chosen provider: `api_key_env` for openrouter,
+    /// `image_api_key_env` for openai. Pass it to `ChatError.oneLine(keyVariable:)`.
+    public static func keyVariable(for settings: Settings) -> String {
+        settings.imageProvider == .openai ? settings.imageAPIKeyEnv : settings.apiKeyEnv
+    }
+
+    /// The model the chosen provider is asked for: `image_model`, except that the openai
+    /// provider replaces the OpenRouter default (`google/gemini-2.5-flash-image`) with `gpt-image-1`.
+    public static func model(for settings: Settings) -> String {
+        if settings.imageProvider == .openai && settings.imageModel == OpenRouterImageGenerator.defaultModel {
+            return OpenAIImageGenerator.defaultModel
+        }
+        return settings.imageModel
+    }
+
+    /// The generator for `settings`, with its key from `environment`. A missing key or a
+    /// bad proxy variable is an `ImageError` with exit code 2 that names the variable.
+    /// The read timeout is at least `minimumReadTimeout`: image models are slow.
+    public static func make(
+        settings: Settings, environment: [String: String], minimumReadTimeout: Double = 120,
+        logger: Logger = Logger(label: "bankfuture-chat.wire", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws(ImageError) -> any ImageGenerator {
+        let variable = keyVariable(for: settings)
+        let key: String
+        do {
+            key = try APIKey.read(variable: variable, environment: environment) ?? ""
+        } catch {
+            throw ImageError(error.message, exitCode: 2)
+        }
+        let base = settings.imageProvider == .openai ? settings.imageBaseURL : settings.baseURL
+        let proxy: ProxySettings?
+        do {
+            proxy = try ProxySettings.resolve(baseURL: base, environment: environment)
+        } catch {
+            throw ImageError(error.message, exitCode: 2)
+        }
+        let http = ImageHTTPSettings(
+            connectTimeout: min(10, settings.timeoutSeconds), readTimeout: max(settings.timeoutSeconds, minimumReadTimeout),
+            retry: RetryPolicy(maxRetries: settings.maxRetries), proxy: proxy, logger: logger)
+        switch settings.imageProvider {
+        case .openai:
+            guard !key.isEmpty else { throw OpenAIImageGenerator.missingKeyError(variable: variable) }
+            return OpenAIImageGenerator(
+                configuration: .init(baseURL: base, apiKey: key, apiKeyVariable: variable, model: model(for: settings), http: http))
+        case .openrouter:
+            guard !key.isEmpty else {
+                throw ImageError(ChatError.missingAPIKey(variable: variable).oneLine(keyVariable: variable), exitCode: 2)
+            }
+            return OpenRouterImageGenerator(
+                configuration: .init(
+                    baseURL: base, apiKey: key, model: model(for: settings), referer: settings.referer, title: settings.title,
+                    http: http))
+        }
+    }
+}
+
+extension ImageStore {
+    /// The store for `image_dir`.
+    public init(settings: Settings) {
+        self.init(directory: settings.imageDir)
+    }
+}

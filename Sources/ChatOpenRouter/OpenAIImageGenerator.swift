@@ -1,0 +1,114 @@
+import AsyncHTTPClient
+import ChatCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Calls an OpenAI-compatible images API: `POST {image_base_url}/images/generations` with
+/// `{"model","prompt","n":1,"size":"1024x1024"}` and its own key, reading `data[].b64_json`
+/// or downloading `data[].url` (without the key).
+public struct OpenAIImageGenerator: ImageGenerator {
+    public static let defaultModel = "gpt-image-1"
+    public static let defaultBaseURL = "https://api.openai.com/v1"
+
+    public struct Configuration: Sendable {
+        /// API base such as `https://api.openai.com/v1` (trailing slashes dropped).
+        public var baseURL: String
+        /// The key; empty means missing, which fails with an error naming `apiKeyVariable`.
+        public var apiKey: String
+        /// The variable the key comes from (`image_api_key_env`), for error messages.
+        public var apiKeyVariable: String
+        public var model: String
+        /// `size`, such as `1024x1024`.
+        public var size: String
+        public var http: ImageHTTPSettings
+
+        public init(
+            baseURL: String = OpenAIImageGenerator.defaultBaseURL, apiKey: String, apiKeyVariable: String = "OPENAI_API_KEY",
+            model: String = OpenAIImageGenerator.defaultModel, size: String = "1024x1024", http: ImageHTTPSettings = .init()
+        ) {
+            self.baseURL = ImageHTTP.trimmedBase(baseURL)
+            self.apiKey = apiKey
+            self.apiKeyVariable = apiKeyVariable
+            self.model = model
+            self.size = size
+            self.http = http
+        }
+    }
+
+    public var configuration: Configuration
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// The error for a missing key of the `openai` provider.
+    public static func missingKeyError(variable: String) -> ImageError {
+        ImageError(
+            "no API key for the openai image provider: \(variable) is not set; export \(variable)=... "
+                + "(or name another variable with image_api_key_env, or set image_provider to openrouter)",
+            exitCode: 2)
+    }
+
+    /// The request body: `{"model","prompt","n":1,"size"}`.
+    public static func requestBody(model: String, prompt: String, size: String) -> [UInt8] {
+        Array("{\"model\":\(ImageHTTP.jsonString(model)),\"prompt\":\(ImageHTTP.jsonString(prompt)),\"n\":1,\"size\":\(ImageHTTP.jsonString(size))}".utf8)
+    }
+
+    public func generate(prompt: String) async throws -> GeneratedImages {
+        let config = configuration
+        let key = config.apiKey.trimmingWhitespace()
+        guard !key.isEmpty else { throw Self.missingKeyError(variable: config.apiKeyVariable) }
+        let http = ImageHTTP(settings: config.http, displayURL: config.baseURL)
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: "Bearer \(key)")
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Accept", value: "application/json")
+        headers.add(name: "User-Agent", value: "bankfuture-chat/\(BuildInfo.version)")
+        let response = try await http.send(
+            url: config.baseURL + "/images/generations", method: .POST, headers: headers,
+            body: Self.requestBody(model: config.model, prompt: prompt, size: config.size))
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(response.body)
+        } catch {
+            throw ChatError.malformedResponse("the images answer is not valid JSON (\(error.reason), line \(error.line) column \(error.column))")
+        }
+        if let error = json["error"], error != .null {
+            // A 200 that carries an error object: decoded (and thrown) as in a chat answer.
+            _ = try ChatCompletionDecoder.response(fromBody: response.body)
+        }
+        guard case .array(let items)? = json["data"] else {
+            throw ChatError.malformedResponse("the images answer has no \"data\" array")
+        }
+        let source = "the images endpoint (\(config.model))"
+        var images: [GeneratedImage] = []
+        var notes: [String] = []
+        for item in items {
+            if case .string(let b64)? = item["b64_json"] {
+                let bytes: [UInt8]
+                do { bytes = try StrictBase64.decode(b64) } catch {
+                    throw ImageError("\(source) sent an unusable image: \(error.message)")
+                }
+                var mimeType = "image/png"
+                if case .string(let format)? = json["output_format"] ?? item["output_format"] {
+                    mimeType = ImageFormat(mimeType: "image/" + format)?.mimeType ?? mimeType
+                }
+                images.append(GeneratedImage(bytes: bytes, fallbackMimeType: mimeType))
+            } else if case .string(let url)? = item["url"] {
+                images.append(try await http.image(at: url, source: source))
+            }
+            if case .string(let revised)? = item["revised_prompt"], !revised.isEmpty { notes.append(revised) }
+        }
+        guard !images.isEmpty else {
+            throw ImageError(
+                "\(source) at \(config.baseURL) returned no image; check image_model and image_base_url")
+        }
+        return GeneratedImages(images: images, text: notes.joined(separator: "\n"), model: config.model)
+    }
+}
