@@ -1,13 +1,5 @@
-import AsyncHTTPClient
 import ChatCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Logging
-import NIOCore
-import NIOHTTP1
 
 /// What an image request returned: the decoded images, any text, and the model.
 public struct GeneratedImages: Sendable, Equatable {
@@ -71,6 +63,13 @@ public struct ImageHTTPSettings: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
     }
+
+    /// `POST {endpoint}{path}` with a JSON body, as both image APIs are asked.
+    func post(_ endpoint: OpenRouterHTTP.Endpoint, path: String, body: [UInt8]) -> OpenRouterHTTP.Request {
+        OpenRouterHTTP.Request(
+            endpoint: endpoint, path: path, method: .POST, body: body, accept: "application/json", readTimeout: readTimeout,
+            maxBodyBytes: maxBodyBytes, logsBody: true)
+    }
 }
 
 // MARK: - Choosing a generator from the settings
@@ -95,9 +94,14 @@ public enum ImageGenerators {
     /// The generator for `settings`, with its key from `environment`. A missing key or a
     /// bad proxy variable is an `ImageError` with exit code 2 that names the variable.
     /// The read timeout is at least `minimumReadTimeout`: image models are slow.
+    ///
+    /// With `http` (the chat transport's core, say) the generator sends through that client
+    /// when it connects as the image API needs (the same proxy and connect timeout: both
+    /// belong to a client); otherwise each request makes a client of its own.
     public static func make(
         settings: Settings, environment: [String: String], minimumReadTimeout: Double = 120,
-        logger: Logger = Logger(label: "bankfuture-chat.wire", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "bankfuture-chat.wire", factory: { _ in SwiftLogNoOpLogHandler() }),
+        http: OpenRouterHTTP? = nil
     ) throws(ImageError) -> any ImageGenerator {
         let variable = keyVariable(for: settings)
         let key: String
@@ -113,14 +117,16 @@ public enum ImageGenerators {
         } catch {
             throw ImageError(error.message, exitCode: 2)
         }
-        let http = ImageHTTPSettings(
+        let settingsHTTP = ImageHTTPSettings(
             connectTimeout: min(10, settings.timeoutSeconds), readTimeout: max(settings.timeoutSeconds, minimumReadTimeout),
             retry: RetryPolicy(maxRetries: settings.maxRetries), proxy: proxy, logger: logger)
+        let shared = http.flatMap { $0.configuration.connectsLike(.images(settingsHTTP)) ? $0 : nil }
         switch settings.imageProvider {
         case .openai:
             guard !key.isEmpty else { throw OpenAIImageGenerator.missingKeyError(variable: variable) }
             return OpenAIImageGenerator(
-                configuration: .init(baseURL: base, apiKey: key, apiKeyVariable: variable, model: model(for: settings), http: http))
+                configuration: .init(baseURL: base, apiKey: key, apiKeyVariable: variable, model: model(for: settings), http: settingsHTTP),
+                http: shared)
         case .openrouter:
             guard !key.isEmpty else {
                 throw ImageError(ChatError.missingAPIKey(variable: variable).oneLine(keyVariable: variable), exitCode: 2)
@@ -128,7 +134,8 @@ public enum ImageGenerators {
             return OpenRouterImageGenerator(
                 configuration: .init(
                     baseURL: base, apiKey: key, model: model(for: settings), referer: settings.referer, title: settings.title,
-                    http: http))
+                    http: settingsHTTP),
+                http: shared)
         }
     }
 }
@@ -137,5 +144,34 @@ extension ImageStore {
     /// The store for `image_dir`.
     public init(settings: Settings) {
         self.init(directory: settings.imageDir)
+    }
+}
+
+extension OpenRouterHTTP {
+    /// The image behind `url`: a `data:` URL is decoded, an `http(s)` URL is downloaded
+    /// without any credentials. `source` names who sent it in errors.
+    func image(at url: String, source: String, settings: ImageHTTPSettings) async throws -> GeneratedImage {
+        let trimmed = url.trimmingWhitespace()
+        let lower = trimmed.lowercased()
+        if lower.hasPrefix("data:") {
+            do { return try GeneratedImage(dataURL: trimmed) } catch {
+                throw ImageError("\(source) sent an unusable image: \(error.message)")
+            }
+        }
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            throw ImageError("\(source) sent an image reference that is neither a data: nor an http(s) URL: \(trimmed.prefix(60))")
+        }
+        let download = Request(
+            endpoint: .download(trimmed), path: "", method: .GET, body: nil, accept: "image/*", readTimeout: settings.readTimeout,
+            maxBodyBytes: settings.maxBodyBytes, logsBody: true)
+        let response = try await fetch(download, retry: settings.retry)
+        let origin = download.endpoint.displayURL
+        guard !response.body.isEmpty else { throw ImageError("the image at \(origin) is empty") }
+        let image = GeneratedImage(bytes: response.body, fallbackMimeType: response.contentType)
+        guard image.format != nil else {
+            let type = response.contentType.isEmpty ? "no Content-Type" : response.contentType
+            throw ImageError("the download from \(origin) is not a png, jpeg, webp or gif image (\(type))")
+        }
+        return image
     }
 }

@@ -1,13 +1,4 @@
-import AsyncHTTPClient
 import ChatCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-import Logging
-import NIOCore
-import NIOHTTP1
 
 /// Calls an OpenAI-compatible images API: `POST {image_base_url}/images/generations` with
 /// `{"model","prompt","n":1,"size":"1024x1024"}` and its own key, reading `data[].b64_json`
@@ -32,7 +23,7 @@ public struct OpenAIImageGenerator: ImageGenerator {
             baseURL: String = OpenAIImageGenerator.defaultBaseURL, apiKey: String, apiKeyVariable: String = "OPENAI_API_KEY",
             model: String = OpenAIImageGenerator.defaultModel, size: String = "1024x1024", http: ImageHTTPSettings = .init()
         ) {
-            self.baseURL = ImageHTTP.trimmedBase(baseURL)
+            self.baseURL = OpenRouterHTTP.Endpoint.trimmingTrailingSlashes(baseURL)
             self.apiKey = apiKey
             self.apiKeyVariable = apiKeyVariable
             self.model = model
@@ -42,9 +33,12 @@ public struct OpenAIImageGenerator: ImageGenerator {
     }
 
     public var configuration: Configuration
+    /// The client to send through; nil makes one for each call (connecting as `configuration.http` says).
+    public var http: OpenRouterHTTP?
 
-    public init(configuration: Configuration) {
+    public init(configuration: Configuration, http: OpenRouterHTTP? = nil) {
         self.configuration = configuration
+        self.http = http
     }
 
     /// The error for a missing key of the `openai` provider.
@@ -55,60 +49,57 @@ public struct OpenAIImageGenerator: ImageGenerator {
             exitCode: 2)
     }
 
-    /// The request body: `{"model","prompt","n":1,"size"}`.
+    /// The request body: `{"model","prompt","n":1,"size"}`, written by hand in this documented
+    /// order (`JSONEncoder`'s order changes from one run to the next).
     public static func requestBody(model: String, prompt: String, size: String) -> [UInt8] {
-        Array("{\"model\":\(ImageHTTP.jsonString(model)),\"prompt\":\(ImageHTTP.jsonString(prompt)),\"n\":1,\"size\":\(ImageHTTP.jsonString(size))}".utf8)
+        Array("{\"model\":\(JSONValue.quoted(model)),\"prompt\":\(JSONValue.quoted(prompt)),\"n\":1,\"size\":\(JSONValue.quoted(size))}".utf8)
     }
 
     public func generate(prompt: String) async throws -> GeneratedImages {
         let config = configuration
         let key = config.apiKey.trimmingWhitespace()
         guard !key.isEmpty else { throw Self.missingKeyError(variable: config.apiKeyVariable) }
-        let http = ImageHTTP(settings: config.http, displayURL: config.baseURL)
-        var headers = HTTPHeaders()
-        headers.add(name: "Authorization", value: "Bearer \(key)")
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Accept", value: "application/json")
-        headers.add(name: "User-Agent", value: "bankfuture-chat/\(BuildInfo.version)")
-        let response = try await http.send(
-            url: config.baseURL + "/images/generations", method: .POST, headers: headers,
-            body: Self.requestBody(model: config.model, prompt: prompt, size: config.size))
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(response.body)
-        } catch {
-            throw ChatError.malformedResponse("the images answer is not valid JSON (\(error.reason), line \(error.line) column \(error.column))")
-        }
-        if let error = json["error"], error != .null {
-            // A 200 that carries an error object: decoded (and thrown) as in a chat answer.
-            _ = try ChatCompletionDecoder.response(fromBody: response.body)
-        }
-        guard case .array(let items)? = json["data"] else {
-            throw ChatError.malformedResponse("the images answer has no \"data\" array")
-        }
-        let source = "the images endpoint (\(config.model))"
-        var images: [GeneratedImage] = []
-        var notes: [String] = []
-        for item in items {
-            if case .string(let b64)? = item["b64_json"] {
-                let bytes: [UInt8]
-                do { bytes = try StrictBase64.decode(b64) } catch {
-                    throw ImageError("\(source) sent an unusable image: \(error.message)")
-                }
-                var mimeType = "image/png"
-                if case .string(let format)? = json["output_format"] ?? item["output_format"] {
-                    mimeType = ImageFormat(mimeType: "image/" + format)?.mimeType ?? mimeType
-                }
-                images.append(GeneratedImage(bytes: bytes, fallbackMimeType: mimeType))
-            } else if case .string(let url)? = item["url"] {
-                images.append(try await http.image(at: url, source: source))
+        return try await OpenRouterHTTP.using(http, configuration: .images(config.http)) { http in
+            let request = config.http.post(
+                .openAICompatible(baseURL: config.baseURL, apiKey: key), path: "/images/generations",
+                body: Self.requestBody(model: config.model, prompt: prompt, size: config.size))
+            let response = try await http.fetch(request, retry: config.http.retry)
+            let json: JSONValue
+            do throws(JSONSyntaxError) {
+                json = try JSONParser.parse(response.body)
+            } catch {
+                throw ChatError.malformedResponse("the images answer is not valid JSON (\(error.reason), line \(error.line) column \(error.column))")
             }
-            if case .string(let revised)? = item["revised_prompt"], !revised.isEmpty { notes.append(revised) }
+            if let error = json["error"], error != .null {
+                // A 200 that carries an error object: decoded (and thrown) as in a chat answer.
+                _ = try ChatCompletionDecoder.response(fromBody: response.body)
+            }
+            guard case .array(let items)? = json["data"] else {
+                throw ChatError.malformedResponse("the images answer has no \"data\" array")
+            }
+            let source = "the images endpoint (\(config.model))"
+            var images: [GeneratedImage] = []
+            var notes: [String] = []
+            for item in items {
+                if case .string(let b64)? = item["b64_json"] {
+                    let bytes: [UInt8]
+                    do throws(ImageError) { bytes = try StrictBase64.decode(b64) } catch {
+                        throw ImageError("\(source) sent an unusable image: \(error.message)")
+                    }
+                    var mimeType = "image/png"
+                    if case .string(let format)? = json["output_format"] ?? item["output_format"] {
+                        mimeType = ImageFormat(mimeType: "image/" + format)?.mimeType ?? mimeType
+                    }
+                    images.append(GeneratedImage(bytes: bytes, fallbackMimeType: mimeType))
+                } else if case .string(let url)? = item["url"] {
+                    images.append(try await http.image(at: url, source: source, settings: config.http))
+                }
+                if case .string(let revised)? = item["revised_prompt"], !revised.isEmpty { notes.append(revised) }
+            }
+            guard !images.isEmpty else {
+                throw ImageError("\(source) at \(config.baseURL) returned no image; check image_model and image_base_url")
+            }
+            return GeneratedImages(images: images, text: notes.joined(separator: "\n"), model: config.model)
         }
-        guard !images.isEmpty else {
-            throw ImageError(
-                "\(source) at \(config.baseURL) returned no image; check image_model and image_base_url")
-        }
-        return GeneratedImages(images: images, text: notes.joined(separator: "\n"), model: config.model)
     }
 }

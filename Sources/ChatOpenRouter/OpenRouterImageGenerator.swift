@@ -1,13 +1,4 @@
-import AsyncHTTPClient
 import ChatCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-import Logging
-import NIOCore
-import NIOHTTP1
 
 /// Asks an image-output model on OpenRouter: `POST {base}/chat/completions` with
 /// `modalities: ["image","text"]`, reading `choices[0].message.images[].image_url.url`.
@@ -30,7 +21,7 @@ public struct OpenRouterImageGenerator: ImageGenerator {
             baseURL: String, apiKey: String, model: String = OpenRouterImageGenerator.defaultModel,
             referer: String = "https://bankfuture.com", title: String = "BankFuture", http: ImageHTTPSettings = .init()
         ) {
-            self.baseURL = ImageHTTP.trimmedBase(baseURL)
+            self.baseURL = OpenRouterHTTP.Endpoint.trimmingTrailingSlashes(baseURL)
             self.apiKey = apiKey
             self.model = model
             self.referer = referer
@@ -40,41 +31,41 @@ public struct OpenRouterImageGenerator: ImageGenerator {
     }
 
     public var configuration: Configuration
+    /// The client to send through; nil makes one for each call (connecting as `configuration.http` says).
+    public var http: OpenRouterHTTP?
 
-    public init(configuration: Configuration) {
+    public init(configuration: Configuration, http: OpenRouterHTTP? = nil) {
         self.configuration = configuration
+        self.http = http
     }
 
     /// The request body: `{"model","messages":[{"role":"user","content":prompt}],"modalities":["image","text"],"stream":false}`.
+    ///
+    /// Written by hand, not with `JSONEncoder`: its keys come out in an order that changes from
+    /// one run to the next, and this one is documented (and checked byte for byte).
     public static func requestBody(model: String, prompt: String) -> [UInt8] {
         Array(
-            ("{\"model\":\(ImageHTTP.jsonString(model)),\"messages\":[{\"role\":\"user\",\"content\":\(ImageHTTP.jsonString(prompt))}],"
+            ("{\"model\":\(JSONValue.quoted(model)),\"messages\":[{\"role\":\"user\",\"content\":\(JSONValue.quoted(prompt))}],"
                 + "\"modalities\":[\"image\",\"text\"],\"stream\":false}").utf8)
     }
 
     public func generate(prompt: String) async throws -> GeneratedImages {
         let config = configuration
-        let http = ImageHTTP(settings: config.http, displayURL: config.baseURL)
-        var headers = HTTPHeaders()
-        headers.add(name: "Authorization", value: "Bearer \(config.apiKey)")
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Accept", value: "application/json")
-        headers.add(name: "HTTP-Referer", value: config.referer)
-        headers.add(name: "X-Title", value: config.title)
-        headers.add(name: "X-OpenRouter-Title", value: config.title)
-        headers.add(name: "User-Agent", value: "bankfuture-chat/\(BuildInfo.version)")
-        let response = try await http.send(
-            url: config.baseURL + "/chat/completions", method: .POST, headers: headers,
-            body: Self.requestBody(model: config.model, prompt: prompt))
-        let answer = try Self.answer(fromBody: response.body, contentType: response.contentType)
-        var images: [GeneratedImage] = []
-        for url in answer.urls {
-            images.append(try await http.image(at: url, source: "the model \(config.model)"))
+        return try await OpenRouterHTTP.using(http, configuration: .images(config.http)) { http in
+            let endpoint = OpenRouterHTTP.Endpoint.openRouter(
+                baseURL: config.baseURL, apiKey: config.apiKey, referer: config.referer, title: config.title)
+            let request = config.http.post(endpoint, path: "/chat/completions", body: Self.requestBody(model: config.model, prompt: prompt))
+            let response = try await http.fetch(request, retry: config.http.retry)
+            let answer = try Self.answer(fromBody: response.body, contentType: response.contentType)
+            var images: [GeneratedImage] = []
+            for url in answer.urls {
+                images.append(try await http.image(at: url, source: "the model \(config.model)", settings: config.http))
+            }
+            guard !images.isEmpty else {
+                throw Self.noImageError(model: config.model, text: answer.text)
+            }
+            return GeneratedImages(images: images, text: answer.text, model: answer.model ?? config.model)
         }
-        guard !images.isEmpty else {
-            throw Self.noImageError(model: config.model, text: answer.text)
-        }
-        return GeneratedImages(images: images, text: answer.text, model: answer.model ?? config.model)
     }
 
     /// The error for an answer without images, quoting the start of any text it had.

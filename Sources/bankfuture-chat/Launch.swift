@@ -137,7 +137,8 @@ struct Launch {
             throw UsageFailure(message: "give either --session NAME or --continue, not both")
         }
 
-        // Transport. (Image generation makes its own client, which may use another key.)
+        // Transport. (`--image` alone makes a client for its one request; `/image` in the REPL
+        // sends through the transport's when it connects the same way.)
         if case .image = mode {
             return Launch(
                 options: options, settings: settings, mode: mode, environment: environment, transport: OfflineTransport(),
@@ -240,7 +241,8 @@ struct Launch {
     /// and the note for the history.
     func generateImage(_ prompt: String) async -> Result<SavedImages, ChatLoop.ServiceFailure> {
         do {
-            let generator = try ImageGenerators.make(settings: settings, environment: environment, logger: wireLogger)
+            let generator = try ImageGenerators.make(
+                settings: settings, environment: environment, logger: wireLogger, http: httpTransport?.http)
             return .success(try await generator.generateAndSave(prompt: prompt, store: ImageStore(settings: settings)))
         } catch let error as ImageError {
             return .failure(.init(error.message))
