@@ -1,4 +1,9 @@
 import ChatCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Calls an OpenAI-compatible images API: `POST {image_base_url}/images/generations` with
 /// `{"model","prompt","n":1,"size":"1024x1024"}` and its own key, reading `data[].b64_json`
@@ -64,42 +69,107 @@ public struct OpenAIImageGenerator: ImageGenerator {
                 .openAICompatible(baseURL: config.baseURL, apiKey: key), path: "/images/generations",
                 body: Self.requestBody(model: config.model, prompt: prompt, size: config.size))
             let response = try await http.fetch(request, retry: config.http.retry)
-            let json: JSONValue
-            do throws(JSONSyntaxError) {
-                json = try JSONParser.parse(response.body)
-            } catch {
-                throw ChatError.malformedResponse("the images answer is not valid JSON (\(error.reason), line \(error.line) column \(error.column))")
-            }
-            if let error = json["error"], error != .null {
+            let answer = try Answer(decoding: response.body)
+            if answer.hasError {
                 // A 200 that carries an error object: decoded (and thrown) as in a chat answer.
                 _ = try ChatCompletionDecoder.response(fromBody: response.body)
             }
-            guard case .array(let items)? = json["data"] else {
+            guard let items = answer.data else {
                 throw ChatError.malformedResponse("the images answer has no \"data\" array")
             }
             let source = "the images endpoint (\(config.model))"
             var images: [GeneratedImage] = []
             var notes: [String] = []
             for item in items {
-                if case .string(let b64)? = item["b64_json"] {
+                if let b64 = item.b64JSON {
                     let bytes: [UInt8]
                     do throws(ImageError) { bytes = try StrictBase64.decode(b64) } catch {
                         throw ImageError("\(source) sent an unusable image: \(error.message)")
                     }
                     var mimeType = "image/png"
-                    if case .string(let format)? = json["output_format"] ?? item["output_format"] {
+                    if let format = answer.outputFormat ?? item.outputFormat {
                         mimeType = ImageFormat(mimeType: "image/" + format)?.mimeType ?? mimeType
                     }
                     images.append(GeneratedImage(bytes: bytes, fallbackMimeType: mimeType))
-                } else if case .string(let url)? = item["url"] {
+                } else if let url = item.url {
                     images.append(try await http.image(at: url, source: source, settings: config.http))
                 }
-                if case .string(let revised)? = item["revised_prompt"], !revised.isEmpty { notes.append(revised) }
+                if let revised = item.revisedPrompt, !revised.isEmpty { notes.append(revised) }
             }
             guard !images.isEmpty else {
                 throw ImageError("\(source) at \(config.baseURL) returned no image; check image_model and image_base_url")
             }
             return GeneratedImages(images: images, text: notes.joined(separator: "\n"), model: config.model)
         }
+    }
+
+    /// A 200 answer of the images API: `{"data":[{"b64_json"|"url","revised_prompt"}],"output_format"}`.
+    ///
+    /// Decoded with `Codable`, leniently as the API is read everywhere here: a field of another
+    /// type, or an item that is not an object, is passed over; only invalid JSON fails.
+    struct Answer: Decodable, Equatable {
+        struct Item: Decodable, Equatable {
+            var b64JSON: String?
+            var url: String?
+            var revisedPrompt: String?
+            var outputFormat: String?
+
+            enum CodingKeys: String, CodingKey {
+                case b64JSON = "b64_json", url, revisedPrompt = "revised_prompt", outputFormat = "output_format"
+            }
+
+            init(b64JSON: String? = nil, url: String? = nil, revisedPrompt: String? = nil, outputFormat: String? = nil) {
+                self.b64JSON = b64JSON
+                self.url = url
+                self.revisedPrompt = revisedPrompt
+                self.outputFormat = outputFormat
+            }
+
+            init(from decoder: any Decoder) throws {
+                guard let item = try? decoder.container(keyedBy: CodingKeys.self) else { return }
+                b64JSON = item.string(.b64JSON)
+                url = item.string(.url)
+                revisedPrompt = item.string(.revisedPrompt)
+                outputFormat = item.string(.outputFormat)
+            }
+        }
+
+        /// nil when the answer has no `data` array.
+        var data: [Item]?
+        var outputFormat: String?
+        /// Whether a top-level `error` is present and not null.
+        var hasError = false
+
+        enum CodingKeys: String, CodingKey {
+            case data, outputFormat = "output_format", error
+        }
+
+        init(data: [Item]?, outputFormat: String? = nil, hasError: Bool = false) {
+            self.data = data
+            self.outputFormat = outputFormat
+            self.hasError = hasError
+        }
+
+        init(from decoder: any Decoder) throws {
+            guard let answer = try? decoder.container(keyedBy: CodingKeys.self) else { return }
+            data = (try? answer.decodeIfPresent([Item].self, forKey: .data)) ?? nil
+            outputFormat = answer.string(.outputFormat)
+            hasError = answer.contains(.error) && (try? answer.decodeNil(forKey: .error)) == false
+        }
+
+        init(decoding body: [UInt8]) throws(ChatError) {
+            do {
+                self = try JSONDecoder().decode(Answer.self, from: Data(body))
+            } catch {
+                throw .malformedResponse("the images answer is not valid JSON")
+            }
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// The string at `key`; nil when it is absent, null or not a string.
+    fileprivate func string(_ key: Key) -> String? {
+        (try? decodeIfPresent(String.self, forKey: key)) ?? nil
     }
 }
