@@ -39,7 +39,8 @@ public func generateAndSave(prompt: String, generator: any ImageGenerator, store
     try await generator.generateAndSave(prompt: prompt, store: store)
 }
 
-/// How the image generators connect: timeouts, retries, proxy, size cap, wire log.
+/// How the image generators connect: timeouts, retries, proxy, size cap, wire log, and the
+/// client to send through.
 public struct ImageHTTPSettings: Sendable {
     public var connectTimeout: Double
     /// Longest silence on an open connection; image models often think for a minute.
@@ -50,11 +51,15 @@ public struct ImageHTTPSettings: Sendable {
     public var maxBodyBytes: Int
     /// Wire log at `.debug`, `Authorization` redacted and long bodies cut.
     public var logger: Logger
+    /// A client to share (its own connect timeout, proxy and logger apply then); nil makes one
+    /// for each call, as the settings above say, and shuts it down after.
+    public var client: OpenRouterHTTP?
 
     public init(
         connectTimeout: Double = 10, readTimeout: Double = 180, retry: RetryPolicy = .init(), proxy: ProxySettings? = nil,
         maxBodyBytes: Int = 64 * 1024 * 1024,
-        logger: Logger = Logger(label: "bankfuture-chat.wire", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "bankfuture-chat.wire", factory: { _ in SwiftLogNoOpLogHandler() }),
+        client: OpenRouterHTTP? = nil
     ) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
@@ -62,6 +67,7 @@ public struct ImageHTTPSettings: Sendable {
         self.proxy = proxy
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
+        self.client = client
     }
 
     /// `POST {endpoint}{path}` with a JSON body, as both image APIs are asked.
@@ -117,16 +123,15 @@ public enum ImageGenerators {
         } catch {
             throw ImageError(error.message, exitCode: 2)
         }
-        let settingsHTTP = ImageHTTPSettings(
+        var settingsHTTP = ImageHTTPSettings(
             connectTimeout: min(10, settings.timeoutSeconds), readTimeout: max(settings.timeoutSeconds, minimumReadTimeout),
             retry: RetryPolicy(maxRetries: settings.maxRetries), proxy: proxy, logger: logger)
-        let shared = http.flatMap { $0.configuration.connectsLike(.images(settingsHTTP)) ? $0 : nil }
+        settingsHTTP.client = http.flatMap { $0.configuration.connectsLike(.images(settingsHTTP)) ? $0 : nil }
         switch settings.imageProvider {
         case .openai:
             guard !key.isEmpty else { throw OpenAIImageGenerator.missingKeyError(variable: variable) }
             return OpenAIImageGenerator(
-                configuration: .init(baseURL: base, apiKey: key, apiKeyVariable: variable, model: model(for: settings), http: settingsHTTP),
-                http: shared)
+                configuration: .init(baseURL: base, apiKey: key, apiKeyVariable: variable, model: model(for: settings), http: settingsHTTP))
         case .openrouter:
             guard !key.isEmpty else {
                 throw ImageError(ChatError.missingAPIKey(variable: variable).oneLine(keyVariable: variable), exitCode: 2)
@@ -134,8 +139,7 @@ public enum ImageGenerators {
             return OpenRouterImageGenerator(
                 configuration: .init(
                     baseURL: base, apiKey: key, model: model(for: settings), referer: settings.referer, title: settings.title,
-                    http: settingsHTTP),
-                http: shared)
+                    http: settingsHTTP))
         }
     }
 }

@@ -38,12 +38,9 @@ public struct OpenAIImageGenerator: ImageGenerator {
     }
 
     public var configuration: Configuration
-    /// The client to send through; nil makes one for each call (connecting as `configuration.http` says).
-    public var http: OpenRouterHTTP?
 
-    public init(configuration: Configuration, http: OpenRouterHTTP? = nil) {
+    public init(configuration: Configuration) {
         self.configuration = configuration
-        self.http = http
     }
 
     /// The error for a missing key of the `openai` provider.
@@ -64,7 +61,7 @@ public struct OpenAIImageGenerator: ImageGenerator {
         let config = configuration
         let key = config.apiKey.trimmingWhitespace()
         guard !key.isEmpty else { throw Self.missingKeyError(variable: config.apiKeyVariable) }
-        return try await OpenRouterHTTP.using(http, configuration: .images(config.http)) { http in
+        return try await OpenRouterHTTP.using(config.http.client, configuration: .images(config.http)) { http in
             let request = config.http.post(
                 .openAICompatible(baseURL: config.baseURL, apiKey: key), path: "/images/generations",
                 body: Self.requestBody(model: config.model, prompt: prompt, size: config.size))

@@ -31,12 +31,9 @@ public struct OpenRouterImageGenerator: ImageGenerator {
     }
 
     public var configuration: Configuration
-    /// The client to send through; nil makes one for each call (connecting as `configuration.http` says).
-    public var http: OpenRouterHTTP?
 
-    public init(configuration: Configuration, http: OpenRouterHTTP? = nil) {
+    public init(configuration: Configuration) {
         self.configuration = configuration
-        self.http = http
     }
 
     /// The request body: `{"model","messages":[{"role":"user","content":prompt}],"modalities":["image","text"],"stream":false}`.
@@ -51,7 +48,7 @@ public struct OpenRouterImageGenerator: ImageGenerator {
 
     public func generate(prompt: String) async throws -> GeneratedImages {
         let config = configuration
-        return try await OpenRouterHTTP.using(http, configuration: .images(config.http)) { http in
+        return try await OpenRouterHTTP.using(config.http.client, configuration: .images(config.http)) { http in
             let endpoint = OpenRouterHTTP.Endpoint.openRouter(
                 baseURL: config.baseURL, apiKey: config.apiKey, referer: config.referer, title: config.title)
             let request = config.http.post(endpoint, path: "/chat/completions", body: Self.requestBody(model: config.model, prompt: prompt))

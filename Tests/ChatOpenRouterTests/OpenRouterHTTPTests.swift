@@ -150,11 +150,10 @@ import TestSupport
             let transport = OpenRouterTransport(
                 configuration: .init(baseURL: fake.baseURL + "/", apiKey: "test-key-123", referer: "https://ref.example", title: "TitleX"),
                 http: http)
-            let images = ImageHTTPSettings(connectTimeout: 2, readTimeout: 10, retry: RetryPolicy(maxRetries: 0))
+            let images = ImageHTTPSettings(connectTimeout: 2, readTimeout: 10, retry: RetryPolicy(maxRetries: 0), client: http)
             let openRouter = OpenRouterImageGenerator(
-                configuration: .init(baseURL: fake.baseURL, apiKey: "test-key-123", referer: "https://ref.example", title: "TitleX", http: images),
-                http: http)
-            let openAI = OpenAIImageGenerator(configuration: .init(baseURL: fake.openAIBaseURL, apiKey: "sk-test-456", http: images), http: http)
+                configuration: .init(baseURL: fake.baseURL, apiKey: "test-key-123", referer: "https://ref.example", title: "TitleX", http: images))
+            let openAI = OpenAIImageGenerator(configuration: .init(baseURL: fake.openAIBaseURL, apiKey: "sk-test-456", http: images))
 
             var request = sampleRequest
             request.stream = false
@@ -178,7 +177,7 @@ import TestSupport
             #expect(images5.header("HTTP-Referer") == nil && images5.header("X-Title") == nil)
 
             // Downloads follow redirects, so they have a client of their own, made once.
-            let download = OpenAIImageGenerator(configuration: .init(baseURL: fake.openAIBaseURL, apiKey: "sk-test-456", model: "dall-e-3", http: images), http: http)
+            let download = OpenAIImageGenerator(configuration: .init(baseURL: fake.openAIBaseURL, apiKey: "sk-test-456", model: "dall-e-3", http: images))
             _ = try await download.generate(prompt: "one")
             _ = try await download.generate(prompt: "two")
             #expect(fake.acceptedConnections == 2)
@@ -200,10 +199,10 @@ import TestSupport
             let environment = ["OPENROUTER_API_KEY": "sk-or-1"]
             // The fake's core connects in 2 s; these settings in min(10, timeout_seconds).
             let separate = try ImageGenerators.make(settings: settings, environment: environment, http: http)
-            #expect((separate as? OpenRouterImageGenerator)?.http == nil)
+            #expect((separate as? OpenRouterImageGenerator)?.configuration.http.client == nil)
             let alike = OpenRouterHTTP(configuration: .init(connectTimeout: min(10, settings.timeoutSeconds)))
             let shared = try ImageGenerators.make(settings: settings, environment: environment, http: alike)
-            #expect((shared as? OpenRouterImageGenerator)?.http === alike)
+            #expect((shared as? OpenRouterImageGenerator)?.configuration.http.client === alike)
             #expect(try await shared.generate(prompt: "cat").images.count == 1)
             await alike.shutdown()
         }
