@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import ChatCore
-import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -15,14 +14,13 @@ import NIOHTTP1
 ///
 /// Every method runs on the request's event loop, which is what makes the mutable state safe
 /// (hence `@unchecked Sendable`); `outcome` completes once, and `delivered` is read only after.
-final class ChatCompletionReader: HTTPClientResponseDelegate, @unchecked Sendable {
+final class ChatCompletionReader: ResponseReader, @unchecked Sendable {
     typealias Response = Void
 
     private var machine: ChatCompletionStateMachine
     private let events: AsyncThrowingStream<StreamEvent, any Error>.Continuation
     private let eventLoop: any EventLoop
-    private let logger: Logger
-    private let logging: Bool
+    private let wireLog: WireLog
     private let retryAfter: @Sendable (HTTPHeaders) -> Double?
     private let chatError: @Sendable (any Error) -> ChatError
     private let now: @Sendable () -> UInt64
@@ -32,15 +30,14 @@ final class ChatCompletionReader: HTTPClientResponseDelegate, @unchecked Sendabl
     /// - Parameter now: the clock, in nanoseconds (uptime); progress deadlines are on it.
     init(
         streamRequested: Bool, limits: ChatCompletionStateMachine.Limits,
-        events: AsyncThrowingStream<StreamEvent, any Error>.Continuation, eventLoop: any EventLoop, logger: Logger,
+        events: AsyncThrowingStream<StreamEvent, any Error>.Continuation, eventLoop: any EventLoop, wireLog: WireLog,
         retryAfter: @escaping @Sendable (HTTPHeaders) -> Double?, chatError: @escaping @Sendable (any Error) -> ChatError,
         now: @escaping @Sendable () -> UInt64
     ) {
         machine = ChatCompletionStateMachine(streamRequested: streamRequested, limits: limits)
         self.events = events
         self.eventLoop = eventLoop
-        self.logger = logger
-        self.logging = logger.logLevel <= .debug
+        self.wireLog = wireLog
         self.retryAfter = retryAfter
         self.chatError = chatError
         self.now = now
@@ -56,11 +53,13 @@ final class ChatCompletionReader: HTTPClientResponseDelegate, @unchecked Sendabl
 
     // MARK: HTTPClientResponseDelegate
 
+    func didSendRequest(task: HTTPClient.Task<Void>) {
+        machine.requestSent(now: now())
+        armTimer()
+    }
+
     func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        if logging {
-            logger.debug("< HTTP \(head.status.code)")
-            for (name, value) in head.headers { logger.debug("< \(name): \(value)") }
-        }
+        wireLog.responseHead(head)
         let action = machine.head(
             status: Int(head.status.code), contentType: head.headers.first(name: "content-type") ?? "",
             retryAfter: retryAfter(head.headers), now: now())
@@ -69,7 +68,7 @@ final class ChatCompletionReader: HTTPClientResponseDelegate, @unchecked Sendabl
     }
 
     func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        if logging { logger.debug("< \(String(buffer: buffer))") }
+        wireLog.streamPart(buffer)
         let action = buffer.withUnsafeReadableBytes { machine.body($0, now: now()) }
         return perform(action, on: task)
     }

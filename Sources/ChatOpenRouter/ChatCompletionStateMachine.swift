@@ -12,7 +12,8 @@ import ChatCore
 /// Progress is a complete data event (for a body read whole: the whole body). Keep-alive
 /// comments and partial lines are not progress: a stream of nothing but
 /// `: OPENROUTER PROCESSING`, or one that trickles bytes, fails with `.timeout` once
-/// `progressTimeout` has passed since the last event.
+/// `progressTimeout` has passed since the last event. The wait for the response head, from
+/// the moment the request was sent, is bounded by `progressTimeout` too.
 struct ChatCompletionStateMachine {
     /// What the caller must do after an input.
     enum Action: Equatable {
@@ -50,7 +51,7 @@ struct ChatCompletionStateMachine {
         var maxAnswerBytes: Int
         /// Longest single SSE line or event.
         var maxLineBytes: Int
-        /// Longest wait for the next complete data event, in nanoseconds.
+        /// Longest wait for the response head, and for the next complete data event, in nanoseconds.
         var progressTimeout: UInt64
         /// The timeout in seconds, for the error message.
         var timeoutSeconds: Double
@@ -70,6 +71,7 @@ struct ChatCompletionStateMachine {
     private var sawFinish = false
     private var answerBytes = 0
     private var lastProgress: UInt64 = 0
+    private var requestWasSent = false
     /// True once answer text, reasoning or images were decoded: the attempt is not retried.
     private(set) var delivered = false
 
@@ -89,11 +91,19 @@ struct ChatCompletionStateMachine {
     var progressDeadline: UInt64? {
         switch state {
         case .streaming, .collecting: return lastProgress &+ limits.progressTimeout
-        case .waitingForHead, .finished: return nil
+        case .waitingForHead: return requestWasSent ? lastProgress &+ limits.progressTimeout : nil
+        case .finished: return nil
         }
     }
 
     // MARK: Inputs
+
+    /// The request was sent whole: the wait for the response head starts.
+    mutating func requestSent(now: UInt64) {
+        guard case .waitingForHead = state, !requestWasSent else { return }
+        requestWasSent = true
+        lastProgress = now
+    }
 
     mutating func head(status: Int, contentType: String, retryAfter: Double?, now: UInt64) -> Action {
         guard case .waitingForHead = state else { return .none }

@@ -72,6 +72,10 @@ public final class FakeOpenRouter: Sendable {
     /// Every request received so far, on any path, in arrival order.
     public var requests: [RecordedRequest] { state.requests }
 
+    /// How many connections the fake has accepted so far: a client that reuses its
+    /// connections opens one for requests made one after another.
+    public var acceptedConnections: Int { state.acceptedConnections }
+
     /// Only the `POST …/chat/completions` requests, in arrival order.
     public var chatRequests: [RecordedRequest] { state.requests.filter(\.isChatCompletion) }
 

@@ -13,6 +13,7 @@ final class FakeServerState: Sendable {
         var models = FakeModel.defaultModels
         var nextGeneration = 1
         var connections: [ObjectIdentifier: any Channel] = [:]
+        var acceptedConnections = 0
         var isShutDown = false
     }
 
@@ -24,6 +25,8 @@ final class FakeServerState: Sendable {
     }
 
     var requests: [RecordedRequest] { contents.withLockedValue { $0.requests } }
+
+    var acceptedConnections: Int { contents.withLockedValue { $0.acceptedConnections } }
 
     func enqueue(_ replies: [FakeReply]) {
         contents.withLockedValue { $0.queue.append(contentsOf: replies) }
@@ -56,6 +59,7 @@ final class FakeServerState: Sendable {
         let accepted = contents.withLockedValue { contents in
             guard !contents.isShutDown else { return false }
             contents.connections[id] = channel
+            contents.acceptedConnections += 1
             return true
         }
         if accepted {

@@ -16,7 +16,9 @@ struct ImageGeneration: ImageService {
     func generateAndSave(prompt: String) async -> Result<SavedImages, ServiceFailure> {
         let settings = launch.settings
         do {
-            let generator = try ImageGenerators.make(settings: settings, environment: launch.environment, logger: launch.wireLogger)
+            // The chat transport's client, when there is one (not for --image).
+            let generator = try ImageGenerators.make(
+                settings: settings, environment: launch.environment, logger: launch.wireLogger, http: launch.httpTransport?.http)
             let result = try await generator.generate(prompt: prompt)
             let paths = try store.save(result.images, prompt: prompt)
             InlineImagePreview.show(paths: paths, environment: launch.environment, enabled: preview)

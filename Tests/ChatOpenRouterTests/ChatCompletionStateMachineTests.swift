@@ -48,6 +48,24 @@ import Testing
         #expect(m.progressTimerFired(now: 10 * Self.second) == .fail([], .timeout(seconds: 10), stopTransfer: true))
     }
 
+    @Test func theWaitForTheHeadStartsWhenTheRequestIsSentAndIsBounded() {
+        var m = ChatCompletionStateMachine(streamRequested: true, limits: Self.limits)
+        // Not sent yet (still connecting): the connect timeout is the client's business.
+        #expect(m.progressDeadline == nil)
+        m.requestSent(now: 3 * Self.second)
+        #expect(m.progressDeadline == 13 * Self.second)
+        #expect(m.progressTimerFired(now: 12 * Self.second) == .none)
+        #expect(m.progressTimerFired(now: 13 * Self.second) == .fail([], .timeout(seconds: 10), stopTransfer: true))
+        #expect(m.isFinished)
+
+        // A head in time starts the wait for the first event from the head.
+        var answered = ChatCompletionStateMachine(streamRequested: true, limits: Self.limits)
+        answered.requestSent(now: 0)
+        #expect(answered.head(status: 200, contentType: "text/event-stream", retryAfter: nil, now: 9 * Self.second) == .none)
+        #expect(answered.progressDeadline == 19 * Self.second)
+        #expect(answered.progressTimerFired(now: 10 * Self.second) == .none)
+    }
+
     @Test func aPartialLineIsNotProgressButACompleteEventIs() {
         var m = machine()
         let event = Self.chunk("abc")

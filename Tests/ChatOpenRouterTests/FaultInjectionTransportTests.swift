@@ -170,13 +170,15 @@ import TestSupport
 
     @Test(arguments: ["1e300", "Sun, 06 Nov 9223372036854775807 08:49:37 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "soon"])
     func hostileRetryAfterHeadersAreSurvived(_ value: String) async throws {
-        try await withFake(retries: 1) { fake, transport in
+        let clock = RecordingClock()
+        try await withFake(retries: 1, clock: clock) { fake, transport in
             fake.enqueue(.error(status: 429, message: "slow down", retryAfter: value), .error(status: 429, message: "still", retryAfter: value))
             let (events, error) = await collect(transport, sampleRequest)
             let notices = events.compactMap { if case .retrying(let n) = $0 { n } else { nil } }
             #expect(notices.count == 1)
             // The wait is at most the cap (1.5 s in this transport), never the server's absurd value.
             #expect(notices.allSatisfy { $0.delaySeconds >= 0 && $0.delaySeconds <= 1.5 })
+            #expect(clock.sleeps.count == 1 && clock.sleeps.allSatisfy { $0 >= .zero && $0 <= .milliseconds(1500) }, "\(clock.sleeps)")
             let line = try #require(error).oneLine()
             #expect(line.hasPrefix("HTTP 429: still — rate limited; "))
             #expect(fake.chatRequests.count == 2)

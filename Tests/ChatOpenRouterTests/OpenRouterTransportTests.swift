@@ -2,12 +2,14 @@ import ChatCore
 import FakeOpenRouter
 import Foundation
 import Testing
+import TestSupport
 
 @testable import ChatOpenRouter
 
-/// Runs `body` with a fresh fake server and a transport pointed at it.
+/// Runs `body` with a fresh fake server and a transport pointed at it, whose waits between
+/// attempts are sleeps on `clock` (they return at once and are recorded).
 func withFake(
-    retries: Int = 0, readTimeout: Double = 5, maxLineBytes: Int = 16 * 1024 * 1024,
+    retries: Int = 0, readTimeout: Double = 5, maxLineBytes: Int = 16 * 1024 * 1024, clock: RecordingClock = RecordingClock(),
     _ body: (FakeOpenRouter, OpenRouterTransport) async throws -> Void
 ) async throws {
     let fake = try await FakeOpenRouter.start()
@@ -16,7 +18,8 @@ func withFake(
             baseURL: fake.baseURL, apiKey: "test-key-123", referer: "https://ref.example", title: "TitleX",
             connectTimeout: 2, readTimeout: readTimeout,
             retry: RetryPolicy(maxRetries: retries, baseDelay: 0.01, maxDelay: 0.05, retryAfterCap: 1.5),
-            maxLineBytes: maxLineBytes))
+            maxLineBytes: maxLineBytes),
+        clock: clock)
     do {
         try await body(fake, transport)
     } catch {
@@ -181,14 +184,14 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
     }
 
     @Test func retriesRateLimitThenSucceedsHonouringRetryAfter() async throws {
-        try await withFake(retries: 2) { fake, transport in
+        let clock = RecordingClock()
+        try await withFake(retries: 2, clock: clock) { fake, transport in
             fake.enqueue(.error(status: 429, message: "Rate limited", retryAfter: "1"), .streamText(pieces: ["ok"], model: "m"))
-            let start = ContinuousClock.now
             let (events, error) = await collect(transport, sampleRequest)
             #expect(error == nil)
             #expect(text(events) == "ok")
             #expect(events.first == .retrying(RetryNotice(attempt: 1, delaySeconds: 1, reason: "HTTP 429: rate limited")))
-            #expect(ContinuousClock.now - start >= .milliseconds(900))
+            #expect(clock.sleeps == [.seconds(1)], "the wait is the server's Retry-After")
             #expect(fake.chatRequests.count == 2)
         }
     }

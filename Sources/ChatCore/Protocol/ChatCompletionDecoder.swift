@@ -1,5 +1,5 @@
-/// Turns OpenRouter's JSON (stream chunks, whole answers, error bodies, the model list)
-/// into values. Every field but `choices`, `error` and `usage` is optional and unknown
+/// Turns OpenRouter's JSON (stream chunks, whole answers, error bodies) into values (the
+/// model list is ``ModelList``). Every field but `choices`, `error` and `usage` is optional and unknown
 /// fields are ignored; nothing here traps on any input.
 public struct ChatCompletionDecoder: Sendable {
     private var lastModel: String?
@@ -222,36 +222,6 @@ public struct ChatCompletionDecoder: Sendable {
         let type = contentType.split(separator: ";").first.map { String($0).trimmingWhitespace() } ?? contentType
         let text = snippet(visibleText(body))
         return .malformedResponse("expected an answer, got a \(type) page" + (text.isEmpty ? "" : ": \(text)"))
-    }
-
-    /// Decodes `GET /models`.
-    public static func models(fromBody body: [UInt8]) throws(ChatError) -> [ModelInfo] {
-        guard let json = try? JSONParser.parse(body), let models = models(fromJSON: json) else {
-            throw .malformedResponse("the model list is not {\"data\":[...]}")
-        }
-        return models
-    }
-
-    /// Decodes the `data` array of a parsed model list; nil when there is none.
-    public static func models(fromJSON json: JSONValue) -> [ModelInfo]? {
-        guard case .array(let items)? = json["data"] else { return nil }
-        return items.compactMap { item in
-            guard case .string(let id)? = item["id"] else { return nil }
-            var model = ModelInfo(id: id)
-            if case .string(let name)? = item["name"] { model.name = name }
-            if case .number(let n)? = item["context_length"] { model.contextLength = Int(exactly: n.rounded()) }
-            model.promptPrice = price(item["pricing"]?["prompt"])
-            model.completionPrice = price(item["pricing"]?["completion"])
-            return model
-        }
-    }
-
-    static func price(_ value: JSONValue?) -> Double? {
-        switch value {
-        case .string(let s)?: return money(Double(s))
-        case .number(let n)?: return money(n)
-        default: return nil
-        }
     }
 
     /// A price or cost only when it is a sane amount: `"nan"`, `"inf"` or `1e400` (which

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// What `GET /key` says about the key: spending and limits, never the key or its label.
 public struct KeyInfo: Sendable, Equatable {
     public var usage: Double?
@@ -6,23 +12,46 @@ public struct KeyInfo: Sendable, Equatable {
     public var isFreeTier: Bool?
     public var rateLimit: String?
 
-    /// Decodes `{"data":{...}}`.
+    /// Decodes `{"data":{...}}` with `Codable`: numbers that are not numbers (or too large
+    /// for Double) are absent, and `rate_limit` reads "N requests / INTERVAL".
     public static func parse(_ body: [UInt8]) throws(ChatError) -> KeyInfo {
-        guard let json = try? JSONParser.parse(body), let data = json["data"], case .object = data else {
+        do {
+            return try JSONDecoder().decode(Wire.self, from: Data(body)).data
+        } catch {
             throw .malformedResponse("the key information is not {\"data\":{...}}")
         }
-        func number(_ key: String) -> Double? {
-            if case .number(let n)? = data[key] { return n }
-            return nil
+    }
+
+    /// `{"data":{...}}`: `data` must be an object, its fields are read leniently.
+    private struct Wire: Decodable {
+        var data: KeyInfo
+
+        enum CodingKeys: String, CodingKey { case data }
+        enum DataKeys: String, CodingKey {
+            case usage, limit, limitRemaining = "limit_remaining", isFreeTier = "is_free_tier", rateLimit = "rate_limit"
         }
-        var info = KeyInfo(usage: number("usage"), limit: number("limit"), limitRemaining: number("limit_remaining"))
-        if case .bool(let free)? = data["is_free_tier"] { info.isFreeTier = free }
-        if let rate = data["rate_limit"], case .object = rate {
-            let requests = rate["requests"].map(\.compactText) ?? "?"
-            let interval = rate["interval"].map(\.compactText) ?? "?"
-            info.rateLimit = "\(requests) requests / \(interval)"
+        enum RateKeys: String, CodingKey { case requests, interval }
+
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.container(keyedBy: CodingKeys.self).nestedContainer(keyedBy: DataKeys.self, forKey: .data)
+            func number(_ key: DataKeys) -> Double? { (try? fields.decodeIfPresent(Double.self, forKey: key)) ?? nil }
+            data = KeyInfo(usage: number(.usage), limit: number(.limit), limitRemaining: number(.limitRemaining))
+            data.isFreeTier = (try? fields.decodeIfPresent(Bool.self, forKey: .isFreeTier)) ?? nil
+            if let rate = try? fields.nestedContainer(keyedBy: RateKeys.self, forKey: .rateLimit) {
+                data.rateLimit = "\(Self.text(rate, .requests)) requests / \(Self.text(rate, .interval))"
+            }
         }
-        return info
+
+        /// A small value as one line of text: a string as it is, a number without ".0";
+        /// "?" when absent or of another shape.
+        private static func text(_ rate: KeyedDecodingContainer<RateKeys>, _ key: RateKeys) -> String {
+            guard rate.contains(key) else { return "?" }
+            if (try? rate.decodeNil(forKey: key)) == true { return "null" }
+            if let text = try? rate.decode(String.self, forKey: key) { return text }
+            if let flag = try? rate.decode(Bool.self, forKey: key) { return String(flag) }
+            if let number = try? rate.decode(Double.self, forKey: key) { return JSONProblem.number(number) }
+            return "?"
+        }
     }
 
     /// Lines for the terminal.
