@@ -5,7 +5,6 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "bankfuture-chat",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bankfuture-chat", targets: ["bankfuture-chat"]),
         .executable(name: "fake-openrouter", targets: ["fake-openrouter"]),
@@ -27,7 +26,6 @@ let package = Package(
             dependencies: [
                 "ChatCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -44,8 +42,10 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // The C helpers around libedit: signal handlers, setters for its globals, variadic calls.
+        .target(name: "CEditLineShim", dependencies: ["CEditLine"]),
         // Terminal side: libedit line reader, plain reader, ANSI renderer, signals.
-        .target(name: "ChatTerminal", dependencies: ["ChatCore", "CEditLine"], swiftSettings: swiftSettings),
+        .target(name: "ChatTerminal", dependencies: ["ChatCore", "CEditLine", "CEditLineShim"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "bankfuture-chat",
             dependencies: [

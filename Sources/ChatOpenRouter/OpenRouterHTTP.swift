@@ -6,7 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Logging
-import NIOConcurrencyHelpers
+import Synchronization
 import NIOCore
 import NIOHTTP1
 
@@ -95,7 +95,7 @@ public final class OpenRouterHTTP: Sendable {
     private let client: HTTPClient
     /// Image downloads follow redirects, and AsyncHTTPClient's redirect policy belongs to a
     /// client, not a request: so downloads have a second client, made at the first download.
-    private let downloads = NIOLockedValueBox(DownloadClient.notMade)
+    private let downloads = Mutex(DownloadClient.notMade)
 
     private enum DownloadClient {
         case notMade
@@ -119,7 +119,7 @@ public final class OpenRouterHTTP: Sendable {
 
     /// Closes every connection. Call once; requests after it fail.
     public func shutdown() async {
-        let download = downloads.withLockedValue { state -> HTTPClient? in
+        let download = downloads.withLock { state -> HTTPClient? in
             defer { state = .shutDown }
             if case .open(let client) = state { return client }
             return nil
@@ -164,7 +164,7 @@ public final class OpenRouterHTTP: Sendable {
 
     private func client(for endpoint: Endpoint) throws(ChatError) -> HTTPClient {
         guard endpoint.followsRedirects else { return client }
-        let download = downloads.withLockedValue { state -> HTTPClient? in
+        let download = downloads.withLock { state -> HTTPClient? in
             switch state {
             case .open(let client):
                 return client

@@ -1,4 +1,6 @@
 import CEditLine
+import CEditLineShim
+import Synchronization
 import ChatCore
 
 #if canImport(Glibc)
@@ -195,7 +197,7 @@ public final class EditLineReader: LineReader {
 /// The words of the current ``EditLineReader``. Read by the completion callback, which
 /// libedit calls from inside `readline()` on the reading thread; written by
 /// `setCompletions`, possibly from another thread, hence the lock.
-private let completionTable = Locked(CompletionTable())
+private let completionTable = Mutex(CompletionTable())
 
 /// libedit's `rl_attempted_completion_function`: returns a malloc'd, NULL-terminated
 /// array whose first entry replaces the word (the common prefix) and whose other

@@ -1,4 +1,5 @@
 import CEditLine
+import CEditLineShim
 
 /// Ctrl-C for the whole process.
 ///

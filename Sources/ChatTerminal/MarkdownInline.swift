@@ -32,7 +32,7 @@ enum InlineEvent: Sendable {
 /// run of the same character and length as its opener (`***a** b*` stays literal), an
 /// unclosed code span shows the rest of its line literally, and links are inline only.
 struct InlineParser: Sendable {
-    private struct Frame: Sendable {
+    struct Frame: Sendable {
         enum Kind: Sendable {
             case emphasis(Unicode.Scalar, Int)
             case bracket
@@ -43,24 +43,24 @@ struct InlineParser: Sendable {
 
     /// Frames nested deeper than this are shown literally, which bounds the work per
     /// character.
-    private static let maxDepth = 16
+    static let maxDepth = 16
 
-    private var stack: [Frame] = []
+    var stack: [Frame] = []
     /// The scalar before the current one on this line; nil at the start of the line.
-    private var previous: Unicode.Scalar?
+    var previous: Unicode.Scalar?
     /// A run of `*`, `_`, `~` or backticks whose length is not known yet.
-    private var runCharacter: Unicode.Scalar = " "
-    private var runLength = 0
-    private var escaped = false
+    var runCharacter: Unicode.Scalar = " "
+    var runLength = 0
+    var escaped = false
     /// Length of the backtick run that opened the current code span; 0 outside one.
-    private var codeOpening = 0
-    private var codeContent: [Unicode.Scalar] = []
-    private var codeClosingRun = 0
+    var codeOpening = 0
+    var codeContent: [Unicode.Scalar] = []
+    var codeClosingRun = 0
     /// The text of a `[text]` waiting for `(`, or whose URL is being read.
-    private var linkText: [InlineEvent]?
-    private var readingURL = false
-    private var url: [Unicode.Scalar] = []
-    private var urlParentheses = 0
+    var linkText: [InlineEvent]?
+    var readingURL = false
+    var url: [Unicode.Scalar] = []
+    var urlParentheses = 0
 
     /// Parses one scalar of the line (never a line feed).
     mutating func feed<Sink: InlineSink>(_ scalar: Unicode.Scalar, to sink: inout Sink) {
@@ -165,7 +165,7 @@ struct InlineParser: Sendable {
 
     // MARK: Delimiter runs
 
-    private mutating func resolveRun<Sink: InlineSink>(next: Unicode.Scalar?, to sink: inout Sink) {
+    mutating func resolveRun<Sink: InlineSink>(next: Unicode.Scalar?, to sink: inout Sink) {
         let character = runCharacter
         let length = runLength
         let before = previous
@@ -196,7 +196,7 @@ struct InlineParser: Sendable {
     /// `*` and `~` after a letter or digit the run is right-flanking whatever follows.
     /// So `**bold**` shows the moment its closing `**` arrives, and `*a **b***` still
     /// closes both (the third `*` starts a new run that closes the italic).
-    private mutating func closeRunEarly<Sink: InlineSink>(to sink: inout Sink) {
+    mutating func closeRunEarly<Sink: InlineSink>(to sink: inout Sink) {
         guard runCharacter == "*" || runCharacter == "~",
             let before = previous, !Self.isWhitespace(before), !Self.isPunctuation(before),
             case .emphasis(let character, let length)? = stack.last?.kind,
@@ -210,7 +210,7 @@ struct InlineParser: Sendable {
 
     /// The innermost open emphasis of the same run, not looking past a link bracket
     /// (emphasis cannot close across one).
-    private func matchingFrame(_ character: Unicode.Scalar, _ length: Int) -> Int? {
+    func matchingFrame(_ character: Unicode.Scalar, _ length: Int) -> Int? {
         var index = stack.count - 1
         while index >= 0 {
             switch stack[index].kind {
@@ -227,7 +227,7 @@ struct InlineParser: Sendable {
 
     /// Closes the frame at `index`: frames opened after it never closed, so their
     /// delimiters become literal text inside it.
-    private mutating func close<Sink: InlineSink>(frameAt index: Int, style: TextStyle, to sink: inout Sink) {
+    mutating func close<Sink: InlineSink>(frameAt index: Int, style: TextStyle, to sink: inout Sink) {
         foldFrames(above: index)
         let frame = stack.removeLast()
         for event in frame.events {
@@ -235,7 +235,7 @@ struct InlineParser: Sendable {
         }
     }
 
-    private mutating func foldFrames(above index: Int) {
+    mutating func foldFrames(above index: Int) {
         while stack.count - 1 > index {
             let frame = stack.removeLast()
             stack[stack.count - 1].events.append(contentsOf: Self.literal(frame))
@@ -243,7 +243,7 @@ struct InlineParser: Sendable {
     }
 
     /// CommonMark's flanking rules, which keep `snake_case` and `2 * 3` literal.
-    private static func flanking(
+    static func flanking(
         _ character: Unicode.Scalar, before: Unicode.Scalar?, after: Unicode.Scalar?
     ) -> (canOpen: Bool, canClose: Bool) {
         let leftFlanking =
@@ -259,7 +259,7 @@ struct InlineParser: Sendable {
         return (leftFlanking, rightFlanking)
     }
 
-    private static func emphasisStyle(_ character: Unicode.Scalar, _ length: Int) -> TextStyle? {
+    static func emphasisStyle(_ character: Unicode.Scalar, _ length: Int) -> TextStyle? {
         switch (character, length) {
         case ("~", 2): MarkdownTheme.strikethrough
         case ("~", _): nil
@@ -272,7 +272,7 @@ struct InlineParser: Sendable {
 
     // MARK: Code spans
 
-    private mutating func feedCode<Sink: InlineSink>(_ scalar: Unicode.Scalar, to sink: inout Sink) {
+    mutating func feedCode<Sink: InlineSink>(_ scalar: Unicode.Scalar, to sink: inout Sink) {
         if scalar == "`" {
             codeClosingRun += 1
             return
@@ -290,7 +290,7 @@ struct InlineParser: Sendable {
         codeContent.append(scalar)
     }
 
-    private mutating func finishCode<Sink: InlineSink>(to sink: inout Sink) {
+    mutating func finishCode<Sink: InlineSink>(to sink: inout Sink) {
         var content = codeContent[...]
         // CommonMark strips one space on each side, so `` ` `` `` can show a backtick.
         if content.count >= 2, content.first == " ", content.last == " ", content.contains(where: { $0 != " " }) {
@@ -302,147 +302,5 @@ struct InlineParser: Sendable {
         codeOpening = 0
         codeContent.removeAll()
         codeClosingRun = 0
-    }
-
-    // MARK: Links
-
-    private mutating func closeBracket<Sink: InlineSink>(to sink: inout Sink) {
-        guard let index = stack.lastIndex(where: { if case .bracket = $0.kind { true } else { false } }) else {
-            emit(.text("]", .plain), to: &sink)
-            return
-        }
-        foldFrames(above: index)
-        linkText = stack.removeLast().events
-    }
-
-    /// Reads the URL of `[text](url)`; returns false when the URL turned out not to be
-    /// one and `scalar` still has to be parsed.
-    private mutating func feedURL<Sink: InlineSink>(_ scalar: Unicode.Scalar, to sink: inout Sink) -> Bool {
-        switch scalar {
-        case ")" where urlParentheses == 0:
-            finishLink(to: &sink)
-            previous = scalar
-            return true
-        case " ", "\t":
-            abandonLink(to: &sink)
-            return false
-        case "(":
-            urlParentheses += 1
-        case ")":
-            urlParentheses -= 1
-        default:
-            break
-        }
-        url.append(scalar)
-        return true
-    }
-
-    /// Shows the link text underlined and the URL dimmed after it (once, when the text
-    /// is the URL itself).
-    private mutating func finishLink<Sink: InlineSink>(to sink: inout Sink) {
-        let text = linkText ?? []
-        var plainText = String.UnicodeScalarView()
-        for event in text {
-            switch event {
-            case .text(let scalar, _): plainText.append(scalar)
-            case .space: plainText.append(" ")
-            }
-        }
-        for event in text {
-            emit(event.inside(MarkdownTheme.link), to: &sink)
-        }
-        if !url.isEmpty && !url.elementsEqual(plainText) {
-            if !text.isEmpty {
-                emit(.space(.plain), to: &sink)
-            }
-            emit(.text("(", MarkdownTheme.linkTarget), to: &sink)
-            for scalar in url {
-                emit(.text(scalar, MarkdownTheme.linkTarget), to: &sink)
-            }
-            emit(.text(")", MarkdownTheme.linkTarget), to: &sink)
-        }
-        linkText = nil
-        readingURL = false
-        url.removeAll()
-        urlParentheses = 0
-    }
-
-    /// `[text]` not followed by a URL: shown as it was written.
-    private mutating func abandonLink<Sink: InlineSink>(to sink: inout Sink) {
-        emit(.text("[", .plain), to: &sink)
-        for event in linkText ?? [] {
-            emit(event, to: &sink)
-        }
-        emit(.text("]", .plain), to: &sink)
-        if readingURL {
-            emit(.text("(", .plain), to: &sink)
-            for scalar in url {
-                emit(.text(scalar, .plain), to: &sink)
-            }
-        }
-        linkText = nil
-        readingURL = false
-        url.removeAll()
-        urlParentheses = 0
-    }
-
-    // MARK: Output
-
-    /// Passes an event on, or holds it in the innermost open frame.
-    private mutating func emit<Sink: InlineSink>(_ event: InlineEvent, to sink: inout Sink) {
-        if stack.isEmpty {
-            switch event {
-            case .text(let scalar, let style): sink.text(scalar, style)
-            case .space(let style): sink.space(style)
-            }
-        } else {
-            stack[stack.count - 1].events.append(event)
-        }
-    }
-
-    private mutating func emitLiteral<Sink: InlineSink>(_ text: String, to sink: inout Sink) {
-        for scalar in text.unicodeScalars {
-            emit(.text(scalar, .plain), to: &sink)
-        }
-    }
-
-    /// A frame that never closed, as the text it was written as.
-    private static func literal(_ frame: Frame) -> [InlineEvent] {
-        var events: [InlineEvent]
-        switch frame.kind {
-        case .bracket:
-            events = [.text("[", .plain)]
-        case .emphasis(let character, let length):
-            events = Array(repeating: .text(character, .plain), count: length)
-        }
-        events.append(contentsOf: frame.events)
-        return events
-    }
-
-    // MARK: Character classes
-
-    private static func isWhitespace(_ scalar: Unicode.Scalar?) -> Bool {
-        guard let scalar else { return true }
-        return scalar == " " || scalar == "\t" || scalar.properties.isWhitespace
-    }
-
-    private static func isPunctuation(_ scalar: Unicode.Scalar?) -> Bool {
-        guard let scalar else { return false }
-        if scalar.isASCII { return isASCIIPunctuation(scalar) }
-        switch scalar.properties.generalCategory {
-        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-            .initialPunctuation, .finalPunctuation, .otherPunctuation, .mathSymbol,
-            .currencySymbol, .modifierSymbol, .otherSymbol:
-            return true
-        default:
-            return false
-        }
-    }
-
-    static func isASCIIPunctuation(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x21...0x2F, 0x3A...0x40, 0x5B...0x60, 0x7B...0x7E: true
-        default: false
-        }
     }
 }

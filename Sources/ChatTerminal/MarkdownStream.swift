@@ -34,7 +34,7 @@
 /// `finish` returns an empty string (for pipes and `NO_COLOR`).
 public struct MarkdownStream: Sendable {
     /// What the scalars of the current line are going to.
-    private enum Mode: Sendable {
+    enum Mode: Sendable {
         /// The start of a line, held until it is known what kind of line it is.
         case head
         /// Inline text of a paragraph, heading, list item or quote.
@@ -50,40 +50,40 @@ public struct MarkdownStream: Sendable {
     }
 
     /// Where classification of the start of a line has got to.
-    private enum HeadPhase: Sendable {
+    enum HeadPhase: Sendable {
         case indent, afterQuote, hashes, fence, rule, plus, digits, orderedMarker
     }
 
-    private struct Fence: Sendable {
+    struct Fence: Sendable {
         var character: Unicode.Scalar
         var length: Int
         var indent: Int
     }
 
-    private let color: Bool
-    private let width: Int
-    private var page: LineWrapper
-    private var inline = InlineParser()
-    private var mode = Mode.head
+    let color: Bool
+    let width: Int
+    var page: LineWrapper
+    var inline = InlineParser()
+    var mode = Mode.head
 
     // The start of the current line.
-    private var held: [Unicode.Scalar] = []
-    private var phase = HeadPhase.indent
-    private var indent = 0
-    private var quoteDepth = 0
-    private var markerStart = 0
-    private var runCharacter: Unicode.Scalar = " "
-    private var runLength = 0
-    private var ruleHasSpace = false
+    var held: [Unicode.Scalar] = []
+    var phase = HeadPhase.indent
+    var indent = 0
+    var quoteDepth = 0
+    var markerStart = 0
+    var runCharacter: Unicode.Scalar = " "
+    var runLength = 0
+    var ruleHasSpace = false
     /// Where a list item's text starts when a `-`/`*` line turns out not to be a rule.
-    private var listContentStart: Int?
+    var listContentStart: Int?
 
-    private var fence: Fence?
-    private var highlighter = CodeHighlighter(language: nil)
-    private var codeFenceRun = 0
-    private var codeFenceClosed = false
+    var fence: Fence?
+    var highlighter = CodeHighlighter(language: nil)
+    var codeFenceRun = 0
+    var codeFenceClosed = false
 
-    private var table = MarkdownTable()
+    var table = MarkdownTable()
 
     /// - Parameters:
     ///   - width: the terminal's width in columns; text is wrapped there.
@@ -120,7 +120,7 @@ public struct MarkdownStream: Sendable {
 
     // MARK: Dispatch
 
-    private mutating func consume(_ scalar: Unicode.Scalar) {
+    mutating func consume(_ scalar: Unicode.Scalar) {
         switch scalar.value {
         case 0x0A:
             endOfLine(terminated: true)
@@ -141,7 +141,7 @@ public struct MarkdownStream: Sendable {
         }
     }
 
-    private mutating func endOfLine(terminated: Bool) {
+    mutating func endOfLine(terminated: Bool) {
         switch mode {
         case .head:
             headEnd(terminated: terminated)
@@ -180,7 +180,7 @@ public struct MarkdownStream: Sendable {
         startLine()
     }
 
-    private mutating func startLine() {
+    mutating func startLine() {
         mode = fence == nil ? .head : .codeHead
         held.removeAll(keepingCapacity: true)
         phase = .indent
@@ -193,7 +193,7 @@ public struct MarkdownStream: Sendable {
         codeFenceClosed = false
     }
 
-    private mutating func endOutputLine(terminated: Bool) {
+    mutating func endOutputLine(terminated: Bool) {
         if terminated {
             page.out.newline()
         } else {
@@ -206,7 +206,7 @@ public struct MarkdownStream: Sendable {
     /// Classifies the line from its first characters: nothing is shown until it is
     /// known whether they are a heading, a list marker, a quote, a fence, a rule or
     /// plain text.
-    private mutating func headScalar(_ scalar: Unicode.Scalar) {
+    mutating func headScalar(_ scalar: Unicode.Scalar) {
         held.append(scalar)
         let isSpace = scalar == " " || scalar == "\t"
         switch phase {
@@ -318,7 +318,7 @@ public struct MarkdownStream: Sendable {
     }
 
     /// The line ended while its kind was still undecided: decide now.
-    private mutating func headEnd(terminated: Bool) {
+    mutating func headEnd(terminated: Bool) {
         switch phase {
         case .indent, .afterQuote:
             // A blank line, or one holding only quote markers.
@@ -359,119 +359,5 @@ public struct MarkdownStream: Sendable {
         }
         inline.endLine(to: &page)
         page.end(terminated: terminated)
-    }
-
-    // MARK: Kinds of line
-
-    /// `│ ` for each level of quoting.
-    private func quotePrefix(trailingSpace: Bool) -> LinePrefix {
-        guard quoteDepth > 0 else { return .none }
-        let bars = String(repeating: "│ ", count: quoteDepth)
-        return LinePrefix.none.appending(trailingSpace ? bars : String(bars.dropLast()), MarkdownTheme.quote)
-    }
-
-    /// Indentation of nested list items and their text, at most half the width so that
-    /// deep nesting on a narrow terminal still leaves room for text.
-    private var indentText: String {
-        String(repeating: " ", count: min(indent, width / 2))
-    }
-
-    private var baseStyle: TextStyle {
-        quoteDepth > 0 ? MarkdownTheme.quote : .plain
-    }
-
-    private mutating func startParagraph(contentFrom start: Int) {
-        mode = .inline
-        let prefix = quotePrefix(trailingSpace: true).appending(indentText)
-        page.begin(prefix: prefix, continuation: prefix, base: baseStyle)
-        for scalar in held[start...] {
-            inline.feed(scalar, to: &page)
-        }
-    }
-
-    private mutating func startHeading() {
-        mode = .inline
-        let prefix = quotePrefix(trailingSpace: true).appending(indentText)
-        page.begin(prefix: prefix, continuation: prefix, base: baseStyle.with(MarkdownTheme.heading(level: runLength)))
-    }
-
-    /// - Parameter marker: an ordered list's number as written (`3.`, `2)`); nil for a
-    ///   bullet, chosen by nesting depth.
-    private mutating func startListItem(marker: String?, contentFrom start: Int) {
-        mode = .inline
-        let bullets = ["•", "◦", "▪"]
-        let bullet = marker ?? bullets[(indent / 2) % bullets.count]
-        let prefix = quotePrefix(trailingSpace: true).appending(indentText)
-        let first = prefix.appending(bullet, MarkdownTheme.bullet).appending(" ")
-        let continuation = prefix.appending(String(repeating: " ", count: DisplayWidth.of(bullet) + 1))
-        page.begin(prefix: first, continuation: continuation, base: baseStyle)
-        for scalar in held[start...] {
-            inline.feed(scalar, to: &page)
-        }
-    }
-
-    /// Shows a whole line as a paragraph (a table candidate that was not a table).
-    private mutating func renderParagraph(_ line: String, terminated: Bool) {
-        page.begin(prefix: .none, continuation: .none, base: .plain)
-        for scalar in line.unicodeScalars {
-            inline.feed(scalar, to: &page)
-        }
-        inline.endLine(to: &page)
-        page.end(terminated: terminated)
-    }
-
-    private mutating func flushTable() {
-        guard !table.isEmpty else { return }
-        for rejected in table.finish(width: width, into: &page.out) {
-            renderParagraph(rejected.line, terminated: rejected.terminated)
-        }
-    }
-
-    // MARK: Code blocks
-
-    private mutating func openFence(info: String, terminated: Bool) {
-        let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "{" || $0 == "}" }).first
-            .map(String.init) ?? ""
-        let fenceIndent = min(indent, width / 2)
-        fence = Fence(character: runCharacter, length: runLength, indent: fenceIndent)
-        highlighter = CodeHighlighter(language: CodeLanguage.named(language))
-        page.out.write(String(repeating: " ", count: fenceIndent), .plain)
-        page.out.write(language.isEmpty ? "╭─" : "╭─ " + language, MarkdownTheme.codeLabel)
-        endOutputLine(terminated: terminated)
-    }
-
-    /// Holds the start of a code line while it may still be the closing fence: spaces,
-    /// then fence characters, then spaces only.
-    private mutating func codeHeadScalar(_ scalar: Unicode.Scalar) {
-        guard let fence else { return }
-        held.append(scalar)
-        let isSpace = scalar == " " || scalar == "\t"
-        if isSpace && codeFenceRun == 0 {
-            return
-        }
-        if scalar == fence.character && !codeFenceClosed {
-            codeFenceRun += 1
-            return
-        }
-        if isSpace && codeFenceRun >= fence.length {
-            codeFenceClosed = true
-            return
-        }
-        startCodeLine()
-    }
-
-    /// Writes the gutter and the held start of a code line, less the fence's indentation.
-    private mutating func startCodeLine() {
-        mode = .code
-        let fenceIndent = fence?.indent ?? 0
-        page.out.write(String(repeating: " ", count: fenceIndent), .plain)
-        page.out.write("│ ", MarkdownTheme.gutter)
-        var start = 0
-        while start < held.count, start < fenceIndent, held[start] == " " {
-            start += 1
-        }
-        for scalar in held[start...] {
-            highlighter.feed(scalar, into: &page.out)
-        }
     }
 }

@@ -1,4 +1,5 @@
 import CEditLine
+import CEditLineShim
 import ChatCore
 
 #if canImport(Glibc)

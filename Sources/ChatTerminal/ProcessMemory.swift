@@ -1,4 +1,5 @@
 import CEditLine
+import CEditLineShim
 
 /// How the process's allocator is set up.
 public enum ProcessMemory {

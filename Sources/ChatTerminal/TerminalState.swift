@@ -1,4 +1,5 @@
 import CEditLine
+import CEditLineShim
 
 /// The terminal's mode, saved at start and put back on every way out.
 ///

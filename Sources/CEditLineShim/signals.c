@@ -1,29 +1,20 @@
-#ifndef BANKFUTURE_CEDITLINE_SHIM_H
-#define BANKFUTURE_CEDITLINE_SHIM_H
+// The C side of ChatTerminal around libedit's readline-compatible API: what Swift 6
+// cannot do itself (assign C globals, call variadic functions) and what must be C
+// (signal handlers, which may only touch async-signal-safe state). The state shared with
+// the handlers lives in this file's statics, once per process.
 
-// The small C surface ChatTerminal needs around libedit's readline-compatible API.
-//
-// Swift 6 cannot assign imported C globals (they are shared mutable state) and
-// cannot call variadic functions, so setters and wrappers live here.
-//
-// State shared with signal handlers is kept in `weak` functions holding a local
-// `static`, never in `static` variables: Swift emits the header's functions into
-// every object file that uses them, so a `static` variable would exist once per
-// Swift file in debug builds (the handler would set one copy and the reader check
-// another). A weak definition is merged by the linker into a single copy.
+#include "bfchat_shim.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
-#include <signal.h>
-#include <locale.h>
-#include <langinfo.h>
 #include <termios.h>
 #include <unistd.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <editline/readline.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -35,7 +26,7 @@
 /// freed in one is kept there: a long session's resident memory then grew by 3-4 MB over
 /// 1,000 turns while its history was 0.2 MB. One arena keeps the growth near the history's
 /// size; streaming throughput does not change (threads allocate from their own caches first).
-static inline void bfchat_limit_malloc_arenas(void) {
+void bfchat_limit_malloc_arenas(void) {
 #if defined(__GLIBC__) && defined(M_ARENA_MAX)
     if (getenv("MALLOC_ARENA_MAX") == NULL) mallopt(M_ARENA_MAX, 1);
 #endif
@@ -47,7 +38,7 @@ static inline void bfchat_limit_malloc_arenas(void) {
 /// every non-ASCII byte. Takes the user's locale when it is UTF-8, otherwise (LANG
 /// unset, as in many containers) the first UTF-8 locale that exists.
 /// Returns 1 when LC_CTYPE is UTF-8 afterwards.
-static inline int bfchat_use_utf8_ctype(void) {
+int bfchat_use_utf8_ctype(void) {
     static const char *const fallbacks[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8", "UTF-8", NULL};
     setlocale(LC_CTYPE, "");
     const char *codeset = nl_langinfo(CODESET);
@@ -75,13 +66,13 @@ typedef struct {
     int wake_write;
 } bfchat_interrupt;
 
-__attribute__((weak)) bfchat_interrupt *bfchat_interrupt_state(void) {
+static bfchat_interrupt *bfchat_interrupt_state(void) {
     static bfchat_interrupt state = {.flag = 0, .wake_read = -1, .wake_write = -1};
     return &state;
 }
 
 /// SIGINT handler: records the interrupt and wakes the reader (async-signal-safe).
-__attribute__((weak)) void bfchat_on_interrupt(int signo) {
+static void bfchat_on_interrupt(int signo) {
     (void)signo;
     int saved_errno = errno;
     bfchat_interrupt *state = bfchat_interrupt_state();
@@ -93,7 +84,7 @@ __attribute__((weak)) void bfchat_on_interrupt(int signo) {
     errno = saved_errno;
 }
 
-static inline int bfchat_configure_wake_descriptor(int fd) {
+static int bfchat_configure_wake_descriptor(int fd) {
     int status = fcntl(fd, F_GETFL);
     int descriptor_flags = fcntl(fd, F_GETFD);
     if (status < 0 || descriptor_flags < 0) {
@@ -108,7 +99,7 @@ static inline int bfchat_configure_wake_descriptor(int fd) {
 /// Installs the SIGINT handler (and its wake-up pipe, once). No SA_RESTART, so a
 /// blocking call in the thread that runs the handler returns EINTR rather than
 /// resuming. Returns 0 on success, -1 with errno set on failure.
-static inline int bfchat_install_interrupt_handler(void) {
+int bfchat_install_interrupt_handler(void) {
     bfchat_interrupt *state = bfchat_interrupt_state();
     if (state->wake_read < 0) {
         int ends[2];
@@ -132,7 +123,7 @@ static inline int bfchat_install_interrupt_handler(void) {
 }
 
 /// Empties the wake-up pipe.
-static inline void bfchat_drain_wake_pipe(void) {
+static void bfchat_drain_wake_pipe(void) {
     bfchat_interrupt *state = bfchat_interrupt_state();
     if (state->wake_read < 0) {
         return;
@@ -143,24 +134,24 @@ static inline void bfchat_drain_wake_pipe(void) {
 }
 
 /// Returns 1 and clears the flag when an interrupt is pending, else 0.
-static inline int bfchat_consume_interrupt(void) {
+int bfchat_consume_interrupt(void) {
     bfchat_drain_wake_pipe();  // before the flag: a later signal leaves both set
     return __atomic_exchange_n(&bfchat_interrupt_state()->flag, 0, __ATOMIC_SEQ_CST) != 0;
 }
 
 /// Returns 1 when an interrupt is pending, without clearing it.
-static inline int bfchat_interrupt_pending(void) {
+int bfchat_interrupt_pending(void) {
     return __atomic_load_n(&bfchat_interrupt_state()->flag, __ATOMIC_SEQ_CST) != 0;
 }
 
 /// Sets the flag and wakes readers as Ctrl-C would.
-static inline void bfchat_raise_interrupt(void) {
+void bfchat_raise_interrupt(void) {
     bfchat_on_interrupt(SIGINT);
 }
 
 /// Waits until `fd` is readable (1), an interrupt is pending (0), or poll fails (-1).
 /// The flag is left set for the caller to consume.
-static inline int bfchat_wait_readable(int fd) {
+int bfchat_wait_readable(int fd) {
     bfchat_interrupt *state = bfchat_interrupt_state();
     for (;;) {
         if (bfchat_interrupt_pending()) {
@@ -188,7 +179,7 @@ static inline int bfchat_wait_readable(int fd) {
 
 /// Reads one byte of `fd` unless Ctrl-C comes first: 1 read, 0 end of input,
 /// -1 interrupted or failed.
-static inline int bfchat_read_byte(int fd, unsigned char *byte) {
+static int bfchat_read_byte(int fd, unsigned char *byte) {
     for (;;) {
         if (bfchat_wait_readable(fd) != 1) {
             return -1;
@@ -210,7 +201,7 @@ static inline int bfchat_read_byte(int fd, unsigned char *byte) {
 /// (libedit takes the returned value as a wide character), or EOF at the end of input
 /// and when Ctrl-C is pressed, which makes readline() return NULL at once.
 /// Invalid UTF-8 becomes U+FFFD.
-__attribute__((weak)) int bfchat_getc(FILE *stream) {
+static int bfchat_getc(FILE *stream) {
     (void)stream;  // some libedit versions pass NULL; rl_instream is the input
     int fd = fileno(rl_instream);
     unsigned char lead;
@@ -252,7 +243,7 @@ __attribute__((weak)) int bfchat_getc(FILE *stream) {
 
 /// Makes readline read keys through `bfchat_getc`. Call before rl_initialize(), which
 /// only installs a getc function that is set at that moment.
-static inline void bfchat_use_interruptible_getc(void) {
+void bfchat_use_interruptible_getc(void) {
     rl_getc_function = bfchat_getc;
 }
 
@@ -263,7 +254,7 @@ typedef struct {
     struct termios mode; // the mode the terminal had when it was saved
 } bfchat_saved_terminal;
 
-__attribute__((weak)) bfchat_saved_terminal *bfchat_saved_terminal_state(void) {
+static bfchat_saved_terminal *bfchat_saved_terminal_state(void) {
     static bfchat_saved_terminal state = {.fd = -1};
     return &state;
 }
@@ -271,7 +262,7 @@ __attribute__((weak)) bfchat_saved_terminal *bfchat_saved_terminal_state(void) {
 /// Remembers the current mode of terminal `fd`. The descriptor is duplicated so the
 /// restore still works after the caller closes its own. Returns 0, or -1 when `fd`
 /// is not a terminal.
-static inline int bfchat_save_terminal(int fd) {
+int bfchat_save_terminal(int fd) {
     struct termios mode;
     if (tcgetattr(fd, &mode) != 0) {
         return -1;
@@ -293,7 +284,7 @@ static inline int bfchat_save_terminal(int fd) {
 
 /// Puts the saved mode back (async-signal-safe: tcsetattr only). Returns 0, or -1
 /// when nothing was saved or the terminal is gone.
-static inline int bfchat_restore_terminal(void) {
+int bfchat_restore_terminal(void) {
     bfchat_saved_terminal *state = bfchat_saved_terminal_state();
     int fd = __atomic_load_n(&state->fd, __ATOMIC_SEQ_CST);
     if (fd < 0) {
@@ -304,13 +295,13 @@ static inline int bfchat_restore_terminal(void) {
 
 /// SIGTERM/SIGHUP handler: restores the terminal and exits with 128 + signal, as a
 /// shell reports a process ended by that signal.
-__attribute__((weak)) void bfchat_on_termination(int signo) {
+static void bfchat_on_termination(int signo) {
     bfchat_restore_terminal();
     _exit(128 + signo);
 }
 
 /// Installs `bfchat_on_termination` for SIGTERM and SIGHUP. Returns 0 or -1.
-static inline int bfchat_install_termination_handlers(void) {
+int bfchat_install_termination_handlers(void) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = bfchat_on_termination;
@@ -320,102 +311,3 @@ static inline int bfchat_install_termination_handlers(void) {
     }
     return sigaction(SIGHUP, &action, NULL);
 }
-
-// MARK: - readline globals
-
-/// The C library's standard streams (Swift 6 rejects the mutable globals `stdin`/`stderr`).
-static inline FILE *_Nonnull bfchat_stdin(void) { return stdin; }
-static inline FILE *_Nonnull bfchat_stdout(void) { return stdout; }
-static inline FILE *_Nonnull bfchat_stderr(void) { return stderr; }
-
-/// Where readline reads keys and draws the line.
-static inline void bfchat_set_streams(FILE *input, FILE *output) {
-    rl_instream = input;
-    rl_outstream = output;
-}
-
-/// Name used for `$if` sections of ~/.editrc. Copied, since readline keeps the pointer
-/// and a string passed from Swift is only valid during the call (a repeated name is
-/// not copied again).
-static inline void bfchat_set_readline_name(const char *name) {
-    if (rl_readline_name == NULL || strcmp(rl_readline_name, name) != 0) {
-        rl_readline_name = strdup(name);
-    }
-}
-
-/// The function readline calls on Tab before its default (file name) completion.
-static inline void bfchat_set_completion_function(rl_completion_func_t *function) {
-    rl_attempted_completion_function = function;
-}
-
-/// 1: the completion function's answer is final, no file name completion follows.
-static inline void bfchat_set_completion_over(int over) {
-    rl_attempted_completion_over = over;
-}
-
-/// Makes only blanks separate words for completion: model ids contain '/', ':', '-'
-/// and '.', which readline's default set would split.
-static inline void bfchat_break_words_at_blanks(void) {
-    static const char blanks[] = " \t\n";  // a literal: libedit keeps the pointer
-    rl_basic_word_break_characters = blanks;
-    rl_completer_word_break_characters = (char *)blanks;
-}
-
-/// The line being edited (valid inside a completion callback).
-static inline const char *bfchat_line_buffer(void) {
-    return rl_line_buffer;
-}
-
-/// Number of entries in the in-memory history.
-static inline int bfchat_history_length(void) {
-    return history_length;
-}
-
-/// The most recent history entry, or NULL.
-static inline const char *bfchat_last_history_line(void) {
-    if (history_length <= 0) {
-        return NULL;
-    }
-    HIST_ENTRY *entry = history_get(history_base + history_length - 1);
-    return entry != NULL ? entry->line : NULL;
-}
-
-// MARK: - Ctrl-X Ctrl-E: compose the line in an external editor
-
-/// The text on the line when Ctrl-X Ctrl-E was pressed (malloc'd), or NULL.
-__attribute__((weak)) char **bfchat_edit_request(void) {
-    static char *text = NULL;
-    return &text;
-}
-
-/// Key handler: keeps the current line and ends readline() (it returns NULL), so the
-/// reader can tell this apart from Ctrl-D and open the editor.
-__attribute__((weak)) int bfchat_on_edit_key(int count, int key) {
-    (void)count;
-    (void)key;
-    char **request = bfchat_edit_request();
-    free(*request);
-    *request = strdup(rl_line_buffer != NULL ? rl_line_buffer : "");
-    rl_done = 1;
-    return 0;
-}
-
-/// Binds Ctrl-X Ctrl-E to the handler. libedit's rl_add_defun also binds the last key
-/// (Ctrl-E) to it, so Ctrl-E is put back to end-of-line. Returns 0 on success.
-static inline int bfchat_bind_edit_key(void) {
-    if (rl_add_defun("bfchat-edit-in-editor", bfchat_on_edit_key, 5) != 0) {
-        return -1;
-    }
-    rl_parse_and_bind("bind ^E ed-move-to-end");
-    return rl_parse_and_bind("bind ^X^E bfchat-edit-in-editor");
-}
-
-/// Takes the pending Ctrl-X Ctrl-E request: the line's text (caller frees), or NULL.
-static inline char *bfchat_take_edit_request(void) {
-    char **request = bfchat_edit_request();
-    char *text = *request;
-    *request = NULL;
-    return text;
-}
-
-#endif

@@ -1,0 +1,97 @@
+#ifndef BANKFUTURE_CEDITLINE_SHIM_H
+#define BANKFUTURE_CEDITLINE_SHIM_H
+
+// The small C surface ChatTerminal needs around libedit (definitions in shim.c).
+
+#include <stdio.h>
+#include <editline/readline.h>
+
+/// Limits glibc to one malloc arena (unless MALLOC_ARENA_MAX is set). By default every
+/// thread that allocates (event loop, task pool, main) gets an arena of its own, and memory
+/// freed in one is kept there: a long session's resident memory then grew by 3-4 MB over
+/// 1,000 turns while its history was 0.2 MB. One arena keeps the growth near the history's
+/// size; streaming throughput does not change (threads allocate from their own caches first).
+void bfchat_limit_malloc_arenas(void);
+
+/// Makes the C library treat input as UTF-8. Without a UTF-8 LC_CTYPE libedit drops
+/// every non-ASCII byte. Takes the user's locale when it is UTF-8, otherwise (LANG
+/// unset, as in many containers) the first UTF-8 locale that exists.
+/// Returns 1 when LC_CTYPE is UTF-8 afterwards.
+int bfchat_use_utf8_ctype(void);
+
+/// Installs the SIGINT handler (and its wake-up pipe, once). No SA_RESTART, so a
+/// blocking call in the thread that runs the handler returns EINTR rather than
+/// resuming. Returns 0 on success, -1 with errno set on failure.
+int bfchat_install_interrupt_handler(void);
+
+/// Returns 1 and clears the flag when an interrupt is pending, else 0.
+int bfchat_consume_interrupt(void);
+
+/// Returns 1 when an interrupt is pending, without clearing it.
+int bfchat_interrupt_pending(void);
+
+/// Sets the flag and wakes readers as Ctrl-C would.
+void bfchat_raise_interrupt(void);
+
+/// Waits until `fd` is readable (1), an interrupt is pending (0), or poll fails (-1).
+/// The flag is left set for the caller to consume.
+int bfchat_wait_readable(int fd);
+
+/// Makes readline read keys through `bfchat_getc`. Call before rl_initialize(), which
+/// only installs a getc function that is set at that moment.
+void bfchat_use_interruptible_getc(void);
+
+/// Remembers the current mode of terminal `fd`. The descriptor is duplicated so the
+/// restore still works after the caller closes its own. Returns 0, or -1 when `fd`
+/// is not a terminal.
+int bfchat_save_terminal(int fd);
+
+/// Puts the saved mode back (async-signal-safe: tcsetattr only). Returns 0, or -1
+/// when nothing was saved or the terminal is gone.
+int bfchat_restore_terminal(void);
+
+/// Installs `bfchat_on_termination` for SIGTERM and SIGHUP. Returns 0 or -1.
+int bfchat_install_termination_handlers(void);
+
+/// The C library's standard streams (Swift 6 rejects the mutable globals `stdin`/`stderr`).
+FILE *_Nonnull bfchat_stdin(void);
+
+FILE *_Nonnull bfchat_stdout(void);
+
+FILE *_Nonnull bfchat_stderr(void);
+
+/// Where readline reads keys and draws the line.
+void bfchat_set_streams(FILE *_Nonnull input, FILE *_Nonnull output);
+
+/// Name used for `$if` sections of ~/.editrc. Copied, since readline keeps the pointer
+/// and a string passed from Swift is only valid during the call (a repeated name is
+/// not copied again).
+void bfchat_set_readline_name(const char *_Nonnull name);
+
+/// The function readline calls on Tab before its default (file name) completion.
+void bfchat_set_completion_function(rl_completion_func_t *_Nullable function);
+
+/// 1: the completion function's answer is final, no file name completion follows.
+void bfchat_set_completion_over(int over);
+
+/// Makes only blanks separate words for completion: model ids contain '/', ':', '-'
+/// and '.', which readline's default set would split.
+void bfchat_break_words_at_blanks(void);
+
+/// The line being edited (valid inside a completion callback).
+const char *_Nullable bfchat_line_buffer(void);
+
+/// Number of entries in the in-memory history.
+int bfchat_history_length(void);
+
+/// The most recent history entry, or NULL.
+const char *_Nullable bfchat_last_history_line(void);
+
+/// Binds Ctrl-X Ctrl-E to the handler. libedit's rl_add_defun also binds the last key
+/// (Ctrl-E) to it, so Ctrl-E is put back to end-of-line. Returns 0 on success.
+int bfchat_bind_edit_key(void);
+
+/// Takes the pending Ctrl-X Ctrl-E request: the line's text (caller frees), or NULL.
+char *_Nullable bfchat_take_edit_request(void);
+
+#endif
