@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 CONFIG ?= debug
 BIN := .build/$(CONFIG)/bankfuture-chat
 
-.PHONY: run deps build release test demo install clean bench
+.PHONY: run deps build release test lint format demo install clean bench
 
 ## make run: install what is needed, build, and start the chat.
 ## With OPENROUTER_API_KEY set it talks to OpenRouter; without it, it starts offline and says why.
@@ -34,6 +34,13 @@ release:
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## make lint: the house style (.swift-format), checked strictly; `make format` applies it.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests
+
+format:
+	$(SWIFT) format -i -r Sources Tests
 
 ## make demo: the fake OpenRouter on a free port and the client pointed at it.
 demo: deps build

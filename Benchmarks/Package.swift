@@ -5,7 +5,6 @@ import PackageDescription
 // nor times them. `make bench` (Benchmarks/run.sh) builds this package in release mode.
 let package = Package(
     name: "bankfuture-chat-benchmarks",
-    platforms: [.macOS(.v13)],
     dependencies: [
         // Named explicitly: a path dependency's identity is otherwise its folder name,
         // which differs between clones (main, wt-bench, ...).

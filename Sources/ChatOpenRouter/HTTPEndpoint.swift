@@ -15,7 +15,10 @@ extension OpenRouterHTTP {
         /// Downloads follow redirects; API calls never do (a redirect would carry the key).
         var followsRedirects: Bool
 
-        init(baseURL: String, apiKey: String?, headers: [(name: String, value: String)] = [], displayURL: String? = nil, followsRedirects: Bool = false) {
+        init(
+            baseURL: String, apiKey: String?, headers: [(name: String, value: String)] = [], displayURL: String? = nil,
+            followsRedirects: Bool = false
+        ) {
             self.baseURL = baseURL
             self.apiKey = apiKey
             self.headers = headers

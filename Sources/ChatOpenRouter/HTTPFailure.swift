@@ -78,7 +78,8 @@ enum HTTPFailure {
         switch error.shortDescription {
         case HTTPClientError.invalidHeaderFieldValues([]).shortDescription, HTTPClientError.invalidHeaderFieldNames([]).shortDescription:
             // The value is not shown: it may be the key.
-            return .invalidRequest(reason: "a request header holds a character HTTP does not allow; check the key variable, referer and title")
+            return .invalidRequest(
+                reason: "a request header holds a character HTTP does not allow; check the key variable, referer and title")
         case HTTPClientError.unsupportedScheme("").shortDescription:
             return .invalidRequest(reason: "\(url) is not an http:// or https:// URL")
         default:

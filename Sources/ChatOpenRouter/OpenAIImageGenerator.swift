@@ -1,4 +1,5 @@
 import ChatCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -54,7 +55,8 @@ public struct OpenAIImageGenerator: ImageGenerator {
     /// The request body: `{"model","prompt","n":1,"size"}`, written by hand in this documented
     /// order (`JSONEncoder`'s order changes from one run to the next).
     public static func requestBody(model: String, prompt: String, size: String) -> [UInt8] {
-        Array("{\"model\":\(JSONValue.quoted(model)),\"prompt\":\(JSONValue.quoted(prompt)),\"n\":1,\"size\":\(JSONValue.quoted(size))}".utf8)
+        Array(
+            "{\"model\":\(JSONValue.quoted(model)),\"prompt\":\(JSONValue.quoted(prompt)),\"n\":1,\"size\":\(JSONValue.quoted(size))}".utf8)
     }
 
     public func generate(prompt: String) async throws -> GeneratedImages {

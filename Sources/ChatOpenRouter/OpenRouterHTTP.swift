@@ -1,14 +1,15 @@
 import AsyncHTTPClient
 import ChatCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Logging
-import Synchronization
-import NIOCore
-import NIOHTTP1
 
 /// The HTTP core of this module: one `HTTPClient` for chat answers, `GET /models`, `GET /key`
 /// and both image APIs, each request naming its own endpoint (base URL, key, extra headers).

@@ -75,7 +75,9 @@ public struct OpenRouterImageGenerator: ImageGenerator {
 
     /// The text, model and image URLs of a 200 answer: one JSON body, or an event stream when
     /// the server streamed anyway. Error objects throw `ChatError` as in a chat turn.
-    public static func answer(fromBody body: [UInt8], contentType: String = "application/json") throws -> (text: String, model: String?, urls: [String]) {
+    public static func answer(
+        fromBody body: [UInt8], contentType: String = "application/json"
+    ) throws -> (text: String, model: String?, urls: [String]) {
         let firstByte = body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) })
         let isStream =
             contentType.lowercased().contains("text/event-stream")

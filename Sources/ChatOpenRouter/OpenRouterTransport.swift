@@ -68,7 +68,9 @@ public final class OpenRouterTransport: ChatTransport {
         configuration: Configuration, clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Double = OpenRouterHTTP.wallClock
     ) {
-        self.init(configuration: configuration, http: OpenRouterHTTP(configuration: .transport(configuration), clock: clock, now: now), owned: true)
+        self.init(
+            configuration: configuration, http: OpenRouterHTTP(configuration: .transport(configuration), clock: clock, now: now),
+            owned: true)
     }
 
     /// A transport that sends through `http`, which its maker shuts down. The connect timeout,

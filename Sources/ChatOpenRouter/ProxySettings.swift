@@ -74,4 +74,3 @@ extension StringProtocol {
         return String(s)
     }
 }
-

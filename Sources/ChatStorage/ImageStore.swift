@@ -51,7 +51,9 @@ public struct ImageStore: Sendable {
         var named: [(GeneratedImage, ImageFormat)] = []
         for image in images {
             guard let format = image.format else {
-                throw ImageError("unknown image type \"\(GeneratedImage.preview(image.mimeType, 40))\"; expected image/png, image/jpeg, image/webp or image/gif")
+                throw ImageError(
+                    "unknown image type \"\(GeneratedImage.preview(image.mimeType, 40))\"; expected image/png, image/jpeg, image/webp or image/gif"
+                )
             }
             named.append((image, format))
         }
@@ -81,7 +83,8 @@ public struct ImageStore: Sendable {
         var parts = tm()
         localtime_r(&seconds, &parts)
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : String(n) }
-        let stamp = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))_\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
+        let stamp =
+            "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))_\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
         return stamp + "_" + Self.slug(prompt, maxLength: maxSlugLength)
     }
 
@@ -130,7 +133,8 @@ public struct ImageStore: Sendable {
                     continue
                 }
                 if code == EINTR { continue }
-                throw ImageError("cannot write an image file in \(Self.shown(directory)): \(String(cString: strerror(code))); check image_dir")
+                throw ImageError(
+                    "cannot write an image file in \(Self.shown(directory)): \(String(cString: strerror(code))); check image_dir")
             }
             var written = 0
             while written < bytes.count {

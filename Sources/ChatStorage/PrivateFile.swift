@@ -96,4 +96,3 @@ public enum PrivateFile {
 private func writeBytes(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
     write(fd, bytes, count)
 }
-

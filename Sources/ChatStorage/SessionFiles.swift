@@ -36,7 +36,8 @@ public enum ArchiveFiles {
             throw SessionArchive.Failure(message: "cannot load \(path): \(error.code == ENOENT ? "no such file" : error.reason)")
         }
         guard bytes.count <= maxFileBytes else {
-            throw SessionArchive.Failure(message: "cannot load \(path): larger than \(maxFileBytes / (1024 * 1024)) MiB, not a saved conversation")
+            throw SessionArchive.Failure(
+                message: "cannot load \(path): larger than \(maxFileBytes / (1024 * 1024)) MiB, not a saved conversation")
         }
         return try SessionArchive.decode(bytes, path: path, blob: { attachments?.read($0) })
     }
@@ -127,7 +128,7 @@ public final class AutosaveFile: @unchecked Sendable {
                 try PrivateFile.write(bytes, to: path, creatingOnly: true)
                 claimed = true
                 return
-            } catch where error.code == EEXIST && attempt < 1000 {
+            } catch  where error.code == EEXIST && attempt < 1000 {
                 attempt += 1
                 path = stem + "-\(attempt).json"
             } catch {
@@ -171,7 +172,8 @@ public struct SessionDirectory: Sendable {
         var parts = tm()
         localtime_r(&time, &parts)
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
+        return
+            "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
     }
 
     static func safeName(_ name: String) -> String {

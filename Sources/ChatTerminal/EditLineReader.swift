@@ -1,7 +1,7 @@
 import CEditLine
 import CEditLineShim
-import Synchronization
 import ChatCore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc

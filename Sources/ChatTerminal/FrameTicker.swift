@@ -59,10 +59,12 @@ private final class ThreadTimer: @unchecked Sendable {
     func run() {
         let box = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { argument in
-            Unmanaged<ThreadTimer>.fromOpaque(argument!).takeRetainedValue().loop()
-            return nil
-        }, box)
+        let started = pthread_create(
+            &thread, nil,
+            { argument in
+                Unmanaged<ThreadTimer>.fromOpaque(argument!).takeRetainedValue().loop()
+                return nil
+            }, box)
         if started == 0 {
             pthread_detach(thread)
         } else {

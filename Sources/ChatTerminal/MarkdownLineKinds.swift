@@ -70,7 +70,8 @@ extension MarkdownStream {
     // MARK: Code blocks
 
     mutating func openFence(info: String, terminated: Bool) {
-        let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "{" || $0 == "}" }).first
+        let language =
+            info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "{" || $0 == "}" }).first
             .map(String.init) ?? ""
         let fenceIndent = min(indent, width / 2)
         fence = Fence(character: runCharacter, length: runLength, indent: fenceIndent)

@@ -132,7 +132,8 @@ public final class TerminalRenderer: ChatRenderer {
     /// retrying in 7 s…".
     public func retrying(_ notice: RetryNotice) {
         endOpenLines()
-        let line = TerminalText.oneLine(notice.reason, limit: TerminalText.errorTextLimit)
+        let line =
+            TerminalText.oneLine(notice.reason, limit: TerminalText.errorTextLimit)
             + ", retrying in \(Self.formatSeconds(notice.delaySeconds)) s…"
         errors.write(style(line, Style.yellow) + "\n")
         if !answerProducedText {

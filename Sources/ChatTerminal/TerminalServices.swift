@@ -1,4 +1,5 @@
 import ChatCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -54,7 +55,7 @@ public enum ExternalEditor {
             posix_spawn_file_actions_addopen(&actions, fd, "/dev/tty", fd == 0 ? O_RDONLY : O_WRONLY, 0)
         }
         var cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
+        defer { for argument in cArgs { free(argument) } }
         // This process ignores SIGPIPE (it handles EPIPE itself); the child gets the default back.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

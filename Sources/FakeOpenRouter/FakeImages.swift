@@ -82,7 +82,8 @@ enum FakeImages {
         else {
             return openAIError(
                 status: 401,
-                message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                message:
+                    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
                 type: "invalid_request_error")
         }
         guard let body = request.json else {

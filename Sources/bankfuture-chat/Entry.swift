@@ -3,6 +3,7 @@ import ChatCore
 import ChatOpenRouter
 import ChatStorage
 import ChatTerminal
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -63,7 +63,8 @@ struct Options: ParsableArguments {
     @Flag(name: .customLong("continue"), help: "Resume the last autosaved conversation.")
     var continueLast = false
 
-    @Flag(name: .customLong("allow-insecure-http"), help: "Permit an http:// base URL on a non-loopback host (the key travels unencrypted).")
+    @Flag(
+        name: .customLong("allow-insecure-http"), help: "Permit an http:// base URL on a non-loopback host (the key travels unencrypted).")
     var allowInsecureHTTP = false
 
     @Argument(help: ArgumentHelp("The message: given, one answer is printed and the program exits (one-shot).", valueName: "message"))

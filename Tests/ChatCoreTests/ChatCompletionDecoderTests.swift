@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 @testable import ChatCore
 
@@ -10,19 +10,23 @@ import TestSupport
         for case .data(let payload) in try parseAll([Array(recordedStream.utf8)]) where payload != "[DONE]" {
             events += try decoder.events(fromChunk: payload)
         }
-        #expect(events == [
-            .model("google/gemini-2.5-flash"),
-            .text("Привет"),
-            .text(", мир! 👋🏽 "),
-            .text("日本語"),
-            .finish(reason: "stop"),
-            .usage(Usage(promptTokens: 12, completionTokens: 7, totalTokens: 19, cost: 0.00042)),
-        ])
+        #expect(
+            events == [
+                .model("google/gemini-2.5-flash"),
+                .text("Привет"),
+                .text(", мир! 👋🏽 "),
+                .text("日本語"),
+                .finish(reason: "stop"),
+                .usage(Usage(promptTokens: 12, completionTokens: 7, totalTokens: 19, cost: 0.00042)),
+            ])
     }
 
     @Test func usageChunkWithOneEmptyChoiceRepeatingFinishReason() throws {
         var decoder = ChatCompletionDecoder()
-        let events = try decoder.events(fromChunk: #"{"choices":[{"index":0,"delta":{"content":""},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}"#)
+        let events = try decoder.events(
+            fromChunk:
+                #"{"choices":[{"index":0,"delta":{"content":""},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}"#
+        )
         #expect(events == [.finish(reason: "stop"), .usage(Usage(promptTokens: 3, completionTokens: 4, totalTokens: 7, cost: nil))])
     }
 
@@ -34,7 +38,8 @@ import TestSupport
 
     @Test func midStreamErrorWithStringCode() throws {
         var decoder = ChatCompletionDecoder()
-        let chunk = #"{"id":"x","error":{"code":"server_error","message":"Provider disconnected"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}"#
+        let chunk =
+            #"{"id":"x","error":{"code":"server_error","message":"Provider disconnected"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}"#
         #expect(throws: ChatError.api(APIErrorInfo(status: nil, code: "server_error", message: "Provider disconnected"), inStream: true)) {
             _ = try decoder.events(fromChunk: chunk)
         }
@@ -61,7 +66,9 @@ import TestSupport
 
     @Test func unknownFieldsAndMissingOptionalFieldsAreFine() throws {
         var decoder = ChatCompletionDecoder()
-        let events = try decoder.events(fromChunk: #"{"choices":[{"delta":{"content":"x","tool_calls":null,"extra":[1,2]}}],"provider":"Foo","system_fingerprint":null}"#)
+        let events = try decoder.events(
+            fromChunk:
+                #"{"choices":[{"delta":{"content":"x","tool_calls":null,"extra":[1,2]}}],"provider":"Foo","system_fingerprint":null}"#)
         #expect(events == [.text("x")])
     }
 
@@ -71,27 +78,44 @@ import TestSupport
     }
 
     @Test func nonStreamedAnswer() throws {
-        let body = #"{"id":"gen","model":"openai/gpt-4o-mini","choices":[{"message":{"role":"assistant","content":"Hello, Мир","reasoning":"hmm"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8,"cost":0.0001}}"#
+        let body =
+            #"{"id":"gen","model":"openai/gpt-4o-mini","choices":[{"message":{"role":"assistant","content":"Hello, Мир","reasoning":"hmm"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8,"cost":0.0001}}"#
         let response = try ChatCompletionDecoder.response(fromBody: Array(body.utf8))
-        #expect(response == ChatResponse(content: "Hello, Мир", reasoning: "hmm", model: "openai/gpt-4o-mini", usage: Usage(promptTokens: 5, completionTokens: 3, totalTokens: 8, cost: 0.0001), finishReason: "stop"))
+        #expect(
+            response
+                == ChatResponse(
+                    content: "Hello, Мир", reasoning: "hmm", model: "openai/gpt-4o-mini",
+                    usage: Usage(promptTokens: 5, completionTokens: 3, totalTokens: 8, cost: 0.0001), finishReason: "stop"))
     }
 
     @Test func twoHundredWithTopLevelError() throws {
-        #expect(throws: ChatError.api(APIErrorInfo(status: 502, code: "502", message: "Upstream provider returned an error"), inStream: false)) {
-            _ = try ChatCompletionDecoder.response(fromBody: Array(#"{"error":{"code":502,"message":"Upstream provider returned an error"}}"#.utf8))
+        #expect(
+            throws: ChatError.api(APIErrorInfo(status: 502, code: "502", message: "Upstream provider returned an error"), inStream: false)
+        ) {
+            _ = try ChatCompletionDecoder.response(
+                fromBody: Array(#"{"error":{"code":502,"message":"Upstream provider returned an error"}}"#.utf8))
         }
     }
 
     @Test func twoHundredWithChoiceError() throws {
         #expect(throws: ChatError.self) {
-            _ = try ChatCompletionDecoder.response(fromBody: Array(#"{"choices":[{"message":{"content":""},"finish_reason":"error","error":{"code":"overloaded","message":"busy"}}]}"#.utf8))
+            _ = try ChatCompletionDecoder.response(
+                fromBody: Array(
+                    #"{"choices":[{"message":{"content":""},"finish_reason":"error","error":{"code":"overloaded","message":"busy"}}]}"#.utf8
+                ))
         }
     }
 
     @Test func errorBodyBeforeStreaming() {
-        let body = #"{"error":{"code":403,"message":"Input flagged","metadata":{"reasons":["violence","hate"],"flagged_input":"bad words","provider_name":"OpenAI"}}}"#
+        let body =
+            #"{"error":{"code":403,"message":"Input flagged","metadata":{"reasons":["violence","hate"],"flagged_input":"bad words","provider_name":"OpenAI"}}}"#
         let error = ChatCompletionDecoder.error(status: 403, body: Array(body.utf8), retryAfter: nil)
-        #expect(error == .api(APIErrorInfo(status: 403, code: "403", message: "Input flagged", reasons: ["violence", "hate"], flaggedInput: "bad words", providerName: "OpenAI"), inStream: false))
+        #expect(
+            error
+                == .api(
+                    APIErrorInfo(
+                        status: 403, code: "403", message: "Input flagged", reasons: ["violence", "hate"], flaggedInput: "bad words",
+                        providerName: "OpenAI"), inStream: false))
         let line = error.oneLine()
         #expect(line.contains("HTTP 403: Input flagged"))
         #expect(line.contains("violence, hate"))
@@ -100,7 +124,8 @@ import TestSupport
     }
 
     @Test func htmlErrorPageIsShownAsText() {
-        let error = ChatCompletionDecoder.error(status: 502, body: Array("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8), retryAfter: nil)
+        let error = ChatCompletionDecoder.error(
+            status: 502, body: Array("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8), retryAfter: nil)
         guard case .httpStatus(502, let snippet, nil) = error else {
             Issue.record("unexpected \(error)")
             return
@@ -111,9 +136,14 @@ import TestSupport
     }
 
     @Test func modelList() throws {
-        let body = #"{"data":[{"id":"a/b","name":"A B","context_length":128000,"pricing":{"prompt":"0.0000003","completion":"0.0000025"}},{"id":"c/d"},{"name":"no id"}]}"#
+        let body =
+            #"{"data":[{"id":"a/b","name":"A B","context_length":128000,"pricing":{"prompt":"0.0000003","completion":"0.0000025"}},{"id":"c/d"},{"name":"no id"}]}"#
         let models = try ChatCompletionDecoder.models(fromBody: Array(body.utf8))
-        #expect(models == [ModelInfo(id: "a/b", name: "A B", contextLength: 128000, promptPrice: 0.0000003, completionPrice: 0.0000025), ModelInfo(id: "c/d")])
+        #expect(
+            models == [
+                ModelInfo(id: "a/b", name: "A B", contextLength: 128000, promptPrice: 0.0000003, completionPrice: 0.0000025),
+                ModelInfo(id: "c/d"),
+            ])
     }
 
     @Test func randomPayloadsNeverTrap() {

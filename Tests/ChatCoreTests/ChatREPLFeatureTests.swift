@@ -1,5 +1,5 @@
-import Foundation
 import ChatStorage
+import Foundation
 import Testing
 
 @testable import ChatCore
@@ -74,7 +74,8 @@ final class ScriptedTerminal: TerminalServices {
         #expect(body["max_tokens"] == .number(77))
         #expect(body["top_p"] == .number(0.5))
         #expect(body["reasoning"] == .object([("effort", .string("high"))]))
-        #expect(body["provider"] == .object([("order", .array([.string("openai"), .string("together")])), ("allow_fallbacks", .bool(false))]))
+        #expect(
+            body["provider"] == .object([("order", .array([.string("openai"), .string("together")])), ("allow_fallbacks", .bool(false))]))
         #expect(body["stream"] == .bool(false))
         #expect(renderer.outputs.last?.contains("temperature     0.3") == true)
     }
@@ -110,7 +111,8 @@ final class ScriptedTerminal: TerminalServices {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "{not json".write(toFile: "\(dir)/bad.json", atomically: true, encoding: .utf8)
         try #"{"version":99,"model":"m","messages":[]}"#.write(toFile: "\(dir)/new.json", atomically: true, encoding: .utf8)
-        try #"{"version":1,"model":"m","messages":[{"role":"wizard","content":"x"}]}"#.write(toFile: "\(dir)/role.json", atomically: true, encoding: .utf8)
+        try #"{"version":1,"model":"m","messages":[{"role":"wizard","content":"x"}]}"#.write(
+            toFile: "\(dir)/role.json", atomically: true, encoding: .utf8)
         let files = SessionFiles(autosave: nil, attachments: AttachmentCopies(directory: dir + "/attachments"), now: { 1 })
         let (loop, _, renderer) = await loop(
             ["q", "/load \(dir)/bad.json", "/load \(dir)/new.json", "/load \(dir)/role.json", "/load \(dir)/missing.json"],
@@ -140,7 +142,10 @@ final class ScriptedTerminal: TerminalServices {
         FileManager.default.createFile(atPath: "\(dir)/blob.bin", contents: Data([0x00, 0x01]))
         FileManager.default.createFile(atPath: "\(dir)/big.txt", contents: Data(repeating: 0x61, count: 1024 * 1024 + 1))
         let (_, transport, renderer) = await loop(
-            ["/file \(dir)/blob.bin", "/file \(dir)/big.txt", "/file \(dir)/nope.txt", "/file \(dir)/файл-*.txt", "compare these", "plain"],
+            [
+                "/file \(dir)/blob.bin", "/file \(dir)/big.txt", "/file \(dir)/nope.txt", "/file \(dir)/файл-*.txt", "compare these",
+                "plain",
+            ],
             attachments: AttachmentFiles(maxBytes: 1024 * 1024))
         #expect(renderer.errors.count == 3)
         #expect(renderer.errors[0].contains("not a file kind that can be sent"))
@@ -177,7 +182,9 @@ final class ScriptedTerminal: TerminalServices {
         let transport = SmallContext()
         let renderer = RecordingRenderer()
         let long = String(repeating: "word ", count: 100)
-        let loop = makeREPL(session: ChatSession(model: "known/model", systemPrompt: "sys", parameters: RequestParameters(maxTokens: 50)), transport: transport, reader: ScriptedReader(lines: ["/models", long, long, long, "last"]), renderer: renderer)
+        let loop = makeREPL(
+            session: ChatSession(model: "known/model", systemPrompt: "sys", parameters: RequestParameters(maxTokens: 50)),
+            transport: transport, reader: ScriptedReader(lines: ["/models", long, long, long, "last"]), renderer: renderer)
         _ = await loop.run()
         let last = try #require(transport.inner.requests.last)
         #expect(last.messages.first == .system("sys"))
@@ -189,7 +196,12 @@ final class ScriptedTerminal: TerminalServices {
 
     @Test func contextExceededErrorTrimsOnceAndRetries() async throws {
         let transport = RecordingTransport()
-        transport.failures = [nil, nil, .api(APIErrorInfo(status: 400, code: "context_length_exceeded", message: "This model's maximum context length is 10 tokens"), inStream: false)]
+        transport.failures = [
+            nil, nil,
+            .api(
+                APIErrorInfo(status: 400, code: "context_length_exceeded", message: "This model's maximum context length is 10 tokens"),
+                inStream: false),
+        ]
         let (loop, _, renderer) = await loop(["a", "b", "c"], transport: transport)
         #expect(transport.requests.count == 4)
         #expect(transport.requests[3].messages.count < transport.requests[2].messages.count)
@@ -205,7 +217,9 @@ final class ScriptedTerminal: TerminalServices {
             func stream(_ request: ChatRequest) -> AsyncThrowingStream<StreamEvent, any Error> { inner.stream(request) }
             func listModels() async throws -> [ModelInfo] { [ModelInfo(id: "known/model", promptPrice: 0.001, completionPrice: 0.01)] }
         }
-        let loop = makeREPL(session: ChatSession(model: "known/model"), transport: Priced(), reader: ScriptedReader(lines: ["/models", "q"]), renderer: RecordingRenderer())
+        let loop = makeREPL(
+            session: ChatSession(model: "known/model"), transport: Priced(), reader: ScriptedReader(lines: ["/models", "q"]),
+            renderer: RecordingRenderer())
         _ = await loop.run()
         #expect(loop.session.totalUsage.cost == 0.001 * 1 + 0.01 * 2)
     }
@@ -213,7 +227,9 @@ final class ScriptedTerminal: TerminalServices {
 
 @Suite struct SessionArchiveTests {
     @Test func roundTripKeepsEverything() throws {
-        let archive = SessionArchive(model: "a/b", systemPrompt: "line\n\"q\"", messages: [.user("Привет 👋"), .assistant("tab\t")], usage: Usage(promptTokens: 3, completionTokens: 4, cost: 0.25))
+        let archive = SessionArchive(
+            model: "a/b", systemPrompt: "line\n\"q\"", messages: [.user("Привет 👋"), .assistant("tab\t")],
+            usage: Usage(promptTokens: 3, completionTokens: 4, cost: 0.25))
         let decoded = try SessionArchive.decode(archive.encoded(), path: "x")
         #expect(decoded == archive)
     }

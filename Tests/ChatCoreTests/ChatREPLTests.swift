@@ -108,10 +108,13 @@ final class Signal: Sendable {
 
 @MainActor
 @Suite struct ChatREPLTests {
-    func run(_ lines: [String], transport: RecordingTransport = RecordingTransport(), system: String? = "sys") async -> (ChatREPL, RecordingTransport, RecordingRenderer, ScriptedReader) {
+    func run(
+        _ lines: [String], transport: RecordingTransport = RecordingTransport(), system: String? = "sys"
+    ) async -> (ChatREPL, RecordingTransport, RecordingRenderer, ScriptedReader) {
         let reader = ScriptedReader(lines: lines)
         let renderer = RecordingRenderer()
-        let loop = makeREPL(session: ChatSession(model: "first/model", systemPrompt: system), transport: transport, reader: reader, renderer: renderer)
+        let loop = makeREPL(
+            session: ChatSession(model: "first/model", systemPrompt: system), transport: transport, reader: reader, renderer: renderer)
         let code = await loop.run()
         #expect(code == 0)
         return (loop, transport, renderer, reader)
@@ -222,7 +225,8 @@ final class Signal: Sendable {
     @Test func offlineTransportShowsItSawTheHistory() async {
         let reader = ScriptedReader(lines: ["first", "second"])
         let renderer = RecordingRenderer()
-        let loop = makeREPL(session: ChatSession(model: "m"), transport: OfflineTransport(wordDelay: .zero), reader: reader, renderer: renderer)
+        let loop = makeREPL(
+            session: ChatSession(model: "m"), transport: OfflineTransport(wordDelay: .zero), reader: reader, renderer: renderer)
         _ = await loop.run()
         #expect(renderer.answers[1].hasPrefix("[offline] Turn 2"))
         #expect(renderer.answers[1].contains("\"second\""))

@@ -58,7 +58,9 @@ import Testing
     }
 
     @Test func requestBodyIsValidJSONWithEveryField() throws {
-        var session = ChatSession(model: "a/b", systemPrompt: "line1\nline2 \"quoted\" \\ \u{01}", parameters: RequestParameters(temperature: 0.7, maxTokens: 256, topP: 0.9), fallbackModels: ["c/d"])
+        var session = ChatSession(
+            model: "a/b", systemPrompt: "line1\nline2 \"quoted\" \\ \u{01}",
+            parameters: RequestParameters(temperature: 0.7, maxTokens: 256, topP: 0.9), fallbackModels: ["c/d"])
         session.recordSuccess(user: "Привет 👋", answer: "tab\there", usage: nil)
         let body = try JSONParser.parse(session.request(sending: "next", stream: true).jsonBody())
         #expect(body["model"] == .string("a/b"))
@@ -162,11 +164,20 @@ import Testing
 @Suite struct ErrorMessageTests {
     @Test func everyErrorIsOneLineWithStatusMessageAndAFix() {
         let cases: [(ChatError, [String])] = [
-            (.api(APIErrorInfo(status: 401, message: "No auth credentials found"), inStream: false), ["HTTP 401", "No auth credentials found", "MY_KEY"]),
-            (.api(APIErrorInfo(status: 402, message: "Insufficient credits"), inStream: false), ["HTTP 402", "Insufficient credits", "credits"]),
+            (
+                .api(APIErrorInfo(status: 401, message: "No auth credentials found"), inStream: false),
+                ["HTTP 401", "No auth credentials found", "MY_KEY"]
+            ),
+            (
+                .api(APIErrorInfo(status: 402, message: "Insufficient credits"), inStream: false),
+                ["HTTP 402", "Insufficient credits", "credits"]
+            ),
             (.api(APIErrorInfo(status: 429, message: "Rate limit", retryAfter: 7), inStream: false), ["HTTP 429", "Rate limit", "7 s"]),
             (.api(APIErrorInfo(status: 503, message: "No provider"), inStream: false), ["HTTP 503", "No provider", "fallback_models"]),
-            (.api(APIErrorInfo(status: 400, message: "x is not a valid model ID"), inStream: false), ["HTTP 400", "not a valid model ID", "--models"]),
+            (
+                .api(APIErrorInfo(status: 400, message: "x is not a valid model ID"), inStream: false),
+                ["HTTP 400", "not a valid model ID", "--models"]
+            ),
             (.missingAPIKey(variable: "MY_KEY"), ["MY_KEY", "--offline"]),
             (.connection(url: "http://127.0.0.1:9/api/v1", reason: "connection refused"), ["http://127.0.0.1:9/api/v1", "refused"]),
             (.timeout(seconds: 30), ["30 s", "timeout_seconds"]),

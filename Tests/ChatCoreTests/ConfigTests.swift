@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 @testable import ChatCore
 
@@ -9,7 +9,8 @@ import TestSupport
     }
 
     @Test func readsEveryKey() throws {
-        let config = try parse("""
+        let config = try parse(
+            """
             {"model":"a/b","system_prompt":"sys","base_url":"http://127.0.0.1:1/api/v1","api_key_env":"MY_KEY",
              "referer":"https://r","title":"T","stream":false,"temperature":1.5,"max_tokens":100,"timeout_seconds":5,
              "max_retries":3,"history_file":"/tmp/h","fallback_models":["c/d","e/f"],"color":"never",
@@ -30,7 +31,10 @@ import TestSupport
         let config = try ConfigFile.load(path: path)
         #expect(config.model != nil)
         let json = try JSONParser.parse(Array(try String(contentsOfFile: path, encoding: .utf8).utf8))
-        guard case .object(let members) = json else { Issue.record("not an object"); return }
+        guard case .object(let members) = json else {
+            Issue.record("not an object")
+            return
+        }
         #expect(Set(members.map(\.key)) == Set(ConfigFile.knownKeys))
     }
 
@@ -47,13 +51,19 @@ import TestSupport
             _ = try parse(text)
             Issue.record("accepted \(text)")
         } catch {
-            guard case .wrongType(_, let named, _, _) = error else { Issue.record("\(error)"); return }
+            guard case .wrongType(_, let named, _, _) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(named == key)
             #expect(error.message.contains("\"\(key)\""))
         }
     }
 
-    @Test(arguments: [#"{"temperature":3}"#, #"{"max_retries":99}"#, #"{"color":"blue"}"#, #"{"base_url":"ftp://x"}"#, #"{"api_key_env":"not a name"}"#, #"{"model":" "}"#, "[1]"])
+    @Test(arguments: [
+        #"{"temperature":3}"#, #"{"max_retries":99}"#, #"{"color":"blue"}"#, #"{"base_url":"ftp://x"}"#, #"{"api_key_env":"not a name"}"#,
+        #"{"model":" "}"#, "[1]",
+    ])
     func invalidValuesAreRejected(_ text: String) {
         #expect(throws: ConfigError.self) { try parse(text) }
     }
@@ -89,7 +99,8 @@ import TestSupport
         #expect(fromFile.baseURL == "https://env/api")
         #expect(fromFile.temperature == 0.1)
         #expect(fromFile.historyFile == "/state/bankfuture-chat/history")
-        let fromFlags = try Settings(file: file, environment: env, flags: .init(model: "flag/model", baseURL: "https://flag/api", noStream: true, temperature: 0.9))
+        let fromFlags = try Settings(
+            file: file, environment: env, flags: .init(model: "flag/model", baseURL: "https://flag/api", noStream: true, temperature: 0.9))
         #expect(fromFlags.model == "flag/model")
         #expect(fromFlags.baseURL == "https://flag/api")
         #expect(fromFlags.stream == false)
@@ -107,7 +118,10 @@ import TestSupport
     @Test func configPathResolution() {
         #expect(Settings.configPath(flag: "/x.json", environment: ["BANKFUTURE_CHAT_CONFIG": "/y.json"]) == ("/x.json", true))
         #expect(Settings.configPath(flag: nil, environment: ["BANKFUTURE_CHAT_CONFIG": "/y.json"]) == ("/y.json", true))
-        #expect(Settings.configPath(flag: nil, environment: ["XDG_CONFIG_HOME": "/xdg", "HOME": "/h"]) == ("/xdg/bankfuture-chat/config.json", false))
+        #expect(
+            Settings.configPath(flag: nil, environment: ["XDG_CONFIG_HOME": "/xdg", "HOME": "/h"]) == (
+                "/xdg/bankfuture-chat/config.json", false
+            ))
         #expect(Settings.configPath(flag: nil, environment: ["HOME": "/h"]) == ("/h/.config/bankfuture-chat/config.json", false))
     }
 
@@ -169,10 +183,11 @@ import TestSupport
 
 @Suite struct ModelTableTests {
     @Test func rendersIdContextAndPricePerMillion() {
-        let table = ModelTable.render([
-            ModelInfo(id: "b/model", contextLength: 128_000, promptPrice: 0.0000003, completionPrice: 0.0000025),
-            ModelInfo(id: "a/model", contextLength: 1_048_576, promptPrice: 0, completionPrice: 0),
-        ], filter: nil)
+        let table = ModelTable.render(
+            [
+                ModelInfo(id: "b/model", contextLength: 128_000, promptPrice: 0.0000003, completionPrice: 0.0000025),
+                ModelInfo(id: "a/model", contextLength: 1_048_576, promptPrice: 0, completionPrice: 0),
+            ], filter: nil)
         let lines = table.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[1].hasPrefix("a/model"))

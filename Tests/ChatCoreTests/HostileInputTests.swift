@@ -1,12 +1,12 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
+@testable import ChatCore
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-@testable import ChatCore
 
 // Hostile input for the pure parts of the client: the SSE parser, the response decoder,
 // the config loader and the request encoder. Everything is seeded, so a failure names a
@@ -29,12 +29,13 @@ enum Hostile {
     }
 
     /// Fragments that make random bytes look enough like SSE and JSON to reach deep paths.
-    static let fragments: [[UInt8]] = [
-        "data:", "data: ", "data: {", "}", "{", "[", "]", "\"", ":", ",", "\n", "\r", "\r\n", "\n\n", ": OPENROUTER PROCESSING\n",
-        "data: [DONE]\n\n", "event: x\n", "id: 1\n", "retry: 5\n", "choices", "delta", "content", "error", "usage", "finish_reason",
-        "\"error\"", "null", "true", "1e400", "-0", "0.5", "99999999999999999999", "\\u", "\\ud800", "\\", "Привет", "👋🏽", "日本",
-        "\"cost\":1e400", "\"code\":\"x\"", "\"code\":1e300", "\"message\":",
-    ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0x91], [0x00], [0x80], [0xED, 0xA0, 0x80]]
+    static let fragments: [[UInt8]] =
+        [
+            "data:", "data: ", "data: {", "}", "{", "[", "]", "\"", ":", ",", "\n", "\r", "\r\n", "\n\n", ": OPENROUTER PROCESSING\n",
+            "data: [DONE]\n\n", "event: x\n", "id: 1\n", "retry: 5\n", "choices", "delta", "content", "error", "usage", "finish_reason",
+            "\"error\"", "null", "true", "1e400", "-0", "0.5", "99999999999999999999", "\\u", "\\ud800", "\\", "Привет", "👋🏽", "日本",
+            "\"cost\":1e400", "\"code\":\"x\"", "\"code\":1e300", "\"message\":",
+        ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0x91], [0x00], [0x80], [0xED, 0xA0, 0x80]]
 
     static func bytes(count: Int, using rng: inout SplitMix64) -> [UInt8] {
         var out: [UInt8] = []
@@ -105,7 +106,7 @@ enum Hostile {
         let n = Int.random(in: 0...4, using: &rng)
         return "{"
             + (0..<n).map { _ in "\"\(keys.randomElement(using: &rng)!)\":" + json(depth: depth - 1, using: &rng) }
-                .joined(separator: ",") + "}"
+            .joined(separator: ",") + "}"
     }
 
     /// Flips, inserts and deletes a few bytes.
@@ -184,7 +185,9 @@ enum Hostile {
                     // Whatever came out must decode or fail cleanly (a trap ends the run).
                     var decoder = ChatCompletionDecoder()
                     for case .data(let payload) in whole.events where payload != "[DONE]" {
-                        do { Hostile.render(try decoder.events(fromChunk: payload)) } catch let error as ChatError { Hostile.render(error) } catch {}
+                        do { Hostile.render(try decoder.events(fromChunk: payload)) } catch let error as ChatError {
+                            Hostile.render(error)
+                        } catch {}
                     }
                 }
             }
@@ -211,7 +214,8 @@ enum Hostile {
 
     @Test func fiveMegabyteLineInOneEventWorksUnderTheCap() async throws {
         let text = String(repeating: "Ж", count: 2_500_000)  // 5,000,000 bytes of UTF-8
-        let (events, decoded, cappedThrew) = try await Hostile.offPool { () throws -> ([ServerSentEventParser.Event], [StreamEvent], Bool) in
+        let (events, decoded, cappedThrew) = try await Hostile.offPool {
+            () throws -> ([ServerSentEventParser.Event], [StreamEvent], Bool) in
             let payload = #"{"choices":[{"delta":{"content":""# + text + #""}}]}"#
             let wire = Array(("data: " + payload + "\n\ndata: [DONE]\n\n").utf8)
             var parser = ServerSentEventParser()  // default cap: 16 MiB
@@ -283,7 +287,8 @@ enum Hostile {
     @Test func hostileNumbersAreNotPassedOnToFormatting() throws {
         // Overflowing numbers become infinity; prices are strings that may say "nan".
         var decoder = ChatCompletionDecoder()
-        let events = try decoder.events(fromChunk: #"{"choices":[],"usage":{"prompt_tokens":1e400,"completion_tokens":-1e400,"cost":1e400}}"#)
+        let events = try decoder.events(
+            fromChunk: #"{"choices":[],"usage":{"prompt_tokens":1e400,"completion_tokens":-1e400,"cost":1e400}}"#)
         Hostile.render(events)
         for case .usage(let usage) in events {
             #expect(usage.cost == nil || usage.cost!.isFinite)
@@ -293,9 +298,10 @@ enum Hostile {
         #expect(response.content == "x")
         if let cost = response.usage?.cost { _ = UsageText.cost(cost) }
 
-        let models = try ChatCompletionDecoder.models(fromBody: Array(
-            #"{"data":[{"id":"a","pricing":{"prompt":"nan","completion":"inf"}},{"id":"b","pricing":{"prompt":1e400,"completion":"1e300"},"context_length":1e300},{"id":"c","pricing":{"prompt":"-0.000001","completion":"0.000002"},"context_length":-5}]}"#
-                .utf8))
+        let models = try ChatCompletionDecoder.models(
+            fromBody: Array(
+                #"{"data":[{"id":"a","pricing":{"prompt":"nan","completion":"inf"}},{"id":"b","pricing":{"prompt":1e400,"completion":"1e300"},"context_length":1e300},{"id":"c","pricing":{"prompt":"-0.000001","completion":"0.000002"},"context_length":-5}]}"#
+                    .utf8))
         #expect(models.map(\.id) == ["a", "b", "c"])
         for model in models {
             for price in [model.promptPrice, model.completionPrice] {
@@ -384,7 +390,9 @@ enum Hostile {
         let (count, json, foundationCount, turns) = try await Hostile.offPool { () throws -> (Int, JSONValue, Int?, Int) in
             var session = ChatSession(model: "m/x", systemPrompt: "sys \"quoted\"\n\u{0}")
             for i in 0..<5_000 {
-                session.recordSuccess(user: "question \(i) Привет \"q\" \\ \u{1F}", answer: "answer \(i) 👋🏽\n\tend", usage: Usage(promptTokens: 1, completionTokens: 1))
+                session.recordSuccess(
+                    user: "question \(i) Привет \"q\" \\ \u{1F}", answer: "answer \(i) 👋🏽\n\tend",
+                    usage: Usage(promptTokens: 1, completionTokens: 1))
             }
             let body = session.request(sending: "last", stream: true).jsonBody()
             let json = try JSONParser.parse(body)

@@ -1,7 +1,6 @@
+import ChatStorage
 import Foundation
 import Testing
-
-import ChatStorage
 
 @testable import ChatCore
 
@@ -160,13 +159,18 @@ private let fixedDate: Date = {
               {"type":"image_url","image_url":{"url":"data:image/jpeg;base64,BBBB"}}]}}]}
             """#)
         #expect(ChatCompletionDecoder.images(fromAnswer: answer) == ["data:image/png;base64,AAAA", "data:image/jpeg;base64,BBBB"])
-        guard case .array(let choices)? = answer["choices"] else { Issue.record("no choices"); return }
+        guard case .array(let choices)? = answer["choices"] else {
+            Issue.record("no choices")
+            return
+        }
         #expect(ChatCompletionDecoder.images(fromChoice: choices[0]).count == 2)
 
-        let chunk = #"{"choices":[{"index":0,"delta":{"content":"","images":[{"type":"image_url","image_url":{"url":"data:image/png;base64,CCCC"}}]}}]}"#
+        let chunk =
+            #"{"choices":[{"index":0,"delta":{"content":"","images":[{"type":"image_url","image_url":{"url":"data:image/png;base64,CCCC"}}]}}]}"#
         #expect(ChatCompletionDecoder.images(fromChunk: chunk) == ["data:image/png;base64,CCCC"])
 
-        let parts = #"{"choices":[{"message":{"content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"data:image/gif;base64,DDDD"}}]}}]}"#
+        let parts =
+            #"{"choices":[{"message":{"content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"data:image/gif;base64,DDDD"}}]}}]}"#
         #expect(ChatCompletionDecoder.images(fromBody: Array(parts.utf8)) == ["data:image/gif;base64,DDDD"])
     }
 
@@ -199,9 +203,10 @@ private let fixedDate: Date = {
             let bytes = onePixelPNG + [UInt8(i)]
             paths.append(try store.save(GeneratedImage(mimeType: "image/png", bytes: bytes), prompt: "a cat"))
         }
-        #expect(paths.map { ($0 as NSString).lastPathComponent } == [
-            "2026-11-25_143012_a-cat.png", "2026-11-25_143012_a-cat-2.png", "2026-11-25_143012_a-cat-3.png",
-        ])
+        #expect(
+            paths.map { ($0 as NSString).lastPathComponent } == [
+                "2026-11-25_143012_a-cat.png", "2026-11-25_143012_a-cat-2.png", "2026-11-25_143012_a-cat-3.png",
+            ])
         for (i, path) in paths.enumerated() { #expect(contents(path) == onePixelPNG + [UInt8(i)]) }
         // Two images of one answer, and a JPEG: same stem, own extension.
         let more = try store.save(
@@ -223,7 +228,12 @@ private let fixedDate: Date = {
         let results = try await withThrowingTaskGroup(of: (Int, String).self) { group in
             for i in 0..<count {
                 group.addTask {
-                    (i, try store.save(GeneratedImage(mimeType: "image/png", bytes: onePixelPNG + Array(repeating: UInt8(i), count: 1000)), prompt: "same prompt"))
+                    (
+                        i,
+                        try store.save(
+                            GeneratedImage(mimeType: "image/png", bytes: onePixelPNG + Array(repeating: UInt8(i), count: 1000)),
+                            prompt: "same prompt")
+                    )
                 }
             }
             var results: [(Int, String)] = []

@@ -14,7 +14,12 @@ import Testing
         let reads = Reads()
         let plan = try LaunchPlan.make(
             request,
-            input: .init(isTerminal: terminal, readAll: { reads.count += 1; return stdin }, readFile: { files[$0] }))
+            input: .init(
+                isTerminal: terminal,
+                readAll: {
+                    reads.count += 1
+                    return stdin
+                }, readFile: { files[$0] }))
         #expect(reads.count <= 1, "stdin is read at most once")
         return plan
     }
@@ -42,29 +47,67 @@ import Testing
     }
 
     @Test func stdinModes() throws {
-        let user = try plan({ $0.stdin = .user; $0.message = ["write a commit message"] }, terminal: false, stdin: "diff\n")
+        let user = try plan(
+            {
+                $0.stdin = .user
+                $0.message = ["write a commit message"]
+            }, terminal: false, stdin: "diff\n")
         #expect(user.message == "diff\n\nwrite a commit message")
         #expect(user.systemPrompt == nil)
         #expect(try plan({ $0.stdin = .user }, terminal: false, stdin: "just this\n").message == "just this")
         #expect(try plan({ $0.stdin = .repl }, terminal: false, stdin: "hi\n").mode == .repl(scripted: true, pipedSystemPrompt: false))
-        let none = try plan({ $0.stdin = .none; $0.message = ["q"] }, terminal: false, stdin: "ignored")
+        let none = try plan(
+            {
+                $0.stdin = .none
+                $0.message = ["q"]
+            }, terminal: false, stdin: "ignored")
         #expect(none.systemPrompt == nil)
         #expect(none.message == "q")
     }
 
     @Test func twoSystemPromptsAreAUsageError() {
-        #expect(throws: LaunchPlan.Problem.self) { try plan({ $0.system = "s"; $0.message = ["q"] }, terminal: false, stdin: "piped") }
         #expect(throws: LaunchPlan.Problem.self) {
-            try plan({ $0.systemFile = "/f"; $0.message = ["q"] }, terminal: false, stdin: "piped", files: ["/f": "x"])
+            try plan(
+                {
+                    $0.system = "s"
+                    $0.message = ["q"]
+                }, terminal: false, stdin: "piped")
         }
-        #expect(throws: LaunchPlan.Problem.self) { try plan { $0.systemFile = "-"; $0.stdin = .user } }
+        #expect(throws: LaunchPlan.Problem.self) {
+            try plan(
+                {
+                    $0.systemFile = "/f"
+                    $0.message = ["q"]
+                }, terminal: false, stdin: "piped", files: ["/f": "x"])
+        }
+        #expect(throws: LaunchPlan.Problem.self) {
+            try plan {
+                $0.systemFile = "-"
+                $0.stdin = .user
+            }
+        }
     }
 
     @Test func systemFileFromAPathOrStdin() throws {
-        #expect(try plan({ $0.systemFile = "/s.txt"; $0.message = ["q"] }, files: ["/s.txt": "from file\n"]).systemPrompt == "from file")
-        #expect(try plan({ $0.systemFile = "-"; $0.message = ["q"] }, terminal: false, stdin: "from stdin\n").systemPrompt == "from stdin")
+        #expect(
+            try plan(
+                {
+                    $0.systemFile = "/s.txt"
+                    $0.message = ["q"]
+                }, files: ["/s.txt": "from file\n"]
+            ).systemPrompt == "from file")
+        #expect(
+            try plan(
+                {
+                    $0.systemFile = "-"
+                    $0.message = ["q"]
+                }, terminal: false, stdin: "from stdin\n"
+            ).systemPrompt == "from stdin")
         do {
-            _ = try plan { $0.systemFile = "/missing"; $0.message = ["q"] }
+            _ = try plan {
+                $0.systemFile = "/missing"
+                $0.message = ["q"]
+            }
             Issue.record("a missing file was accepted")
         } catch {
             #expect(error.message.contains("/missing"))
@@ -72,13 +115,27 @@ import Testing
     }
 
     @Test func otherModesAndConflicts() throws {
-        #expect(try plan { $0.listModels = true; $0.message = ["gemini"] }.mode == .listModels(filter: "gemini"))
+        #expect(
+            try plan {
+                $0.listModels = true
+                $0.message = ["gemini"]
+            }.mode == .listModels(filter: "gemini"))
         #expect(try plan { $0.keyInfo = true }.mode == .keyInfo)
         #expect(try plan { $0.image = "a cat" }.mode == .image(prompt: "a cat"))
         #expect(throws: LaunchPlan.Problem.self) { try plan { $0.image = "  " } }
-        #expect(throws: LaunchPlan.Problem.self) { try plan { $0.image = "x"; $0.offline = true } }
+        #expect(throws: LaunchPlan.Problem.self) {
+            try plan {
+                $0.image = "x"
+                $0.offline = true
+            }
+        }
         #expect(throws: LaunchPlan.Problem.self) { try plan { $0.json = true } }
-        #expect(throws: LaunchPlan.Problem.self) { try plan { $0.session = "a"; $0.continueLast = true } }
+        #expect(throws: LaunchPlan.Problem.self) {
+            try plan {
+                $0.session = "a"
+                $0.continueLast = true
+            }
+        }
         #expect(throws: LaunchPlan.Problem.self) { try plan { $0.files = ["a.png"] } }
     }
 
@@ -156,7 +213,8 @@ import Testing
 
     @Test func theErrorTypeDecidesContextOverflowBeforeTheWords() {
         #expect(ContextWindow.isContextExceeded(APIErrorInfo(status: 400, message: "anything", errorType: "context_length_exceeded")))
-        #expect(!ContextWindow.isContextExceeded(APIErrorInfo(status: 400, message: "context length exceeded", errorType: "invalid_request")))
+        #expect(
+            !ContextWindow.isContextExceeded(APIErrorInfo(status: 400, message: "context length exceeded", errorType: "invalid_request")))
         #expect(ContextWindow.isContextExceeded(APIErrorInfo(status: 400, message: "maximum context length exceeded")))
     }
 

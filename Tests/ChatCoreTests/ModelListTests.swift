@@ -46,14 +46,16 @@ import Testing
     // MARK: GET /key
 
     @Test func keyInfoReadsItsFieldsAndNeverTheLabel() throws {
-        let body = #"{"data":{"label":"sk-or-v1-abc...xyz","usage":1.25,"limit":10,"limit_remaining":8.75,"is_free_tier":false,"rate_limit":{"requests":20,"interval":"10s"}}}"#
+        let body =
+            #"{"data":{"label":"sk-or-v1-abc...xyz","usage":1.25,"limit":10,"limit_remaining":8.75,"is_free_tier":false,"rate_limit":{"requests":20,"interval":"10s"}}}"#
         let info = try KeyInfo.parse(Array(body.utf8))
         #expect(info == KeyInfo(usage: 1.25, limit: 10, limitRemaining: 8.75, isFreeTier: false, rateLimit: "20 requests / 10s"))
         #expect(!info.lines.joined().contains("sk-or"))
     }
 
     @Test func keyInfoFieldsOfAnotherTypeAreAbsent() throws {
-        let body = #"{"data":{"usage":"1.25","limit":null,"limit_remaining":1e400,"is_free_tier":1,"rate_limit":{"requests":1.5,"interval":null}}}"#
+        let body =
+            #"{"data":{"usage":"1.25","limit":null,"limit_remaining":1e400,"is_free_tier":1,"rate_limit":{"requests":1.5,"interval":null}}}"#
         let info = try KeyInfo.parse(Array(body.utf8))
         #expect(info == KeyInfo(usage: nil, limit: nil, limitRemaining: nil, isFreeTier: nil, rateLimit: "1.5 requests / null"))
         #expect(try KeyInfo.parse(Array(#"{"data":{"rate_limit":{}}}"#.utf8)).rateLimit == "? requests / ?")

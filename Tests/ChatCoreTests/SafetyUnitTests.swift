@@ -115,7 +115,8 @@ import Testing
     }
 
     @Test func versionOneStillLoadsAndPendingRoundTrips() throws {
-        let v1 = #"{"version":1,"saved_at":5,"model":"a/b","system_prompt":null,"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7},"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]}"#
+        let v1 =
+            #"{"version":1,"saved_at":5,"model":"a/b","system_prompt":null,"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7},"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]}"#
         let loaded = try SessionArchive.decode(Array(v1.utf8), path: "v1")
         #expect(loaded.messages.map(\.content) == ["hi", "yo"])
         #expect(loaded.pending == nil)
@@ -129,4 +130,3 @@ import Testing
         #expect(resumed.takeRetryMessage()?.content == "unanswered")
     }
 }
-

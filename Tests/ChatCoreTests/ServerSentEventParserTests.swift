@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 @testable import ChatCore
 
@@ -35,10 +35,17 @@ func parseAll(_ chunks: [[UInt8]]) throws -> [ServerSentEventParser.Event] {
     let expected: [ServerSentEventParser.Event] = [
         .comment("OPENROUTER PROCESSING"),
         .comment("OPENROUTER PROCESSING"),
-        .data(#"{"id":"gen-1","model":"google/gemini-2.5-flash","choices":[{"index":0,"delta":{"role":"assistant","content":"Привет"},"finish_reason":null}]}"#),
-        .data(#"{"id":"gen-1","model":"google/gemini-2.5-flash","choices":[{"index":0,"delta":{"content":", мир! 👋🏽 "},"finish_reason":null}]}"#),
-        .data(#"{"id":"gen-1","model":"google/gemini-2.5-flash","choices":[{"index":0,"delta":{"content":"日本語"},"finish_reason":"stop"}]}"#),
-        .data(#"{"id":"gen-1","model":"google/gemini-2.5-flash","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19,"cost":0.00042}}"#),
+        .data(
+            #"{"id":"gen-1","model":"google/gemini-2.5-flash","choices":[{"index":0,"delta":{"role":"assistant","content":"Привет"},"finish_reason":null}]}"#
+        ),
+        .data(
+            #"{"id":"gen-1","model":"google/gemini-2.5-flash","choices":[{"index":0,"delta":{"content":", мир! 👋🏽 "},"finish_reason":null}]}"#
+        ),
+        .data(
+            #"{"id":"gen-1","model":"google/gemini-2.5-flash","choices":[{"index":0,"delta":{"content":"日本語"},"finish_reason":"stop"}]}"#),
+        .data(
+            #"{"id":"gen-1","model":"google/gemini-2.5-flash","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19,"cost":0.00042}}"#
+        ),
         .data("[DONE]"),
     ]
 
@@ -111,4 +118,3 @@ func parseAll(_ chunks: [[UInt8]]) throws -> [ServerSentEventParser.Event] {
         }
     }
 }
-

@@ -7,7 +7,8 @@ import Testing
         var batch = StreamEventBatch()
         let events: [StreamEvent] = [
             .model("a/b"), .reasoning("think "), .reasoning("more"), .text("Hel"), .text("lo"), .text(" 👋🏽"),
-            .images(["data:image/png;base64,AA=="]), .text("!"), .finish(reason: "stop"), .usage(Usage(promptTokens: 1, completionTokens: 2)),
+            .images(["data:image/png;base64,AA=="]), .text("!"), .finish(reason: "stop"),
+            .usage(Usage(promptTokens: 1, completionTokens: 2)),
         ]
         for event in events { batch.append(event) }
         #expect(

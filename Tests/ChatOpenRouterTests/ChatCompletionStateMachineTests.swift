@@ -104,7 +104,11 @@ import Testing
         var m = machine()
         _ = feed(&m, Self.chunk("part"), at: 1)
         let action = m.failed(.connection(url: "u", reason: "reset"))
-        #expect(action == .fail([.text("part")], .connection(url: "u", reason: "the connection broke in the middle of the answer"), stopTransfer: false))
+        #expect(
+            action
+                == .fail(
+                    [.text("part")], .connection(url: "u", reason: "the connection broke in the middle of the answer"), stopTransfer: false)
+        )
     }
 
     @Test func aWholeAnswerIsDecodedAtTheEnd() {
@@ -136,7 +140,8 @@ import Testing
 
     @Test func aMidStreamErrorChunkFails() {
         var m = machine()
-        let action = feed(&m, #"data: {"error":{"code":502,"message":"provider down"},"choices":[{"finish_reason":"error"}]}"# + "\n\n", at: 1)
+        let action = feed(
+            &m, #"data: {"error":{"code":502,"message":"provider down"},"choices":[{"finish_reason":"error"}]}"# + "\n\n", at: 1)
         guard case .fail([], .api(let info, inStream: true), stopTransfer: true) = action else {
             Issue.record("got \(action)")
             return

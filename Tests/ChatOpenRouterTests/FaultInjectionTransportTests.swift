@@ -1,8 +1,8 @@
 import ChatCore
 import FakeOpenRouter
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import ChatOpenRouter
 
@@ -21,7 +21,9 @@ import TestSupport
         let transport = OpenRouterTransport(
             configuration: .init(
                 baseURL: fake.baseURL, apiKey: "k", retry: RetryPolicy(maxRetries: 2, baseDelay: 0.01), maxAnswerBytes: 512 * 1024))
-        let body = Array(#"{"choices":[{"message":{"content":""#.utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 2 * 1024 * 1024) + Array(#""}}]}"#.utf8)
+        let body =
+            Array(#"{"choices":[{"message":{"content":""#.utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 2 * 1024 * 1024)
+            + Array(#""}}]}"#.utf8)
         fake.enqueue(.raw(status: 200, headers: [("Content-Type", "application/json")], body: body))
         var request = sampleRequest
         request.stream = false
@@ -68,7 +70,10 @@ import TestSupport
     @Test func htmlPageWithStatus200ForAStreamRequestIsReportedAsNotAnAnswer() async throws {
         try await withFake(retries: 2) { fake, transport in
             // A captive portal or a misconfigured proxy answers 200 with a web page.
-            fake.enqueue(.raw(status: 200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array("<html><body><h1>Please log in</h1></body></html>".utf8)))
+            fake.enqueue(
+                .raw(
+                    status: 200, headers: [("Content-Type", "text/html; charset=utf-8")],
+                    body: Array("<html><body><h1>Please log in</h1></body></html>".utf8)))
             let (events, error) = await collect(transport, sampleRequest)
             #expect(text(events).isEmpty)
             guard case .malformedResponse(let what)? = error else {
@@ -119,7 +124,8 @@ import TestSupport
             var garbage: [UInt8] = []
             var rng = SplitMix64(seed: 7)
             for _ in 0..<4096 { garbage.append(UInt8(truncatingIfNeeded: rng.next())) }
-            fake.enqueue(.raw(status: 200, headers: [("Content-Type", "text/event-stream")], body: Array("data: ".utf8) + garbage + [0x0A, 0x0A]))
+            fake.enqueue(
+                .raw(status: 200, headers: [("Content-Type", "text/event-stream")], body: Array("data: ".utf8) + garbage + [0x0A, 0x0A]))
             let (events, error) = await collect(transport, sampleRequest)
             #expect(text(events).isEmpty)
             guard case .malformedResponse? = error else {
@@ -172,7 +178,8 @@ import TestSupport
     func hostileRetryAfterHeadersAreSurvived(_ value: String) async throws {
         let clock = RecordingClock()
         try await withFake(retries: 1, clock: clock) { fake, transport in
-            fake.enqueue(.error(status: 429, message: "slow down", retryAfter: value), .error(status: 429, message: "still", retryAfter: value))
+            fake.enqueue(
+                .error(status: 429, message: "slow down", retryAfter: value), .error(status: 429, message: "still", retryAfter: value))
             let (events, error) = await collect(transport, sampleRequest)
             let notices = events.compactMap { if case .retrying(let n) = $0 { n } else { nil } }
             #expect(notices.count == 1)
@@ -199,4 +206,3 @@ import TestSupport
         }
     }
 }
-

@@ -58,7 +58,8 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
     }
     guard bytes.starts(with: [137, 80, 78, 71, 13, 10, 26, 10]) else { return nil }
     var offset = 8
-    var width = 0, height = 0
+    var width = 0
+    var height = 0
     var idat: [UInt8] = []
     var sawEnd = false
     while offset + 12 <= bytes.count {
@@ -91,7 +92,8 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
         i += 5 + len
         if header & 1 == 1 { break }
     }
-    var a = 1, b = 0
+    var a = 1
+    var b = 0
     for byte in raw {
         a = (a + Int(byte)) % 65_521
         b = (b + a) % 65_521
@@ -144,7 +146,8 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
 
     @Test func requestBodyIsExactlyTheDocumentedShape() {
         let body = String(decoding: OpenRouterImageGenerator.requestBody(model: "m/x", prompt: "say \"hi\"\n"), as: UTF8.self)
-        #expect(body == #"{"model":"m/x","messages":[{"role":"user","content":"say \"hi\"\n"}],"modalities":["image","text"],"stream":false}"#)
+        #expect(
+            body == #"{"model":"m/x","messages":[{"role":"user","content":"say \"hi\"\n"}],"modalities":["image","text"],"stream":false}"#)
         let openAI = String(decoding: OpenAIImageGenerator.requestBody(model: "gpt-image-1", prompt: "p", size: "1024x1024"), as: UTF8.self)
         #expect(openAI == #"{"model":"gpt-image-1","prompt":"p","n":1,"size":"1024x1024"}"#)
     }
@@ -154,7 +157,8 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
             let store = ImageStore(directory: directory + "/images")
             var paths: [String] = []
             for _ in 0..<3 {
-                let saved = try await generateAndSave(prompt: "A cat, in a hat!", generator: openRouter(fake, model: "fake/image"), store: store)
+                let saved = try await generateAndSave(
+                    prompt: "A cat, in a hat!", generator: openRouter(fake, model: "fake/image"), store: store)
                 #expect(saved.paths.count == 1)
                 #expect(saved.text == "Here is your image of A cat, in a hat!.")
                 #expect(!saved.historyNote.contains("base64"))
@@ -176,7 +180,8 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
 
     @Test func imagesStreamedInDeltasAreFoundToo() async throws {
         try await withImageFake { fake, _ in
-            let chunk = #"{"id":"g","model":"fake/streamer","choices":[{"index":0,"delta":{"content":"","images":[{"type":"image_url","image_url":{"url":"data:image/png;base64,"#
+            let chunk =
+                #"{"id":"g","model":"fake/streamer","choices":[{"index":0,"delta":{"content":"","images":[{"type":"image_url","image_url":{"url":"data:image/png;base64,"#
                 + Data(FakeOpenRouter.imagePNG).base64EncodedString() + #""}}]},"finish_reason":"stop"}]}"#
             fake.enqueue(
                 .stream([#"{"id":"g","model":"fake/streamer","choices":[{"index":0,"delta":{"content":"Streamed "}}]}"#, chunk]))
@@ -202,7 +207,10 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
             let echo = await #expect(throws: ImageError.self) {
                 try await generateAndSave(prompt: "a cat", generator: openRouter(fake, model: "fake/echo"), store: store)
             }
-            #expect(echo?.message.hasPrefix("the model fake/echo returned no image; pick an image-output model such as google/gemini-2.5-flash-image (see /models)") == true)
+            #expect(
+                echo?.message.hasPrefix(
+                    "the model fake/echo returned no image; pick an image-output model such as google/gemini-2.5-flash-image (see /models)")
+                    == true)
             #expect(files(in: directory).isEmpty)
         }
     }
@@ -213,7 +221,9 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
             let error = await #expect(throws: ImageError.self) {
                 try await generateAndSave(prompt: "p", generator: openRouter(fake, model: "fake/image-invalid"), store: store)
             }
-            #expect(error?.message == "the model fake/image-invalid sent an unusable image: invalid base64 in the image data: '*' at position 9 of 20")
+            #expect(
+                error?.message
+                    == "the model fake/image-invalid sent an unusable image: invalid base64 in the image data: '*' at position 9 of 20")
             #expect(files(in: directory).isEmpty)
 
             let openAIError = await #expect(throws: ImageError.self) {
@@ -249,7 +259,9 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
             let inBody = await #expect(throws: ChatError.self) { try await openRouter(fake, model: "fake/200-error").generate(prompt: "p") }
             #expect(inBody?.oneLine().contains("Upstream provider returned an error") == true)
 
-            let openAIError = await #expect(throws: ChatError.self) { try await openAI(fake, model: "fake/error-429").generate(prompt: "p") }
+            let openAIError = await #expect(throws: ChatError.self) {
+                try await openAI(fake, model: "fake/error-429").generate(prompt: "p")
+            }
             #expect(openAIError?.status == 429)
             #expect(openAIError?.retryAfter == 1)
         }
@@ -305,7 +317,8 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
 
     @Test func openAIURLAnswerIsDownloadedWithoutTheKey() async throws {
         try await withImageFake { fake, directory in
-            let saved = try await openAI(fake, model: "dall-e-3").generateAndSave(prompt: "a red fox", store: ImageStore(directory: directory))
+            let saved = try await openAI(fake, model: "dall-e-3").generateAndSave(
+                prompt: "a red fox", store: ImageStore(directory: directory))
             #expect(saved.paths.count == 1)
             #expect(FileManager.default.contents(atPath: saved.paths[0]).map { Array($0) } == FakeOpenRouter.imagePNG)
             #expect(saved.text == "A picture of a red fox")
@@ -321,7 +334,10 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
     @Test func openAIEmptyAnswerIsAClearError() async throws {
         try await withImageFake { fake, _ in
             let error = await #expect(throws: ImageError.self) { try await openAI(fake, model: "fake/image-none").generate(prompt: "p") }
-            #expect(error?.message == "the images endpoint (fake/image-none) at \(fake.openAIBaseURL) returned no image; check image_model and image_base_url")
+            #expect(
+                error?.message
+                    == "the images endpoint (fake/image-none) at \(fake.openAIBaseURL) returned no image; check image_model and image_base_url"
+            )
         }
     }
 

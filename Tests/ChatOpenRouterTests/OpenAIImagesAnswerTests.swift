@@ -13,13 +13,19 @@ import Testing
 
     @Test func itemsCarryBase64OrAURLAndARevisedPrompt() throws {
         let answer = try Self.decode(
-            #"{"created":1,"output_format":"webp","data":[{"b64_json":"AAAA","revised_prompt":"a fox"},{"url":"https://cdn/x.png","output_format":"jpeg"}]}"#)
-        #expect(answer == Answer(data: [.init(b64JSON: "AAAA", revisedPrompt: "a fox"), .init(url: "https://cdn/x.png", outputFormat: "jpeg")], outputFormat: "webp"))
+            #"{"created":1,"output_format":"webp","data":[{"b64_json":"AAAA","revised_prompt":"a fox"},{"url":"https://cdn/x.png","output_format":"jpeg"}]}"#
+        )
+        #expect(
+            answer
+                == Answer(
+                    data: [.init(b64JSON: "AAAA", revisedPrompt: "a fox"), .init(url: "https://cdn/x.png", outputFormat: "jpeg")],
+                    outputFormat: "webp"))
         #expect(!answer.hasError)
     }
 
     @Test func fieldsOfAnotherTypeAndOddItemsArePassedOver() throws {
-        let answer = try Self.decode(#"{"output_format":5,"data":[{"b64_json":7,"url":null,"revised_prompt":["x"]},3,"s",null,{"url":"u"}]}"#)
+        let answer = try Self.decode(
+            #"{"output_format":5,"data":[{"b64_json":7,"url":null,"revised_prompt":["x"]},3,"s",null,{"url":"u"}]}"#)
         #expect(answer == Answer(data: [.init(), .init(), .init(), .init(), .init(url: "u")]))
     }
 

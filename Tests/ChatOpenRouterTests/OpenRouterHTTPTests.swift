@@ -1,8 +1,8 @@
 import ChatCore
 import FakeOpenRouter
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import ChatOpenRouter
 
@@ -133,7 +133,8 @@ import TestSupport
         try await withCore { fake, http, clock in
             let transport = OpenRouterTransport(
                 configuration: .init(baseURL: fake.baseURL, apiKey: "test-key-123", retry: Self.policy(2)), http: http)
-            fake.enqueue(.error(status: 429, message: "slow", retryAfter: "Tue, 14 Nov 2023 22:13:24 GMT"), .streamText(pieces: ["ok"], model: "m"))
+            fake.enqueue(
+                .error(status: 429, message: "slow", retryAfter: "Tue, 14 Nov 2023 22:13:24 GMT"), .streamText(pieces: ["ok"], model: "m"))
             let (events, error) = await collect(transport, sampleRequest)
             #expect(error == nil)
             #expect(text(events) == "ok")
@@ -152,7 +153,8 @@ import TestSupport
                 http: http)
             let images = ImageHTTPSettings(connectTimeout: 2, readTimeout: 10, retry: RetryPolicy(maxRetries: 0), client: http)
             let openRouter = OpenRouterImageGenerator(
-                configuration: .init(baseURL: fake.baseURL, apiKey: "test-key-123", referer: "https://ref.example", title: "TitleX", http: images))
+                configuration: .init(
+                    baseURL: fake.baseURL, apiKey: "test-key-123", referer: "https://ref.example", title: "TitleX", http: images))
             let openAI = OpenAIImageGenerator(configuration: .init(baseURL: fake.openAIBaseURL, apiKey: "sk-test-456", http: images))
 
             var request = sampleRequest
@@ -169,7 +171,8 @@ import TestSupport
             let requests = fake.requests
             #expect(Set(requests.compactMap { $0.header("User-Agent") }) == ["bankfuture-chat/\(BuildInfo.version)"])
             #expect(requests.filter { $0.header("User-Agent") != nil }.count == 5)
-            #expect(requests.prefix(4).allSatisfy { $0.header("Authorization") == "Bearer test-key-123" && $0.header("X-Title") == "TitleX" })
+            #expect(
+                requests.prefix(4).allSatisfy { $0.header("Authorization") == "Bearer test-key-123" && $0.header("X-Title") == "TitleX" })
             #expect(requests.map(\.path).prefix(3) == ["/api/v1/chat/completions", "/api/v1/models", "/api/v1/key"])
             let images5 = try #require(requests.last)
             #expect(images5.path == "/v1/images/generations")
@@ -177,7 +180,8 @@ import TestSupport
             #expect(images5.header("HTTP-Referer") == nil && images5.header("X-Title") == nil)
 
             // Downloads follow redirects, so they have a client of their own, made once.
-            let download = OpenAIImageGenerator(configuration: .init(baseURL: fake.openAIBaseURL, apiKey: "sk-test-456", model: "dall-e-3", http: images))
+            let download = OpenAIImageGenerator(
+                configuration: .init(baseURL: fake.openAIBaseURL, apiKey: "sk-test-456", model: "dall-e-3", http: images))
             _ = try await download.generate(prompt: "one")
             _ = try await download.generate(prompt: "two")
             #expect(fake.acceptedConnections == 2)
@@ -244,7 +248,8 @@ import TestSupport
                 return
             }
             #expect(snippet.hasPrefix("Bad gateway filler filler"))
-            fake.enqueue(.raw(status: 200, headers: [("Content-Type", "application/json")], body: Array(repeating: UInt8(ascii: " "), count: 4096)))
+            fake.enqueue(
+                .raw(status: 200, headers: [("Content-Type", "application/json")], body: Array(repeating: UInt8(ascii: " "), count: 4096)))
             await #expect(throws: ChatError.responseTooLarge(limitBytes: 1024)) {
                 try await http.fetch(Self.post(fake.baseURL, maxBodyBytes: 1024), retry: RetryPolicy(maxRetries: 0))
             }
@@ -257,7 +262,8 @@ import TestSupport
         let openRouter = OpenRouterHTTP.Endpoint.openRouter(baseURL: "http://h/api/v1///", apiKey: "k", referer: "r", title: "t")
         #expect(openRouter.baseURL == "http://h/api/v1")
         #expect(openRouter.displayURL == "http://h/api/v1")
-        #expect(OpenRouterHTTP.Endpoint.openAICompatible(baseURL: "https://api.example/v1/", apiKey: "k").baseURL == "https://api.example/v1")
+        #expect(
+            OpenRouterHTTP.Endpoint.openAICompatible(baseURL: "https://api.example/v1/", apiKey: "k").baseURL == "https://api.example/v1")
         let download = OpenRouterHTTP.Endpoint.download("https://cdn.example:8443/img/a.png?sig=secret")
         #expect(download.baseURL == "https://cdn.example:8443/img/a.png?sig=secret")
         #expect(download.displayURL == "https://cdn.example:8443")
@@ -267,8 +273,12 @@ import TestSupport
         #expect(OpenRouterImageGenerator.Configuration(baseURL: "http://h/v1/", apiKey: "k").baseURL == "http://h/v1")
 
         let http = OpenRouterHTTP(configuration: .init())
-        let request = OpenRouterHTTP.Request(endpoint: openRouter, path: "/x", method: .POST, body: [], accept: "application/json", readTimeout: 1)
-        #expect(http.headers(for: request).map(\.name) == ["Authorization", "Content-Type", "Accept", "HTTP-Referer", "X-Title", "X-OpenRouter-Title", "User-Agent"])
+        let request = OpenRouterHTTP.Request(
+            endpoint: openRouter, path: "/x", method: .POST, body: [], accept: "application/json", readTimeout: 1)
+        #expect(
+            http.headers(for: request).map(\.name) == [
+                "Authorization", "Content-Type", "Accept", "HTTP-Referer", "X-Title", "X-OpenRouter-Title", "User-Agent",
+            ])
         let get = OpenRouterHTTP.Request(endpoint: download, path: "", method: .GET, body: nil, accept: "image/*", readTimeout: 1)
         #expect(http.headers(for: get).map(\.name) == ["Accept", "User-Agent"])
         await http.shutdown()

@@ -1,8 +1,8 @@
 import ChatCore
 import FakeOpenRouter
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import ChatOpenRouter
 
@@ -54,7 +54,11 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
 @Suite(.serialized) struct OpenRouterTransportTests {
     @Test func streamsAnAnswerAndSendsEveryHeader() async throws {
         try await withFake { fake, transport in
-            fake.enqueue(.streamText(pieces: ["При", "вет, ", "мир 👋🏽"], model: "google/gemini-2.5-flash", usage: FakeUsage(promptTokens: 11, completionTokens: 3, cost: 0.0002), options: StreamOptions(chunkSize: 1, keepAliveComments: 3)))
+            fake.enqueue(
+                .streamText(
+                    pieces: ["При", "вет, ", "мир 👋🏽"], model: "google/gemini-2.5-flash",
+                    usage: FakeUsage(promptTokens: 11, completionTokens: 3, cost: 0.0002),
+                    options: StreamOptions(chunkSize: 1, keepAliveComments: 3)))
             let (events, error) = await collect(transport, sampleRequest)
             #expect(error == nil)
             #expect(text(events) == "Привет, мир 👋🏽")
@@ -77,7 +81,8 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
 
     @Test func crlfStreamAndUsageChunkWithOneEmptyChoice() async throws {
         try await withFake { fake, transport in
-            fake.enqueue(.streamText(pieces: ["a", "b"], model: "m/x", options: StreamOptions(chunkSize: 3, crlf: true, usageWithEmptyChoice: true)))
+            fake.enqueue(
+                .streamText(pieces: ["a", "b"], model: "m/x", options: StreamOptions(chunkSize: 3, crlf: true, usageWithEmptyChoice: true)))
             let (events, error) = await collect(transport, sampleRequest)
             #expect(error == nil)
             #expect(text(events) == "ab")
@@ -109,7 +114,10 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
 
     @Test func nonStreamingAnswer() async throws {
         try await withFake { fake, transport in
-            fake.enqueue(.completion(content: "Whole answer", model: "openai/gpt-4o-mini", usage: FakeUsage(promptTokens: 4, completionTokens: 2, cost: nil)))
+            fake.enqueue(
+                .completion(
+                    content: "Whole answer", model: "openai/gpt-4o-mini", usage: FakeUsage(promptTokens: 4, completionTokens: 2, cost: nil))
+            )
             var request = sampleRequest
             request.stream = false
             let response = try await transport.complete(request)
@@ -138,7 +146,8 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
 
     @Test func moderationErrorShowsTheReasons() async throws {
         try await withFake { fake, transport in
-            fake.enqueue(.error(status: 403, message: "Input was flagged", metadataJSON: #"{"reasons":["harassment"],"flagged_input":"…"}"#))
+            fake.enqueue(
+                .error(status: 403, message: "Input was flagged", metadataJSON: #"{"reasons":["harassment"],"flagged_input":"…"}"#))
             let (_, error) = await collect(transport, sampleRequest)
             #expect(error?.oneLine().contains("harassment") == true)
         }
@@ -146,7 +155,10 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
 
     @Test func twoHundredWithAnErrorBody() async throws {
         try await withFake { fake, transport in
-            fake.enqueue(.raw(status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"error":{"code":502,"message":"Upstream provider returned an error"}}"#.utf8)))
+            fake.enqueue(
+                .raw(
+                    status: 200, headers: [("Content-Type", "application/json")],
+                    body: Array(#"{"error":{"code":502,"message":"Upstream provider returned an error"}}"#.utf8)))
             let (_, error) = await collect(transport, sampleRequest)
             #expect(error == .api(APIErrorInfo(status: 502, code: "502", message: "Upstream provider returned an error"), inStream: false))
         }
@@ -154,10 +166,11 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
 
     @Test func midStreamErrorAfterText() async throws {
         try await withFake { fake, transport in
-            fake.enqueue(.stream([
-                #"{"model":"m","choices":[{"delta":{"content":"Hello "}}]}"#,
-                #"{"error":{"code":"server_error","message":"Provider disconnected"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}"#,
-            ]))
+            fake.enqueue(
+                .stream([
+                    #"{"model":"m","choices":[{"delta":{"content":"Hello "}}]}"#,
+                    #"{"error":{"code":"server_error","message":"Provider disconnected"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}"#,
+                ]))
             let (events, error) = await collect(transport, sampleRequest)
             #expect(text(events) == "Hello ")
             #expect(error == .api(APIErrorInfo(status: nil, code: "server_error", message: "Provider disconnected"), inStream: true))
@@ -166,7 +179,10 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
 
     @Test func midStreamErrorAsTheFirstAndOnlyEventWithoutDone() async throws {
         try await withFake(retries: 2) { fake, transport in
-            fake.enqueue(.stream([#"{"error":{"code":502,"message":"No endpoints"},"choices":[{"delta":{"content":""},"finish_reason":"error"}]}"#], StreamOptions(sendDone: false)))
+            fake.enqueue(
+                .stream(
+                    [#"{"error":{"code":502,"message":"No endpoints"},"choices":[{"delta":{"content":""},"finish_reason":"error"}]}"#],
+                    StreamOptions(sendDone: false)))
             let (events, error) = await collect(transport, sampleRequest)
             #expect(text(events).isEmpty)
             #expect(error?.oneLine().contains("No endpoints") == true)
@@ -198,7 +214,9 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
 
     @Test func retries503TwiceThenSucceeds() async throws {
         try await withFake(retries: 2) { fake, transport in
-            fake.enqueue(.error(status: 503, message: "No provider"), .error(status: 503, message: "No provider"), .streamText(pieces: ["fine"], model: "m"))
+            fake.enqueue(
+                .error(status: 503, message: "No provider"), .error(status: 503, message: "No provider"),
+                .streamText(pieces: ["fine"], model: "m"))
             let (events, error) = await collect(transport, sampleRequest)
             #expect(error == nil)
             #expect(text(events) == "fine")
@@ -281,7 +299,10 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
                 #"data: {"model":"m/x","choices":[{"delta":{"content":" and more"}}]}"#,
             ].map { $0 + "\n\n" }.joined()
             // Half a megabyte of keep-alive comments after [DONE]: none of it reaches the answer.
-            fake.enqueue(.raw(status: 200, headers: [("Content-Type", "text/event-stream")], body: Array((body + String(repeating: ": keep-alive\n\n", count: 20_000)).utf8)))
+            fake.enqueue(
+                .raw(
+                    status: 200, headers: [("Content-Type", "text/event-stream")],
+                    body: Array((body + String(repeating: ": keep-alive\n\n", count: 20_000)).utf8)))
             let (received, error) = await collect(transport, sampleRequest)
             #expect(error == nil)
             #expect(text(received) == "done")
@@ -290,7 +311,10 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
 
     @Test func htmlErrorPageFromAProxy() async throws {
         try await withFake { fake, transport in
-            fake.enqueue(.raw(status: 502, headers: [("Content-Type", "text/html")], body: Array("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8)))
+            fake.enqueue(
+                .raw(
+                    status: 502, headers: [("Content-Type", "text/html")],
+                    body: Array("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8)))
             let (_, error) = await collect(transport, sampleRequest)
             #expect(error?.oneLine().hasPrefix("HTTP 502: non-JSON body: 502 Bad Gateway") == true)
         }
@@ -316,7 +340,8 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
     }
 
     @Test func connectionRefusedNamesTheBaseURL() async throws {
-        let transport = OpenRouterTransport(configuration: .init(baseURL: "http://127.0.0.1:1/api/v1", apiKey: "k", retry: RetryPolicy(maxRetries: 0)))
+        let transport = OpenRouterTransport(
+            configuration: .init(baseURL: "http://127.0.0.1:1/api/v1", apiKey: "k", retry: RetryPolicy(maxRetries: 0)))
         let (_, error) = await collect(transport, sampleRequest)
         await transport.shutdown()
         #expect(error?.oneLine().contains("http://127.0.0.1:1/api/v1") == true)
@@ -325,7 +350,10 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
 
     @Test func cancellingTheConsumerClosesTheRequest() async throws {
         try await withFake { fake, transport in
-            fake.enqueue(.streamText(pieces: Array(repeating: "word ", count: 50), model: "m", options: StreamOptions(delayBetweenWrites: .milliseconds(100))))
+            fake.enqueue(
+                .streamText(
+                    pieces: Array(repeating: "word ", count: 50), model: "m", options: StreamOptions(delayBetweenWrites: .milliseconds(100))
+                ))
             let task = Task {
                 var received = 0
                 for try await event in transport.stream(sampleRequest) {
@@ -357,9 +385,15 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
         let env = ["HTTPS_PROXY": "http://user:p%40ss@proxy.local:3128"]
         let proxy = try ProxySettings.resolve(baseURL: "https://openrouter.ai/api/v1", environment: env)
         #expect(proxy == ProxySettings(host: "proxy.local", port: 3128, username: "user", password: "p@ss"))
-        #expect(try ProxySettings.resolve(baseURL: "https://openrouter.ai/api/v1", environment: ["https_proxy": "proxy:8080"])?.port == 8080)
-        #expect(try ProxySettings.resolve(baseURL: "https://openrouter.ai/api/v1", environment: env.merging(["NO_PROXY": "example.com,.openrouter.ai"]) { a, _ in a }) == nil)
-        #expect(try ProxySettings.resolve(baseURL: "https://openrouter.ai/api/v1", environment: env.merging(["no_proxy": "*"]) { a, _ in a }) == nil)
+        #expect(
+            try ProxySettings.resolve(baseURL: "https://openrouter.ai/api/v1", environment: ["https_proxy": "proxy:8080"])?.port == 8080)
+        #expect(
+            try ProxySettings.resolve(
+                baseURL: "https://openrouter.ai/api/v1", environment: env.merging(["NO_PROXY": "example.com,.openrouter.ai"]) { a, _ in a })
+                == nil)
+        #expect(
+            try ProxySettings.resolve(baseURL: "https://openrouter.ai/api/v1", environment: env.merging(["no_proxy": "*"]) { a, _ in a })
+                == nil)
         #expect(try ProxySettings.resolve(baseURL: "http://127.0.0.1:8080/api/v1", environment: env) == nil, "HTTPS_PROXY is not for http")
         #expect(try ProxySettings.resolve(baseURL: "https://openrouter.ai/api/v1", environment: [:]) == nil)
     }

@@ -65,7 +65,11 @@ import Testing
         try first.save(SessionArchive(model: "m", systemPrompt: nil, messages: [.user("one"), .assistant("1")]), now: 2)
         #expect(first.path == dir + "/n.json")
         #expect(second.path == dir + "/n-2.json")
-        #expect(try ArchiveFiles.load(from: dir + "/n.json", attachments: AttachmentCopies(directory: dir + "/attachments")).messages.count == 2)
-        #expect(try ArchiveFiles.load(from: dir + "/n-2.json", attachments: AttachmentCopies(directory: dir + "/attachments")).messages.map(\.content) == ["two"])
+        #expect(
+            try ArchiveFiles.load(from: dir + "/n.json", attachments: AttachmentCopies(directory: dir + "/attachments")).messages.count == 2
+        )
+        #expect(
+            try ArchiveFiles.load(from: dir + "/n-2.json", attachments: AttachmentCopies(directory: dir + "/attachments")).messages.map(
+                \.content) == ["two"])
     }
 }

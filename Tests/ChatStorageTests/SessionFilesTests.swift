@@ -45,7 +45,9 @@ import Testing
         #expect(loaded.messages[1].reasoningDetails?.text == #"[{"type":"reasoning.encrypted","data":"AbC=","id":"r1"}]"#)
         // A second save does not write the copy again (its mode shows it is ours, 0600).
         try file.save(archive, now: 11)
-        #expect((try FileManager.default.attributesOfItem(atPath: dir + "/attachments/0123456789abcdef.b64")[.posixPermissions] as? Int) == 0o600)
+        #expect(
+            (try FileManager.default.attributesOfItem(atPath: dir + "/attachments/0123456789abcdef.b64")[.posixPermissions] as? Int)
+                == 0o600)
     }
 
     @Test func saveWritesOneFileThatStandsAlone() throws {
@@ -78,7 +80,8 @@ import Testing
     }
 
     @Test func olderVersionsLoad() throws {
-        let v2 = #"{"version":2,"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}],"pending":"again"}"#
+        let v2 =
+            #"{"version":2,"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}],"pending":"again"}"#
         let archive = try SessionArchive.decode(Array(v2.utf8), path: "v2")
         #expect(archive.messages == [.user("q"), .assistant("a")])
         #expect(archive.pending == .user("again"))
@@ -91,7 +94,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let directory = SessionDirectory(stateDirectory: dir)
         for name in ["a", "b", "c"] {
-            try AutosaveFile(path: directory.file(named: name), claimed: true).save(SessionArchive(model: "m", systemPrompt: nil, messages: []), now: 1)
+            try AutosaveFile(path: directory.file(named: name), claimed: true).save(
+                SessionArchive(model: "m", systemPrompt: nil, messages: []), now: 1)
         }
         #expect(directory.mostRecent() == "c")
         #expect(directory.file(named: "../../etc/passwd").hasSuffix("/sessions/_.._etc_passwd.json"))
@@ -138,7 +142,8 @@ import Testing
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = FileManager.default.createFile(atPath: dir + "/blob", contents: Data([0, 1, 2, 3]))
-        _ = FileManager.default.createFile(atPath: dir + "/big.png", contents: Data([0x89, 0x50, 0x4E, 0x47] + [UInt8](repeating: 0, count: 2000)))
+        _ = FileManager.default.createFile(
+            atPath: dir + "/big.png", contents: Data([0x89, 0x50, 0x4E, 0x47] + [UInt8](repeating: 0, count: 2000)))
         let files = AttachmentFiles(maxBytes: 1024)
         let cases: [(String, String)] = [
             (dir + "/blob", "attach text, PNG, JPEG, WebP, GIF, PDF, WAV or MP3"),

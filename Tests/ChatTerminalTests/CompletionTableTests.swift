@@ -1,5 +1,6 @@
-@testable import ChatTerminal
 import Testing
+
+@testable import ChatTerminal
 
 @Suite struct CompletionTableTests {
     private let table = CompletionTable(

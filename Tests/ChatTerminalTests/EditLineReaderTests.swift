@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// EditLineReader on a real pseudo-terminal, driven through ``TerminalHelper`` (a copy of
 /// this test binary that runs a small read-print loop: `LINE[text]`, `INTERRUPT`, `EOF`).

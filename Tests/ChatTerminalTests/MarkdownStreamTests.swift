@@ -1,6 +1,7 @@
-@testable import ChatTerminal
-import Testing
 import TestSupport
+import Testing
+
+@testable import ChatTerminal
 
 // MARK: Helpers
 
@@ -60,7 +61,6 @@ private func hasStyled(_ output: String, _ parameters: String, _ text: String) -
 private func visibleLines(_ output: String) -> [String] {
     stripANSI(output).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
 }
-
 
 // MARK: Tests
 
@@ -139,7 +139,10 @@ private func visibleLines(_ output: String) -> [String] {
                     * first bullet that is long enough to wrap onto a second line at forty columns
                     * second_bullet with snake_case_names and __bold__ text
                     """,
-                visible: ["docs", "https://docs.python.org/3/", "python", "import json", "Read **one** file.", "bankfuture", "--raw", "日本語", "snake_case_names"]
+                visible: [
+                    "docs", "https://docs.python.org/3/", "python", "import json", "Read **one** file.", "bankfuture", "--raw", "日本語",
+                    "snake_case_names",
+                ]
             ),
             RecordedAnswer(
                 name: "unclosed markup and odd lines",
@@ -271,11 +274,12 @@ private func visibleLines(_ output: String) -> [String] {
 
     @Test func listsGetBulletsAndWrappedLinesAreIndented() {
         let output = render(["- one two three four five six\n  - nested seven eight nine\n1. first item here\n"], width: 16)
-        #expect(visibleLines(output) == [
-            "• one two three", "  four five six",
-            "  ◦ nested seven", "    eight nine",
-            "1. first item", "   here", "",
-        ])
+        #expect(
+            visibleLines(output) == [
+                "• one two three", "  four five six",
+                "  ◦ nested seven", "    eight nine",
+                "1. first item", "   here", "",
+            ])
     }
 
     @Test func quotesHaveADimBar() {
@@ -285,10 +289,11 @@ private func visibleLines(_ output: String) -> [String] {
     }
 
     @Test func horizontalRuleSpansTheWidth() {
-        #expect(visibleLines(render(["a\n***\n- - -\n___\n"], width: 12)) == [
-            "a", String(repeating: "─", count: 12), String(repeating: "─", count: 12),
-            String(repeating: "─", count: 12), "",
-        ])
+        #expect(
+            visibleLines(render(["a\n***\n- - -\n___\n"], width: 12)) == [
+                "a", String(repeating: "─", count: 12), String(repeating: "─", count: 12),
+                String(repeating: "─", count: 12), "",
+            ])
     }
 
     // MARK: Wrapping
@@ -442,13 +447,14 @@ private func visibleLines(_ output: String) -> [String] {
     @Test func tableColumnsAreAlignedByDisplayWidth() {
         let output = render(["| Name | 名前 | n |\n|:--|:-:|--:|\n| Ann | 日本 | 1 |\n| Bob 🎉 | x | 100 |\n"])
         let lines = visibleLines(output)
-        #expect(lines == [
-            "Name   │ 名前 │   n",
-            "───────┼──────┼────",
-            "Ann    │ 日本 │   1",
-            "Bob 🎉 │  x   │ 100",
-            "",
-        ])
+        #expect(
+            lines == [
+                "Name   │ 名前 │   n",
+                "───────┼──────┼────",
+                "Ann    │ 日本 │   1",
+                "Bob 🎉 │  x   │ 100",
+                "",
+            ])
         #expect(output.hasPrefix("\(esc)[1mName"))
     }
 

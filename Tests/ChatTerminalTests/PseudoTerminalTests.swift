@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 private let shellEnvironment = ["PATH": "/usr/bin:/bin"]
 

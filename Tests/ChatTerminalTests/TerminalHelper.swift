@@ -2,8 +2,8 @@ import ChatCore
 import ChatStorage
 import ChatTerminal
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// EditLineReader and the signal handlers need a real terminal and change process-wide
 /// state (signal handlers, libedit's single editor), so their tests run them in a child

@@ -1,7 +1,8 @@
 import ChatCore
-@testable import ChatTerminal
 import Foundation
 import Testing
+
+@testable import ChatTerminal
 
 /// A renderer whose standard output and standard error are pipes.
 private final class CapturedRenderer {
@@ -231,7 +232,8 @@ private let esc = "\u{1B}"
         let output = TestPipe()
         let errors = TestPipe()
         let ticker = ManualTicker()
-        let renderer = TerminalRenderer(color: true, outputFileDescriptor: output.writeEnd, errorFileDescriptor: errors.writeEnd, ticker: ticker)
+        let renderer = TerminalRenderer(
+            color: true, outputFileDescriptor: output.writeEnd, errorFileDescriptor: errors.writeEnd, ticker: ticker)
         renderer.beginAnswer()
         ticker.tick()
         #expect(ticker.started == 0)

@@ -48,7 +48,8 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     static let keepAlive = Array(": OPENROUTER PROCESSING\n\n".utf8)
     static func chunk(_ text: String) -> String { #"{"id":"g","model":"m/x","choices":[{"index":0,"delta":{"content":"\#(text)"}}]}"# }
-    static let errorChunk = #"{"id":"g","error":{"code":502,"message":"Provider disconnected"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}"#
+    static let errorChunk =
+        #"{"id":"g","error":{"code":502,"message":"Provider disconnected"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}"#
 
     /// What the fake sends.
     var reply: FakeReply {
@@ -56,28 +57,44 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .status400: return .error(status: 400, message: "Invalid request: bad parameter")
         case .status401: return .error(status: 401, message: "No auth credentials found")
         case .status402: return .error(status: 402, message: "Insufficient credits")
-        case .status403: return .error(status: 403, message: "Input was flagged", metadataJSON: #"{"reasons":["violence"],"flagged_input":"q2"}"#)
+        case .status403:
+            return .error(status: 403, message: "Input was flagged", metadataJSON: #"{"reasons":["violence"],"flagged_input":"q2"}"#)
         case .status429: return .error(status: 429, message: "Rate limit exceeded", retryAfter: "7")
         case .status500: return .error(status: 500, message: "Internal Server Error")
         case .status503: return .error(status: 503, message: "No instances available")
         case .resetBeforeHeaders: return .dropBeforeHead
         case .resetMidStreamAfterText: return .dropMidStream(afterBytes: Array(("data: " + Self.chunk("half") + "\n\n").utf8))
         case .stall: return .stall(afterBytes: Self.keepAlive)
-        case .garbage: return .raw(status: 200, headers: [("Content-Type", "text/event-stream")], body: Array("data: \u{7}\u{1}garbage{{{\n\n".utf8) + [0x00, 0xFF, 0xFE])
-        case .invalidUTF8: return .raw(status: 200, headers: [("Content-Type", "text/event-stream")], body: Array("data: ".utf8) + [0xFF, 0xFE, 0xC3, 0x28, 0x0A, 0x0A])
-        case .htmlPage: return .raw(status: 502, headers: [("Content-Type", "text/html")], body: Array("<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>".utf8))
-        case .twoHundredWithError: return .raw(status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"error":{"code":"server_error","message":"Upstream provider returned an error"}}"#.utf8))
+        case .garbage:
+            return .raw(
+                status: 200, headers: [("Content-Type", "text/event-stream")],
+                body: Array("data: \u{7}\u{1}garbage{{{\n\n".utf8) + [0x00, 0xFF, 0xFE])
+        case .invalidUTF8:
+            return .raw(
+                status: 200, headers: [("Content-Type", "text/event-stream")],
+                body: Array("data: ".utf8) + [0xFF, 0xFE, 0xC3, 0x28, 0x0A, 0x0A])
+        case .htmlPage:
+            return .raw(
+                status: 502, headers: [("Content-Type", "text/html")],
+                body: Array("<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>".utf8))
+        case .twoHundredWithError:
+            return .raw(
+                status: 200, headers: [("Content-Type", "application/json")],
+                body: Array(#"{"error":{"code":"server_error","message":"Upstream provider returned an error"}}"#.utf8))
         case .midStreamErrorFirst: return .stream([Self.errorChunk], StreamOptions(sendDone: false))
         case .midStreamErrorAfterText: return .stream([Self.chunk("half"), Self.errorChunk])
         case .truncatedStream: return .stream([Self.chunk("half")], StreamOptions(sendDone: false))
         // Big replies are built here as bytes: building them in the fake would block its event loop,
         // which every in-process fake and client of the test run shares.
         case .oversizedLine:
-            let body = Array("data: {\"choices\":[{\"delta\":{\"content\":\"".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 16 * 1024 * 1024 + 1)
+            let body =
+                Array("data: {\"choices\":[{\"delta\":{\"content\":\"".utf8)
+                + [UInt8](repeating: UInt8(ascii: "x"), count: 16 * 1024 * 1024 + 1)
                 + Array("\"}}]}\n\ndata: [DONE]\n\n".utf8)
             return .raw(status: 200, headers: [("Content-Type", "text/event-stream"), ("Transfer-Encoding", "chunked")], body: body)
         case .oversizedBody:
-            let body = Array(#"{"choices":[{"message":{"content":""#.utf8) + [UInt8](repeating: UInt8(ascii: "y"), count: 32 * 1024 * 1024)
+            let body =
+                Array(#"{"choices":[{"message":{"content":""#.utf8) + [UInt8](repeating: UInt8(ascii: "y"), count: 32 * 1024 * 1024)
                 + Array(#""}}]}"#.utf8)
             return .raw(status: 200, headers: [("Content-Type", "application/json")], body: body)
         }
@@ -132,18 +149,25 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     /// Runs the binary on its own thread, so a long run does not hold a thread of the
     /// concurrency pool that other suites need.
-    func launch(_ arguments: [String], _ fake: FakeOpenRouter?, _ sandbox: Sandbox, env extra: [String: String] = [:], stdin: String? = nil, timeout: Duration = .seconds(60)) async throws -> Run {
+    func launch(
+        _ arguments: [String], _ fake: FakeOpenRouter?, _ sandbox: Sandbox, env extra: [String: String] = [:], stdin: String? = nil,
+        timeout: Duration = .seconds(60)
+    ) async throws -> Run {
         let args = (fake.map { ["--base-url", $0.baseURL] } ?? []) + arguments
         let environment = sandbox.environment(key: Self.key, extra)
         let input = stdin.map { Array($0.utf8) }
         let key = Array(Self.key.utf8)
         let (run, leaked) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Run, Bool), any Error>) in
             Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    let result = try ProcessRunner.run(executable: Binaries.chat, arguments: args, environment: environment, stdin: input, timeout: timeout)
-                    let run = Run(status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self), stderr: String(decoding: result.stderr, as: UTF8.self))
-                    return (run, Self.contains(result.stdout, key) || Self.contains(result.stderr, key))
-                })
+                continuation.resume(
+                    with: Result {
+                        let result = try ProcessRunner.run(
+                            executable: Binaries.chat, arguments: args, environment: environment, stdin: input, timeout: timeout)
+                        let run = Run(
+                            status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
+                            stderr: String(decoding: result.stderr, as: UTF8.self))
+                        return (run, Self.contains(result.stdout, key) || Self.contains(result.stderr, key))
+                    })
             }
         }
         #expect(!leaked, "the key leaked")
@@ -186,7 +210,9 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         try await withFake(config: #"{"max_retries":1}"#) { fake, sandbox in
             let metadata = status == 403 ? #"{"reasons":["violence","hate"],"flagged_input":"q"}"# : nil
             for attempt in 1...3 {
-                fake.enqueue(.error(status: status, message: "fault \(status) attempt \(attempt)", metadataJSON: metadata, retryAfter: style.header()))
+                fake.enqueue(
+                    .error(
+                        status: status, message: "fault \(status) attempt \(attempt)", metadataJSON: metadata, retryAfter: style.header()))
             }
             let run = try await launch(["q"], fake, sandbox)
             let retried = Self.retryable.contains(status)
@@ -218,7 +244,8 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     @Test func rateLimitedThenSuccess() async throws {
         try await withFake(config: #"{"max_retries":2}"#) { fake, sandbox in
-            fake.enqueue(.error(status: 429, message: "Rate limit exceeded", retryAfter: "1"), .streamText(pieces: ["fine ", "now"], model: "m/x"))
+            fake.enqueue(
+                .error(status: 429, message: "Rate limit exceeded", retryAfter: "1"), .streamText(pieces: ["fine ", "now"], model: "m/x"))
             let run = try await launch(["q"], fake, sandbox)
             #expect(run.status == 0)
             #expect(run.stdout == "fine now\n")
@@ -286,7 +313,9 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 // honoured under load (see the report); Ctrl-D is covered by REPLTests.
                 try terminal.send("/exit\r")
                 let exit = try terminal.waitForExit(timeout: .seconds(60))
-                return Seen(stoppedAfter: stoppedAfter, requestsAfterCtrlC: afterCtrlC, requestsAfterRetry: afterRetry, exit: exit, output: terminal.output)
+                return Seen(
+                    stoppedAfter: stoppedAfter, requestsAfterCtrlC: afterCtrlC, requestsAfterRetry: afterRetry, exit: exit,
+                    output: terminal.output)
             }
             #expect(seen.stoppedAfter < .seconds(20), "not the 30 s wait")
             #expect(seen.requestsAfterCtrlC == 1, "no request after Ctrl-C")
@@ -386,7 +415,8 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         let lines = Self.lines(run.stderr)
         #expect(lines.count == 2, "\(run.stderr)")
         #expect(lines.first?.hasPrefix("connection failed (connection refused), retrying in ") == true, "\(run.stderr)")
-        #expect(lines.last == "error: connection to \(base) failed: connection refused — check the network, the proxy settings and base_url")
+        #expect(
+            lines.last == "error: connection to \(base) failed: connection refused — check the network, the proxy settings and base_url")
     }
 
     // MARK: Protocol faults (one-shot)
@@ -408,17 +438,23 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
     @Test func twoHundredWithAnErrorAndANumericCodeIsTreatedAsThatStatus() async throws {
         try await withFake(config: #"{"max_retries":1}"#) { fake, sandbox in
             let body = Array(#"{"error":{"code":502,"message":"Upstream provider returned an error"}}"#.utf8)
-            fake.enqueue(.raw(status: 200, headers: [("Content-Type", "application/json")], body: body), .raw(status: 200, headers: [("Content-Type", "application/json")], body: body))
+            fake.enqueue(
+                .raw(status: 200, headers: [("Content-Type", "application/json")], body: body),
+                .raw(status: 200, headers: [("Content-Type", "application/json")], body: body))
             let run = try await launch(["--no-stream", "q"], fake, sandbox)
             #expect(run.status == 1)
-            #expect(Self.lines(run.stderr).last?.hasPrefix("error: HTTP 502: Upstream provider returned an error — the model's provider is down") == true, "\(run.stderr)")
+            #expect(
+                Self.lines(run.stderr).last?.hasPrefix(
+                    "error: HTTP 502: Upstream provider returned an error — the model's provider is down") == true, "\(run.stderr)")
             #expect(fake.chatRequests.count == 2, "a 502 inside a 200 is retried like a 502")
         }
     }
 
     @Test func validUTF8AroundInvalidBytesInsideTheAnswerStillSucceeds() async throws {
         try await withFake { fake, sandbox in
-            let body = Array(("data: " + #"{"choices":[{"delta":{"content":"ok "#).utf8) + [0xFF, 0xC3] + Array(#" end"},"finish_reason":"stop"}]}"#.utf8) + Array("\n\ndata: [DONE]\n\n".utf8)
+            let body =
+                Array(("data: " + #"{"choices":[{"delta":{"content":"ok "#).utf8) + [0xFF, 0xC3]
+                + Array(#" end"},"finish_reason":"stop"}]}"#.utf8) + Array("\n\ndata: [DONE]\n\n".utf8)
             fake.enqueue(.raw(status: 200, headers: [("Content-Type", "text/event-stream")], body: body))
             let run = try await launch(["q"], fake, sandbox)
             #expect(run.status == 0)
@@ -436,7 +472,11 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             wire.reserveCapacity(event.count * 51_201)
             wire.append(contentsOf: Fault.keepAlive)
             for _ in 0..<51_200 { wire.append(contentsOf: event) }
-            wire.append(contentsOf: Array(("data: " + #"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":51200}}"# + "\n\ndata: [DONE]\n\n").utf8))
+            wire.append(
+                contentsOf: Array(
+                    ("data: "
+                        + #"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":51200}}"#
+                        + "\n\ndata: [DONE]\n\n").utf8))
             fake.enqueue(.raw(status: 200, headers: [("Content-Type", "text/event-stream"), ("Transfer-Encoding", "chunked")], body: wire))
             let run = try await launch(["q"], fake, sandbox, timeout: .seconds(600))
             #expect(run.status == 0, "\(run.stderr.prefix(500))")
@@ -485,8 +525,13 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             runs.append(try await launch(["--debug", "q"], fake, sandbox))
             runs.append(try await launch(["--debug", "--models"], fake, sandbox))
             runs.append(try await launch(["--debug", "--key-info"], fake, sandbox))
-            fake.enqueue(.streamText(pieces: ["one"], model: "m/x"), .error(status: 500, message: "boom"), .dropMidStream(afterBytes: Array(("data: " + Fault.chunk("part") + "\n\n").utf8)))
-            runs.append(try await launch(["--debug", "--stdin", "repl"], fake, sandbox, stdin: "first\n/models\n/model openai/gpt-4o-mini\nsecond\nthird\n/retry\n/history\n/usage\n"))
+            fake.enqueue(
+                .streamText(pieces: ["one"], model: "m/x"), .error(status: 500, message: "boom"),
+                .dropMidStream(afterBytes: Array(("data: " + Fault.chunk("part") + "\n\n").utf8)))
+            runs.append(
+                try await launch(
+                    ["--debug", "--stdin", "repl"], fake, sandbox,
+                    stdin: "first\n/models\n/model openai/gpt-4o-mini\nsecond\nthird\n/retry\n/history\n/usage\n"))
             #expect(runs.map(\.status) == [0, 0, 0, 0, 3, 0, 0, 0])
             #expect(runs[1].stderr.contains("Authorization: Bearer [REDACTED]"))
 
@@ -494,7 +539,8 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             // the wire log would interleave with the answer that the test waits for.)
             let environment = sandbox.environment(key: Self.key)
             let (exit, transcript) = try await Self.onThread { () throws -> (Int32, String) in
-                let terminal = try PseudoTerminal.spawn(executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: environment)
+                let terminal = try PseudoTerminal.spawn(
+                    executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: environment)
                 defer { _ = terminal.terminate() }
                 try terminal.waitFor("> ", timeout: .seconds(60))
                 try terminal.send("hello from the terminal\r")
@@ -574,7 +620,10 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(proxy.heads.count == 3, "1 + max_retries attempts, no hidden retries inside the HTTP client")
         let lines = Self.lines(run.stderr)
         #expect(lines.count == 3, "\(run.stderr)")
-        #expect(lines.dropLast().allSatisfy { $0.hasPrefix("connection failed (the proxy refused the connection") && $0.contains(", retrying in ") })
+        #expect(
+            lines.dropLast().allSatisfy {
+                $0.hasPrefix("connection failed (the proxy refused the connection") && $0.contains(", retrying in ")
+            })
         #expect(lines.last?.hasPrefix("error: connection to \(base) failed: the proxy refused the connection") == true, "\(run.stderr)")
     }
 
@@ -595,7 +644,8 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             #expect(fake.chatRequests.count == 2, "both requests reached the fake through the tunnel")
             #expect(proxy.tunnelledBytes > 0)
 
-            let direct = try await launch(["q"], fake, sandbox, env: ["HTTP_PROXY": "http://127.0.0.1:\(proxy.port)", "NO_PROXY": "localhost,127.0.0.1"])
+            let direct = try await launch(
+                ["q"], fake, sandbox, env: ["HTTP_PROXY": "http://127.0.0.1:\(proxy.port)", "NO_PROXY": "localhost,127.0.0.1"])
             #expect(direct.status == 0)
             #expect(proxy.heads.count == 2, "NO_PROXY: the proxy saw nothing")
             #expect(fake.chatRequests.count == 3)
@@ -629,7 +679,8 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 #expect(heads.first?.hasPrefix("CONNECT 127.0.0.1:\(fake.port) HTTP/1.1\r\n") == true, "\(heads)")
                 #expect(heads.allSatisfy { !$0.contains(Self.key) })
             }
-            let bypass = try await launch(["--base-url", base, "q"], nil, sandbox, env: ["HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)", "no_proxy": "127.0.0.1"])
+            let bypass = try await launch(
+                ["--base-url", base, "q"], nil, sandbox, env: ["HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)", "no_proxy": "127.0.0.1"])
             #expect(bypass.status == 1)
             #expect(bypass.stderr.hasPrefix("error: TLS failure talking to \(base): "), "\(bypass.stderr)")
             #expect(bypass.stderr.hasSuffix("— check the system clock, a proxy that intercepts TLS, or base_url\n"))

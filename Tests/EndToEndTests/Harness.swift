@@ -65,5 +65,7 @@ func chat(
     let result = try ProcessRunner.run(
         executable: Binaries.chat, arguments: args, environment: env ?? sandbox.environment(),
         stdin: stdin.map { Array($0.utf8) }, timeout: .seconds(30))
-    return Run(status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self), stderr: String(decoding: result.stderr, as: UTF8.self))
+    return Run(
+        status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
+        stderr: String(decoding: result.stderr, as: UTF8.self))
 }

@@ -5,7 +5,9 @@ import Testing
 
 /// `--image`, `/image` and images in normal answers, through the built binary.
 @Suite(.serialized) struct ImageTests {
-    func withFake(_ config: (FakeOpenRouter, Sandbox) -> String, _ body: (FakeOpenRouter, Sandbox, String) async throws -> Void) async throws {
+    func withFake(
+        _ config: (FakeOpenRouter, Sandbox) -> String, _ body: (FakeOpenRouter, Sandbox, String) async throws -> Void
+    ) async throws {
         let fake = try await FakeOpenRouter.start()
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -60,11 +62,14 @@ import Testing
     }
 
     @Test func openAIProviderWithItsOwnKey() async throws {
-        try await withFake({ f, s in #"{"image_dir":"\#(s.root)/pictures","image_provider":"openai","image_base_url":"\#(f.openAIBaseURL)"}"# }) { fake, sandbox, dir in
+        try await withFake({ f, s in
+            #"{"image_dir":"\#(s.root)/pictures","image_provider":"openai","image_base_url":"\#(f.openAIBaseURL)"}"#
+        }) { fake, sandbox, dir in
             let missing = try chat(["--image", "x"], fake: fake, sandbox: sandbox)
             #expect(missing.status == 2)
             #expect(missing.stderr.contains("OPENAI_API_KEY"))
-            let run = try chat(["--image", "a boat"], fake: fake, sandbox: sandbox, env: sandbox.environment(["OPENAI_API_KEY": "oa-test"]))
+            let run = try chat(
+                ["--image", "a boat"], fake: fake, sandbox: sandbox, env: sandbox.environment(["OPENAI_API_KEY": "oa-test"]))
             #expect(run.status == 0, "\(run.stderr)")
             #expect(files(in: dir).count == 1)
             let path = try #require(run.stdout.split(separator: "\n").first.map(String.init))
@@ -86,7 +91,8 @@ import Testing
         try await withFake({ _, s in #"{"image_dir":"\#(s.root)/pictures"}"# }) { fake, sandbox, _ in
             for (extra, expected) in [(["KITTY_WINDOW_ID": "1"], "\u{1B}_G"), (["TERM_PROGRAM": "iTerm.app"], "\u{1B}]1337;File=")] {
                 let terminal = try PseudoTerminal.spawn(
-                    executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "--image", "a dot"], environment: sandbox.environment(extra))
+                    executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "--image", "a dot"],
+                    environment: sandbox.environment(extra))
                 #expect(try terminal.waitForExit() == 0)
                 #expect(terminal.output.contains(expected))
             }

@@ -21,7 +21,10 @@ import Testing
 
     @Test func answerGoesToStdoutAloneAndUsageToStderr() async throws {
         try await withFake { fake, sandbox in
-            fake.enqueue(.streamText(pieces: ["Hello", ", ", "Мир ✨"], model: "google/gemini-2.5-flash", usage: FakeUsage(promptTokens: 9, completionTokens: 4, cost: 0.00021), options: StreamOptions(chunkSize: 2)))
+            fake.enqueue(
+                .streamText(
+                    pieces: ["Hello", ", ", "Мир ✨"], model: "google/gemini-2.5-flash",
+                    usage: FakeUsage(promptTokens: 9, completionTokens: 4, cost: 0.00021), options: StreamOptions(chunkSize: 2)))
             let run = try chat(["What is up?"], fake: fake, sandbox: sandbox)
             #expect(run.status == 0)
             #expect(run.stdout == "Hello, Мир ✨\n")
@@ -43,7 +46,8 @@ import Testing
 
     @Test func jsonPrintsOneObject() async throws {
         try await withFake { fake, sandbox in
-            fake.enqueue(.streamText(pieces: ["4"], model: "openai/gpt-4o-mini", usage: FakeUsage(promptTokens: 5, completionTokens: 1, cost: 0.5)))
+            fake.enqueue(
+                .streamText(pieces: ["4"], model: "openai/gpt-4o-mini", usage: FakeUsage(promptTokens: 5, completionTokens: 1, cost: 0.5)))
             let run = try chat(["--json", "2+2?"], fake: fake, sandbox: sandbox)
             #expect(run.status == 0)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
@@ -77,7 +81,8 @@ import Testing
 
     @Test func stdinUserIsPrependedToTheMessage() async throws {
         try await withFake { fake, sandbox in
-            let run = try chat(["--stdin", "user", "write a commit message"], fake: fake, sandbox: sandbox, stdin: "diff --git a b\n+line\n")
+            let run = try chat(
+                ["--stdin", "user", "write a commit message"], fake: fake, sandbox: sandbox, stdin: "diff --git a b\n+line\n")
             #expect(run.status == 0)
             let messages = try #require(fake.chatRequests.first).messages
             #expect(messages.map(\.role) == ["user"])
@@ -135,7 +140,9 @@ import Testing
 
     @Test func flagsOverrideEnvironmentOverrideConfigFile() async throws {
         try await withFake { fake, sandbox in
-            let config = try sandbox.write("config/bankfuture-chat/config.json", #"{"model":"config/model","temperature":0.2,"base_url":"http://127.0.0.1:1/api/v1","title":"Cfg"}"#)
+            let config = try sandbox.write(
+                "config/bankfuture-chat/config.json",
+                #"{"model":"config/model","temperature":0.2,"base_url":"http://127.0.0.1:1/api/v1","title":"Cfg"}"#)
             _ = config
             let env = sandbox.environment(["OPENROUTER_BASE_URL": fake.baseURL])
             let viaEnv = try chat(["q"], fake: fake, sandbox: sandbox, env: env, pointAtFake: false)
@@ -144,7 +151,9 @@ import Testing
             #expect(first.model == "config/model")
             #expect(first.header("X-Title") == "Cfg")
             #expect((first.json?["temperature"] as? Double) == 0.2)
-            let viaFlags = try chat(["-m", "flag/model", "--temperature", "1.1", "--max-tokens", "50", "q"], fake: fake, sandbox: sandbox, env: env, pointAtFake: false)
+            let viaFlags = try chat(
+                ["-m", "flag/model", "--temperature", "1.1", "--max-tokens", "50", "q"], fake: fake, sandbox: sandbox, env: env,
+                pointAtFake: false)
             #expect(viaFlags.status == 0)
             let second = try #require(fake.chatRequests.last)
             #expect(second.model == "flag/model")

@@ -176,7 +176,8 @@ import Testing
         // Run through sh, not exec'd: a script written a moment ago can be "busy" while
         // children forked by concurrent tests still hold its descriptor.
         let terminal = try PseudoTerminal.spawn(
-            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment(["EDITOR": "/bin/sh " + editor]))
+            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL],
+            environment: sandbox.environment(["EDITOR": "/bin/sh " + editor]))
         try terminal.waitFor("> ")
         try terminal.send("/edit\r")
         try terminal.waitFor("Echo: composed in the editor", timeout: .seconds(30))
@@ -211,7 +212,8 @@ import Testing
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let terminal = try PseudoTerminal.spawn(
-            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "-m", "fake/slow", "tell me"], environment: sandbox.environment())
+            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "-m", "fake/slow", "tell me"],
+            environment: sandbox.environment())
         try terminal.waitFor("Echo:")
         try terminal.sendControl("c")
         #expect(try terminal.waitForExit() == 130)
@@ -222,7 +224,8 @@ import Testing
     @Test func offlineREPLNeedsNoKey() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let terminal = try PseudoTerminal.spawn(executable: Binaries.chat, arguments: ["--offline"], environment: sandbox.environment(key: nil))
+        let terminal = try PseudoTerminal.spawn(
+            executable: Binaries.chat, arguments: ["--offline"], environment: sandbox.environment(key: nil))
         try terminal.waitFor("offline mode")
         try terminal.waitFor("> ")
         try terminal.send("first\r")
@@ -288,7 +291,8 @@ import Testing
         // Run through sh, not exec'd: a script written a moment ago can be "busy" while
         // children forked by concurrent tests still hold its descriptor.
         let terminal = try PseudoTerminal.spawn(
-            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment(["EDITOR": "/bin/sh " + editor]))
+            executable: Binaries.chat, arguments: ["--base-url", fake.baseURL],
+            environment: sandbox.environment(["EDITOR": "/bin/sh " + editor]))
         try terminal.waitFor("> ")
         try terminal.send("draft text")
         try terminal.sendControl("x")

@@ -98,7 +98,9 @@ import Testing
     @Test func modelTableIsInert() async throws {
         try await withREPL { terminal, fake, _ in
             fake.setModels([
-                FakeModel(id: "evil/\u{1B}]52;c;cm0gLXJm\u{07}x", name: "Evil \u{9B}2J", contextLength: 1000, promptPrice: "0", completionPrice: "0"),
+                FakeModel(
+                    id: "evil/\u{1B}]52;c;cm0gLXJm\u{07}x", name: "Evil \u{9B}2J", contextLength: 1000, promptPrice: "0",
+                    completionPrice: "0"),
                 FakeModel(id: "good/model", name: "Good", contextLength: 2000, promptPrice: "0", completionPrice: "0"),
             ])
             try terminal.waitFor("> ")

@@ -4,9 +4,9 @@ import Testing
 /// The built `fake-openrouter` binary, found next to the test product in the build directory.
 private let fakeOpenRouterBinary: URL? = {
     #if os(Linux)
-        let testExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    let testExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     #else
-        let testExecutable = Bundle.main.bundleURL
+    let testExecutable = Bundle.main.bundleURL
     #endif
     var directory = testExecutable.deletingLastPathComponent()
     // On macOS the tests run inside an .xctest bundle a few levels below the build directory.

@@ -50,7 +50,8 @@ struct FakeOpenRouterTests {
 
     @Test func defaultStreamingEchoesTheLastUserMessageAsServerSentEvents() async throws {
         let response = try await withFake { fake in
-            try await exchange(fake, body: chatBody(model: "openai/gpt-4o-mini", stream: true, user: "hello there world", system: "Be brief."))
+            try await exchange(
+                fake, body: chatBody(model: "openai/gpt-4o-mini", stream: true, user: "hello there world", system: "Be brief."))
         }
         #expect(response.status == 200)
         #expect(response.header("Content-Type") == "text/event-stream")
@@ -196,7 +197,8 @@ struct FakeOpenRouterTests {
             return (try await exchange(fake, body: body), try await exchange(fake, body: body))
         }
         #expect(split.body == whole.body)
-        #expect(split.bodyText == ": OPENROUTER PROCESSING\r\n\r\ndata: \(payloads[0])\r\n\r\ndata: \(payloads[1])\r\n\r\ndata: [DONE]\r\n\r\n")
+        #expect(
+            split.bodyText == ": OPENROUTER PROCESSING\r\n\r\ndata: \(payloads[0])\r\n\r\ndata: \(payloads[1])\r\n\r\ndata: [DONE]\r\n\r\n")
         // Every byte went out as its own HTTP chunk, so splits fell inside UTF-8 and CRLF.
         #expect(split.chunkSizes == Array(repeating: 1, count: split.body.count))
         // Without chunkSize, one write per event: comment, two payloads, [DONE].

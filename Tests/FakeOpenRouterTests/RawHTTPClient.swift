@@ -1,15 +1,15 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
-    private let streamSocket = Int32(SOCK_STREAM.rawValue)
-    private let sendFlags = Int32(MSG_NOSIGNAL)
-    private func closeDescriptor(_ fd: Int32) { _ = Glibc.close(fd) }
+import Glibc
+private let streamSocket = Int32(SOCK_STREAM.rawValue)
+private let sendFlags = Int32(MSG_NOSIGNAL)
+private func closeDescriptor(_ fd: Int32) { _ = Glibc.close(fd) }
 #elseif canImport(Darwin)
-    import Darwin
-    private let streamSocket = SOCK_STREAM
-    private let sendFlags: Int32 = 0
-    private func closeDescriptor(_ fd: Int32) { _ = Darwin.close(fd) }
+import Darwin
+private let streamSocket = SOCK_STREAM
+private let sendFlags: Int32 = 0
+private func closeDescriptor(_ fd: Int32) { _ = Darwin.close(fd) }
 #endif
 
 /// A deliberately plain HTTP/1.1 client on a blocking TCP socket, so the tests see exactly the

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// A failure of a test helper, with everything the child printed so far.
 public struct TestProcessError: Error, CustomStringConvertible {

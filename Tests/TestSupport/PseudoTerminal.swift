@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// Runs a program on a pseudo-terminal, as a person at a terminal would, for end-to-end
 /// tests of the REPL: type with ``send(_:)`` and ``sendControl(_:)``, expect with

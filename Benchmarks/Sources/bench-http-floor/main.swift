@@ -10,11 +10,12 @@
 // the client has an idle read timeout (60 s), as bankfuture-chat's has: AsyncHTTPClient
 // then re-arms a timer on every read.
 import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import NIOCore
-import NIOHTTP1
 
 final class CountingDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
     typealias Response = (bytes: Int, parts: Int)

@@ -53,7 +53,10 @@ func measureRuns(runs: Int, _ body: () -> Void) -> (median: Double, fastest: Dou
         cpu.append(cpuNow() - cpuStart)
         wall.append(wallNow() - wallStart)
     }
-    log(String(format: "  (median of %d runs: %.3f ms CPU, %.3f ms wall; fastest %.3f ms CPU)", runs, median(cpu) * 1000, median(wall) * 1000, cpu.min()! * 1000))
+    log(
+        String(
+            format: "  (median of %d runs: %.3f ms CPU, %.3f ms wall; fastest %.3f ms CPU)", runs, median(cpu) * 1000, median(wall) * 1000,
+            cpu.min()! * 1000))
     return (median(cpu), cpu.min()!)
 }
 
@@ -110,7 +113,10 @@ func benchSSE() {
             events += parser.finish().count
         }
         let rate = megabytes / seconds
-        log(String(format: "SSE parser: %.1f MiB in %.1f ms = %.0f MiB/s (chunks of %d bytes, %d events per run)", megabytes, seconds * 1000, rate, chunkSize, i + 2))
+        log(
+            String(
+                format: "SSE parser: %.1f MiB in %.1f ms = %.0f MiB/s (chunks of %d bytes, %d events per run)", megabytes, seconds * 1000,
+                rate, chunkSize, i + 2))
         result(chunkSize == 1500 ? "sse_parser_mibps_small_chunks" : "sse_parser_mibps", rate, "MiB/s")
         if bytes == 0 { log("no data") }
     }
@@ -132,7 +138,10 @@ func benchDecode() {
         }
     }
     let megabytes = Double(totalBytes) / 1_048_576
-    log(String(format: "Chunk decoder: %d chunks (%.1f MiB) in %.1f ms = %.0f MiB/s, %.2f µs per chunk", payloads.count, megabytes, seconds * 1000, megabytes / seconds, seconds / Double(payloads.count) * 1e6))
+    log(
+        String(
+            format: "Chunk decoder: %d chunks (%.1f MiB) in %.1f ms = %.0f MiB/s, %.2f µs per chunk", payloads.count, megabytes,
+            seconds * 1000, megabytes / seconds, seconds / Double(payloads.count) * 1e6))
     result("decoder_mibps", megabytes / seconds, "MiB/s")
     result("decoder_us_per_chunk", seconds / Double(payloads.count) * 1e6, "us")
     if text == 0 { log("no text") }
@@ -174,7 +183,10 @@ func benchRequest() {
         }
         let perMessageMicros = seconds / Double(count) * 1e6
         fastestPerMessage.append(fastest / Double(count) * 1e6)
-        log(String(format: "Request build+encode: %5d messages, %8d bytes: %8.3f ms (%.3f µs per message, %.0f MiB/s)", count, size, seconds * 1000, perMessageMicros, Double(size) / 1_048_576 / seconds))
+        log(
+            String(
+                format: "Request build+encode: %5d messages, %8d bytes: %8.3f ms (%.3f µs per message, %.0f MiB/s)", count, size,
+                seconds * 1000, perMessageMicros, Double(size) / 1_048_576 / seconds))
         result("request_ms_\(count)", seconds * 1000, "ms")
         result("request_us_per_message_\(count)", perMessageMicros, "us")
         result("request_bytes_\(count)", Double(size), "bytes")

@@ -58,7 +58,9 @@ func pieces(total: Int, size: Int) -> [String] {
     text.reserveCapacity(total)
     var w = 0
     while text.count < total {
-        if w % 23 == 22 { text.append(0x0A) } else {
+        if w % 23 == 22 {
+            text.append(0x0A)
+        } else {
             if !text.isEmpty { text.append(0x20) }
             text.append(contentsOf: words[w % words.count].utf8)
         }
@@ -118,7 +120,10 @@ for first in stride(from: 0, to: events.count, by: eventsPerChunk) {
 response.append(contentsOf: Array("0\r\n\r\n".utf8))
 
 let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-guard listener >= 0 else { perror("socket"); exit(1) }
+guard listener >= 0 else {
+    perror("socket")
+    exit(1)
+}
 var yes: Int32 = 1
 setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
 var address = sockaddr_in()
@@ -128,7 +133,10 @@ address.sin_addr.s_addr = inet_addr("127.0.0.1")
 let bound = withUnsafePointer(to: &address) {
     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
 }
-guard bound == 0, listen(listener, 64) == 0 else { perror("bind/listen"); exit(1) }
+guard bound == 0, listen(listener, 64) == 0 else {
+    perror("bind/listen")
+    exit(1)
+}
 var actual = sockaddr_in()
 var length = socklen_t(MemoryLayout<sockaddr_in>.size)
 _ = withUnsafeMutablePointer(to: &actual) {
@@ -136,7 +144,9 @@ _ = withUnsafeMutablePointer(to: &actual) {
 }
 signal(SIGPIPE, SIG_IGN)
 say("http://127.0.0.1:\(UInt16(bigEndian: actual.sin_port))/api/v1\n", to: 1)
-say("sse-server: \(events.count - 3) text events, \(answerBytes) answer bytes, \(sseBytes) SSE bytes in \(httpChunks) HTTP chunks, \(response.count) HTTP bytes\n")
+say(
+    "sse-server: \(events.count - 3) text events, \(answerBytes) answer bytes, \(sseBytes) SSE bytes in \(httpChunks) HTTP chunks, \(response.count) HTTP bytes\n"
+)
 
 /// Reads the request head and its Content-Length body, so closing never resets the client.
 func readRequest(_ fd: Int32) -> Bool {

@@ -55,7 +55,9 @@ public struct ConfigFile: Sendable, Equatable {
                 throw .secretInConfig(path: path, key: key)
             }
             func string() throws(ConfigError) -> String {
-                guard case .string(let s) = value else { throw .wrongType(path: path, key: key, expected: "a string", found: value.typeName) }
+                guard case .string(let s) = value else {
+                    throw .wrongType(path: path, key: key, expected: "a string", found: value.typeName)
+                }
                 return s
             }
             func nonEmpty() throws(ConfigError) -> String {
@@ -64,15 +66,24 @@ public struct ConfigFile: Sendable, Equatable {
                 return s
             }
             func number(_ range: ClosedRange<Double>) throws(ConfigError) -> Double {
-                guard case .number(let n) = value else { throw .wrongType(path: path, key: key, expected: "a number", found: value.typeName) }
-                guard range.contains(n) else { throw .invalid(path: path, key: key, reason: "must be between \(fmt(range.lowerBound)) and \(fmt(range.upperBound)), got \(fmt(n))") }
+                guard case .number(let n) = value else {
+                    throw .wrongType(path: path, key: key, expected: "a number", found: value.typeName)
+                }
+                guard range.contains(n) else {
+                    throw .invalid(
+                        path: path, key: key, reason: "must be between \(fmt(range.lowerBound)) and \(fmt(range.upperBound)), got \(fmt(n))"
+                    )
+                }
                 return n
             }
             func integer(_ range: ClosedRange<Int>) throws(ConfigError) -> Int {
                 guard case .number(let n) = value, n == n.rounded(), abs(n) < 1e12 else {
                     throw .wrongType(path: path, key: key, expected: "an integer", found: value.typeName)
                 }
-                guard range.contains(Int(n)) else { throw .invalid(path: path, key: key, reason: "must be between \(range.lowerBound) and \(range.upperBound), got \(Int(n))") }
+                guard range.contains(Int(n)) else {
+                    throw .invalid(
+                        path: path, key: key, reason: "must be between \(range.lowerBound) and \(range.upperBound), got \(Int(n))")
+                }
                 return Int(n)
             }
             func url() throws(ConfigError) -> String {
@@ -91,14 +102,17 @@ public struct ConfigFile: Sendable, Equatable {
                 return s
             }
             func bool() throws(ConfigError) -> Bool {
-                guard case .bool(let b) = value else { throw .wrongType(path: path, key: key, expected: "true or false", found: value.typeName) }
+                guard case .bool(let b) = value else {
+                    throw .wrongType(path: path, key: key, expected: "true or false", found: value.typeName)
+                }
                 return b
             }
             func envName() throws(ConfigError) -> String {
                 let s = try nonEmpty()
                 if looksLikeAPIKey(s) { throw .secretInConfig(path: path, key: key) }
                 guard isValidEnvironmentName(s) else {
-                    throw .invalid(path: path, key: key, reason: "must be the name of an environment variable (letters, digits, _), got \"\(s)\"")
+                    throw .invalid(
+                        path: path, key: key, reason: "must be the name of an environment variable (letters, digits, _), got \"\(s)\"")
                 }
                 return s
             }
@@ -119,24 +133,31 @@ public struct ConfigFile: Sendable, Equatable {
             case "max_retries": config.maxRetries = try integer(0...10)
             case "history_file": config.historyFile = try nonEmpty()
             case "fallback_models":
-                guard case .array(let items) = value else { throw .wrongType(path: path, key: key, expected: "an array of model ids", found: value.typeName) }
+                guard case .array(let items) = value else {
+                    throw .wrongType(path: path, key: key, expected: "an array of model ids", found: value.typeName)
+                }
                 var ids: [String] = []
                 for item in items {
                     guard case .string(let id) = item, !id.trimmingWhitespace().isEmpty else {
-                        throw .wrongType(path: path, key: key, expected: "an array of model ids (strings)", found: "an array holding \(item.typeName)")
+                        throw .wrongType(
+                            path: path, key: key, expected: "an array of model ids (strings)", found: "an array holding \(item.typeName)")
                     }
                     ids.append(id)
                 }
                 config.fallbackModels = ids
             case "color":
                 let s = try string()
-                guard let mode = ColorMode(rawValue: s) else { throw .invalid(path: path, key: key, reason: "must be \"auto\", \"always\" or \"never\", got \"\(s)\"") }
+                guard let mode = ColorMode(rawValue: s) else {
+                    throw .invalid(path: path, key: key, reason: "must be \"auto\", \"always\" or \"never\", got \"\(s)\"")
+                }
                 config.color = mode
             case "image_model": config.imageModel = try nonEmpty()
             case "image_dir": config.imageDir = try nonEmpty()
             case "image_provider":
                 let s = try string()
-                guard let provider = ImageProvider(rawValue: s) else { throw .invalid(path: path, key: key, reason: "must be \"openrouter\" or \"openai\", got \"\(s)\"") }
+                guard let provider = ImageProvider(rawValue: s) else {
+                    throw .invalid(path: path, key: key, reason: "must be \"openrouter\" or \"openai\", got \"\(s)\"")
+                }
                 config.imageProvider = provider
             case "image_base_url": config.imageBaseURL = try url()
             case "image_api_key_env": config.imageAPIKeyEnv = try envName()
@@ -222,7 +243,8 @@ public enum ConfigError: Error, Sendable, Equatable {
         case .setting(let key, let reason):
             return "\(key) \(reason)"
         case .secretInConfig(let path, let key):
-            return "config file \(path): key \"\(key)\" would store the API key in the file; remove it, export the key in the environment and name that variable with \"api_key_env\" (default OPENROUTER_API_KEY)"
+            return
+                "config file \(path): key \"\(key)\" would store the API key in the file; remove it, export the key in the environment and name that variable with \"api_key_env\" (default OPENROUTER_API_KEY)"
         }
     }
 }

@@ -40,7 +40,11 @@ public struct ErrorPresenter: Sendable {
             var head: String
             if inStream {
                 head = "the answer failed mid-stream"
-                if let status = info.status { head += " (HTTP \(status))" } else if let code = info.code { head += " (\(Self.serverText(code)))" }
+                if let status = info.status {
+                    head += " (HTTP \(status))"
+                } else if let code = info.code {
+                    head += " (\(Self.serverText(code)))"
+                }
             } else if let status = info.status {
                 head = "HTTP \(status)"
             } else {
@@ -48,7 +52,9 @@ public struct ErrorPresenter: Sendable {
             }
             var line = "\(head): \(Self.serverText(info.message))"
             if let provider = info.providerName { line += " [provider: \(Self.serverText(provider))]" }
-            if let raw = info.providerRaw, !raw.isEmpty, raw != info.message { line += " (provider said: \(Self.serverText(raw, limit: 300)))" }
+            if let raw = info.providerRaw, !raw.isEmpty, raw != info.message {
+                line += " (provider said: \(Self.serverText(raw, limit: 300)))"
+            }
             if !info.reasons.isEmpty { line += " (reasons: \(Self.serverText(info.reasons.joined(separator: ", "))))" }
             return line
         case .httpStatus(let status, let snippet, _):
@@ -85,7 +91,8 @@ public struct ErrorPresenter: Sendable {
         case .missingAPIKey:
             return nil
         case .api(let info, let inStream):
-            return statusAdvice(info.status, info: info, retryAfter: info.retryAfter, inStream: inStream, context: context, listModels: listModels)
+            return statusAdvice(
+                info.status, info: info, retryAfter: info.retryAfter, inStream: inStream, context: context, listModels: listModels)
         case .httpStatus(let status, _, let retryAfter):
             return statusAdvice(status, info: nil, retryAfter: retryAfter, inStream: false, context: context, listModels: listModels)
         case .connection:

@@ -20,7 +20,8 @@ public struct ChatCompletionDecoder: Sendable {
         do {
             json = try JSONParser.parse(bytes)
         } catch {
-            throw .malformedResponse("a stream event is not valid JSON (\(error.reason) at column \(error.column)): \(Self.snippet(payload))")
+            throw .malformedResponse(
+                "a stream event is not valid JSON (\(error.reason) at column \(error.column)): \(Self.snippet(payload))")
         }
         guard case .object = json else {
             throw .malformedResponse("a stream event is not a JSON object: \(Self.snippet(payload))")
@@ -175,7 +176,9 @@ public struct ChatCompletionDecoder: Sendable {
         do {
             json = try JSONParser.parse(body)
         } catch {
-            throw .malformedResponse("the answer is not valid JSON (\(error.reason), line \(error.line) column \(error.column)): \(snippet(String(decoding: body.prefix(200), as: UTF8.self)))")
+            throw .malformedResponse(
+                "the answer is not valid JSON (\(error.reason), line \(error.line) column \(error.column)): \(snippet(String(decoding: body.prefix(200), as: UTF8.self)))"
+            )
         }
         if let error = json["error"], error != .null {
             throw .api(errorInfo(error, status: nil), inStream: false)
@@ -273,8 +276,15 @@ public struct ChatCompletionDecoder: Sendable {
         var out = ""
         var inTag = false
         for ch in text {
-            if ch == "<" { inTag = true; continue }
-            if ch == ">" { inTag = false; out.append(" "); continue }
+            if ch == "<" {
+                inTag = true
+                continue
+            }
+            if ch == ">" {
+                inTag = false
+                out.append(" ")
+                continue
+            }
             if !inTag { out.append(ch) }
         }
         return out

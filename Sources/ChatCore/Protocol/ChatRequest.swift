@@ -152,4 +152,3 @@ public struct ToolDefinition: Sendable, Equatable {
         self.parameters = parameters
     }
 }
-

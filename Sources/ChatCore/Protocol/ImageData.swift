@@ -182,7 +182,8 @@ public enum StrictBase64 {
         }
         let remainder = end % 4
         guard end > 0, remainder != 1 else {
-            throw ImageError("invalid base64 in the image data: its length (\(input.count) characters) is not possible; the data is truncated")
+            throw ImageError(
+                "invalid base64 in the image data: its length (\(input.count) characters) is not possible; the data is truncated")
         }
         if padding > 0, (end + padding) % 4 != 0 || remainder == 0 {
             throw ImageError("invalid base64 in the image data: wrong '=' padding at the end")
@@ -213,4 +214,3 @@ public enum StrictBase64 {
         return String(decoding: out, as: UTF8.self)
     }
 }
-

@@ -47,4 +47,3 @@ extension ChatCompletionDecoder {
         return nil
     }
 }
-

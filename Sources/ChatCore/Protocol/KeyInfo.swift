@@ -59,7 +59,9 @@ public struct KeyInfo: Sendable, Equatable {
         func money(_ v: Double?) -> String { v.map { "$" + ModelTable.formatDecimal($0, digits: 2) } ?? "unlimited" }
         var lines = ["used:      \(usage.map { "$" + ModelTable.formatDecimal($0, digits: 4) } ?? "unknown")"]
         lines.append("limit:     \(money(limit))")
-        lines.append("remaining: \(limitRemaining.map { "$" + ModelTable.formatDecimal($0, digits: 4) } ?? (limit == nil ? "unlimited" : "unknown"))")
+        lines.append(
+            "remaining: \(limitRemaining.map { "$" + ModelTable.formatDecimal($0, digits: 4) } ?? (limit == nil ? "unlimited" : "unknown"))"
+        )
         if let isFreeTier { lines.append("free tier: \(isFreeTier ? "yes" : "no")") }
         if let rateLimit { lines.append("rate limit: \(rateLimit)") }
         return lines

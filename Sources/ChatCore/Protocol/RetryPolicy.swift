@@ -17,7 +17,8 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// Seconds to wait before retry number `retry` (1-based) after `error`, or nil when
     /// the error is not worth retrying or the retries are used up.
-    public func delay(beforeRetry retry: Int, after error: ChatError, random: (Double) -> Double = { Double.random(in: 0...$0) }) -> Double? {
+    public func delay(beforeRetry retry: Int, after error: ChatError, random: (Double) -> Double = { Double.random(in: 0...$0) }) -> Double?
+    {
         guard error.isRetryable, retry <= maxRetries else { return nil }
         if let retryAfter = error.retryAfter, retryAfter >= 0 {
             return min(retryAfter, retryAfterCap)
@@ -51,7 +52,8 @@ enum HTTPDate {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT",
             let day = Int(parts[1]), let year = Int(parts[3]),
-            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].firstIndex(of: String(parts[2]))
+            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].firstIndex(
+                of: String(parts[2]))
         else { return nil }
         let hms = parts[4].split(separator: ":").compactMap { Int($0) }
         // Out-of-range fields would overflow the arithmetic below (a hostile header must not trap).

@@ -22,4 +22,3 @@ public struct SavedImages: Sendable, Equatable {
         return trimmed.isEmpty ? list : list + "\n" + trimmed
     }
 }
-

@@ -118,7 +118,8 @@ public struct ServerSentEventParser: Sendable {
         }
         // field[:[ ]value]
         let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.endIndex
-        let isData = colon == 4 && line[0] == UInt8(ascii: "d") && line[1] == UInt8(ascii: "a")
+        let isData =
+            colon == 4 && line[0] == UInt8(ascii: "d") && line[1] == UInt8(ascii: "a")
             && line[2] == UInt8(ascii: "t") && line[3] == UInt8(ascii: "a")
         guard isData else { return }  // event:, id:, retry: and unknown fields are ignored
         var valueStart = colon < line.endIndex ? colon + 1 : colon

@@ -69,11 +69,12 @@ public enum RequestSettings {
     /// One line per setting with its current value.
     public static func describe(_ parameters: RequestParameters, stream: Bool) -> String {
         func show(_ value: String?) -> String { value ?? "default" }
-        let reasoning: String? = switch parameters.reasoning {
-        case .effort(let e)?: e
-        case .off?: "off"
-        case nil: nil
-        }
+        let reasoning: String? =
+            switch parameters.reasoning {
+            case .effort(let e)?: e
+            case .off?: "off"
+            case nil: nil
+            }
         let rows: [(String, String)] = [
             ("temperature", show(parameters.temperature.map { fmt($0) })),
             ("max_tokens", show(parameters.maxTokens.map(String.init))),
@@ -86,4 +87,3 @@ public enum RequestSettings {
         return rows.map { $0.0.padding(16) + $0.1 }.joined(separator: "\n") + "\n"
     }
 }
-

@@ -30,12 +30,15 @@ struct TurnRunner {
         // in the autosave as the pending one, and /retry after --continue resends it.
         state.session.beginTurn(user: message)
         state.autosave()
-        var outcome = await ChatTurn.run(request, transport: services.transport, renderer: renderer, waitForInterrupt: services.waitForInterrupt)
+        var outcome = await ChatTurn.run(
+            request, transport: services.transport, renderer: renderer, waitForInterrupt: services.waitForInterrupt)
         if let error = outcome.error, ContextWindow.isContextExceeded(error) {
             let (halved, dropped) = ContextWindow.halve(request)
             if dropped > 0 {
-                renderer.notice("the model's context was exceeded: retrying without \(dropped) earlier messages (they stay in the saved transcript)")
-                outcome = await ChatTurn.run(halved, transport: services.transport, renderer: renderer, waitForInterrupt: services.waitForInterrupt)
+                renderer.notice(
+                    "the model's context was exceeded: retrying without \(dropped) earlier messages (they stay in the saved transcript)")
+                outcome = await ChatTurn.run(
+                    halved, transport: services.transport, renderer: renderer, waitForInterrupt: services.waitForInterrupt)
             }
         }
         if let error = outcome.error {

@@ -62,8 +62,8 @@ public enum TerminalText {
                     if index + 1 < scalars.count, scalars[index + 1].value == 0x0A { continue }
                     out.append(" ")
                 }
-                // Elsewhere a CR is dropped: it is half of a CRLF (whose LF may come in the
-                // next piece of a stream) or a way to overwrite what is on the line.
+            // Elsewhere a CR is dropped: it is half of a CRLF (whose LF may come in the
+            // next piece of a stream) or a way to overwrite what is on the line.
             case 0x00..<0x20:
                 out.append(Unicode.Scalar(0x2400 + scalar.value)!)  // ␀ … ␟, ESC is ␛
             case 0x7F:

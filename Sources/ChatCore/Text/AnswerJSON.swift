@@ -9,7 +9,9 @@ extension ChatResponse {
         out.string(model ?? requestedModel)
         out.raw(",\"usage\":")
         if let usage {
-            out.raw("{\"prompt_tokens\":\(usage.promptTokens),\"completion_tokens\":\(usage.completionTokens),\"total_tokens\":\(usage.totalTokens)")
+            out.raw(
+                "{\"prompt_tokens\":\(usage.promptTokens),\"completion_tokens\":\(usage.completionTokens),\"total_tokens\":\(usage.totalTokens)"
+            )
             if let cost = usage.cost {
                 out.raw(",\"cost\":")
                 out.raw(String(cost))

@@ -18,11 +18,15 @@ public enum ModelTable {
         if rows.isEmpty { return "no models match \"\(filter ?? "")\"\n" }
         let header = ["MODEL", "CONTEXT", "$/1M IN", "$/1M OUT"]
         let cells = rows.map { m in
-            [m.id, m.contextLength.map(formatContext) ?? "-", m.promptPrice.map(perMillion) ?? "-", m.completionPrice.map(perMillion) ?? "-"]
+            [
+                m.id, m.contextLength.map(formatContext) ?? "-", m.promptPrice.map(perMillion) ?? "-",
+                m.completionPrice.map(perMillion) ?? "-",
+            ]
         }
         let widths = (0..<4).map { col in ([header] + cells).map { $0[col].count }.max() ?? 0 }
         func line(_ row: [String]) -> String {
-            row[0].padding(widths[0]) + "  " + (1..<4).map { String(repeating: " ", count: widths[$0] - row[$0].count) + row[$0] }.joined(separator: "  ")
+            row[0].padding(widths[0]) + "  "
+                + (1..<4).map { String(repeating: " ", count: widths[$0] - row[$0].count) + row[$0] }.joined(separator: "  ")
         }
         return ([line(header)] + cells.map(line)).joined(separator: "\n") + "\n"
     }

@@ -39,4 +39,3 @@ public enum PathText {
         return String(path)
     }
 }
-

@@ -42,7 +42,8 @@ struct ConversationCommands {
         case .usage:
             let u = state.session.totalUsage
             let turns = state.session.turnCount
-            var line = "\(turns) turn\(turns == 1 ? "" : "s"), \(u.promptTokens) prompt + \(u.completionTokens) completion = \(u.totalTokens) tokens"
+            var line =
+                "\(turns) turn\(turns == 1 ? "" : "s"), \(u.promptTokens) prompt + \(u.completionTokens) completion = \(u.totalTokens) tokens"
             if let cost = u.cost { line += ", " + UsageText.cost(cost) }
             renderer.output(line + "\n")
         default:
