@@ -4,7 +4,7 @@ import ChatOpenRouter
 
 extension StdinMode: ExpressibleByArgument {}
 
-/// The command line of SPEC.md.
+/// The command line of the product contract.
 struct Options: ParsableArguments {
     @Option(name: [.short, .long], help: ArgumentHelp("Model id (default google/gemini-2.5-flash).", valueName: "id"))
     var model: String?

@@ -2,7 +2,7 @@ import Testing
 
 @testable import ChatCore
 
-/// SPEC's command-line rules, without a process: what stdin holds decides the mode.
+/// The command-line rules, without a process: what stdin holds decides the mode.
 @Suite struct LaunchPlanTests {
     func plan(
         _ configure: (inout LaunchPlan.Request) -> Void = { _ in }, terminal: Bool = true, stdin: String = "",

@@ -272,7 +272,7 @@ import Testing
             FileManager.default.createFile(atPath: binary, contents: Data([0, 1, 2, 0xFF]))
             let refused = try chat(["-f", binary, "q"], fake: fake, sandbox: sandbox)
             #expect(refused.status == 2)
-            // The refusal says which kinds can be attached (SPEC "Attachments").
+            // The refusal says which kinds can be attached (the contract's "Attachments").
             #expect(refused.stderr.contains("not a file kind that can be sent; attach text, PNG, JPEG, WebP, GIF, PDF, WAV or MP3"))
             #expect(fake.chatRequests.count == 1)
         }

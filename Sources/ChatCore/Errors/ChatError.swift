@@ -70,7 +70,7 @@ public enum ChatError: Error, Sendable, Equatable {
     /// The answer could not be written to standard output.
     case output(OutputFailure)
 
-    /// HTTP statuses that are worth retrying (SPEC: 408, 429, 500, 502, 503, 504, 524, 529).
+    /// HTTP statuses that are worth retrying (the contract: 408, 429, 500, 502, 503, 504, 524, 529).
     public static let retryableStatuses: Set<Int> = [408, 429, 500, 502, 503, 504, 524, 529]
 
     /// Whether trying the same request again may succeed. Never true for 400/401/402/403.
@@ -101,7 +101,7 @@ public enum ChatError: Error, Sendable, Equatable {
         }
     }
 
-    /// Process exit code of SPEC.md: 1 API or network failure, 2 usage or config, 3 auth rejected, 130 interrupted.
+    /// Process exit code of the product contract: 1 API or network failure, 2 usage or config, 3 auth rejected, 130 interrupted.
     public var exitCode: Int32 {
         switch self {
         case .missingAPIKey: return 2

@@ -3,7 +3,7 @@ public enum StdinMode: String, Sendable, Equatable, CaseIterable {
     case system, user, repl, none
 }
 
-/// The rules of SPEC.md's command line, as a pure decision: from what was asked and what
+/// The rules of the product contract's command line, as a pure decision: from what was asked and what
 /// standard input holds, which mode runs, with which system prompt and message — or the
 /// one-line usage error (exit 2).
 public struct LaunchPlan: Sendable, Equatable {

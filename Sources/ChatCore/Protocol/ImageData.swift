@@ -15,7 +15,7 @@ import Darwin
 public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// One line that says what failed and, where it helps, what to do.
     public var message: String
-    /// Process exit code of SPEC.md: 2 for a usage or config problem (a missing key), else 1.
+    /// Process exit code of the product contract: 2 for a usage or config problem (a missing key), else 1.
     public var exitCode: Int32
 
     public init(_ message: String, exitCode: Int32 = 1) {
