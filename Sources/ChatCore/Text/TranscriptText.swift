@@ -22,6 +22,15 @@ public enum TranscriptText {
 
 /// Tool names as offered to the model (`SERVER__TOOL`) and as shown to people (`SERVER.TOOL`).
 public enum ToolNames {
+    /// `SERVER__TOOL` with characters outside `[A-Za-z0-9_-]` as `_`, at most 64 characters.
+    public static func functionName(server: String, tool: String) -> String {
+        let name = (server + "__" + tool).unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
+                ? Character(scalar) : "_"
+        }
+        return String(String(name).prefix(64))
+    }
+
     /// `SERVER.TOOL` for `SERVER__TOOL`; other names unchanged.
     public static func shown(_ name: String) -> String {
         guard let range = name.firstRange(of: "__") else { return name }

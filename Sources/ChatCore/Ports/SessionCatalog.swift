@@ -1,0 +1,57 @@
+/// A saved conversation in the sessions folder, as `--sessions` lists it.
+public struct SessionSummary: Sendable, Equatable {
+    public var name: String
+    /// When it was last saved, seconds since 1970.
+    public var modified: Double
+    public var turns: Int
+    public var model: String
+    /// The first line of the first user message.
+    public var firstUserLine: String
+
+    public init(name: String, modified: Double, turns: Int, model: String, firstUserLine: String) {
+        self.name = name
+        self.modified = modified
+        self.turns = turns
+        self.model = model
+        self.firstUserLine = firstUserLine
+    }
+}
+
+/// A conversation that contains what was searched for.
+public struct SessionMatch: Sendable, Equatable {
+    public var summary: SessionSummary
+    /// Text around the match, one line.
+    public var snippet: String
+    /// Where the match is in `snippet` (to highlight), as offsets in characters.
+    public var highlights: [Range<Int>]
+
+    public init(summary: SessionSummary, snippet: String, highlights: [Range<Int>]) {
+        self.summary = summary
+        self.snippet = snippet
+        self.highlights = highlights
+    }
+}
+
+/// Why the sessions could not be listed, searched or changed: one line.
+public struct SessionCatalogError: Error, Sendable, Equatable {
+    public var message: String
+
+    public init(message: String) {
+        self.message = message
+    }
+}
+
+/// Every saved conversation, findable: listed newest first, searched through an index kept
+/// beside the session files (the files stay the source of truth).
+public protocol SessionCatalog: Sendable {
+    /// Newest first.
+    func list() throws(SessionCatalogError) -> [SessionSummary]
+    /// Conversations containing `query` (any case, any script), best first.
+    func search(_ query: String) throws(SessionCatalogError) -> [SessionMatch]
+    /// Tells the index a session was saved (after every autosave).
+    func didSave(_ name: String, archive: SessionArchive, modified: Double)
+    /// Deletes a session's file, its attachments and its index entry.
+    func delete(_ name: String) throws(SessionCatalogError)
+    /// Renames a session's file and its index entry.
+    func rename(_ name: String, to newName: String) throws(SessionCatalogError)
+}

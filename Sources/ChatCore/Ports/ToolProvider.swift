@@ -1,0 +1,67 @@
+/// One tool a server offers, as the model sees it and as people see it.
+public struct ToolSpec: Sendable, Equatable {
+    /// The server's name in `mcp_servers`.
+    public var server: String
+    /// The tool's own name on its server.
+    public var name: String
+    public var description: String
+    /// The tool's input JSON Schema, as its server gave it.
+    public var inputSchema: RawJSON
+
+    public init(server: String, name: String, description: String, inputSchema: RawJSON) {
+        self.server = server
+        self.name = name
+        self.description = description
+        self.inputSchema = inputSchema
+    }
+
+    /// The function name offered to the model: `SERVER__TOOL`, characters outside
+    /// `[A-Za-z0-9_-]` as `_`, at most 64 characters.
+    public var functionName: String {
+        ToolNames.functionName(server: server, tool: name)
+    }
+
+    /// How calls are shown and approved: `SERVER.TOOL`.
+    public var shownName: String { server + "." + name }
+
+    /// The definition sent in `tools`.
+    public var definition: ToolDefinition {
+        ToolDefinition(name: functionName, description: description, parameters: inputSchema)
+    }
+}
+
+/// What a tool call gave back, as the text the model reads.
+public struct ToolResult: Sendable, Equatable {
+    public var content: String
+    /// The tool (or its server) reported a failure; the model reads it as such.
+    public var isError: Bool
+
+    public init(content: String, isError: Bool = false) {
+        self.content = content
+        self.isError = isError
+    }
+}
+
+/// How a tool server is doing, for `/mcp`.
+public enum ToolServerState: Sendable, Equatable {
+    case starting
+    case ready(tools: Int)
+    case failed(reason: String)
+}
+
+/// The tools available to the model, from the configured MCP servers.
+public protocol ToolProvider: AnyObject, Sendable {
+    /// The tools of the servers that are ready, waiting up to `timeout` for servers still
+    /// starting. `notices` are one line each about servers that failed, died, or are still
+    /// starting after the wait, said once.
+    func tools(waitingUpTo timeout: Duration) async -> (tools: [ToolSpec], notices: [String])
+    /// Runs a call. Cancelling the calling task cancels the call on its server. Failures
+    /// (a dead server, a timeout, invalid arguments) come back as error results.
+    func call(_ tool: ToolSpec, arguments: String) async -> ToolResult
+    /// Every configured server, in the config's order, and how it is doing.
+    func states() -> [(server: String, state: ToolServerState)]
+    /// Stops and starts a server again; false when there is no server of that name.
+    func restart(_ server: String) async -> Bool
+    /// Stops every server (at exit).
+    func shutdown() async
+}
