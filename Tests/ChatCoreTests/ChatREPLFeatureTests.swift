@@ -28,6 +28,8 @@ final class MemoryConversations: ConversationStore {
         return archive
     }
     func export(_ markdown: String, to path: String) throws(SessionArchive.Failure) { exports[path] = markdown }
+    func switchTo(session name: String) throws(SessionArchive.Failure) -> SessionArchive? { files[name] }
+    func renameAutosave(to name: String) throws(SessionArchive.Failure) {}
 }
 
 /// The editor and clipboard, scripted.
@@ -88,10 +90,11 @@ final class ScriptedTerminal: TerminalServices {
         ]
         let (_, transport, renderer) = await loop(lines)
         let bodies = try transport.requests.map { try JSONParser.parse($0.jsonBody()) }
-        #expect(bodies.map { $0["reasoning"] } == [
-            .object([("effort", .string("none"))]), .object([("exclude", .bool(true))]), .object([("max_tokens", .number(2048))]),
-            .object([("effort", .string("xhigh"))]), .object([("enabled", .bool(true))]), nil,
-        ])
+        #expect(
+            bodies.map { $0["reasoning"] } == [
+                .object([("effort", .string("none"))]), .object([("exclude", .bool(true))]), .object([("max_tokens", .number(2048))]),
+                .object([("effort", .string("xhigh"))]), .object([("enabled", .bool(true))]), nil,
+            ])
         #expect(renderer.errors.last?.contains("minimal, low, medium, high, xhigh, max") == true)
     }
 

@@ -11,8 +11,12 @@ public enum ConfigError: Error, Sendable, Equatable {
     /// A setting that is wrong after flags, environment and file were combined.
     case setting(key: String, reason: String)
 
-    /// The one-line message.
+    /// The one-line message (it may quote the file: kept to one line).
     public var message: String {
+        TerminalText.oneLine(text, limit: 1000)
+    }
+
+    private var text: String {
         switch self {
         case .missingFile(let path):
             return "config file \(path) does not exist; create it (see config.sample.json) or drop --config"

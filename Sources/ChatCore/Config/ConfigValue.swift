@@ -77,7 +77,8 @@ struct ConfigValue {
         var out: [String] = []
         for item in items {
             guard case .string(let s) = item, !s.trimmingWhitespace().isEmpty else {
-                throw .wrongType(path: path, key: key, expected: "an array of \(what) (strings)", found: "an array holding \(item.typeName)")
+                throw .wrongType(
+                    path: path, key: key, expected: "an array of \(what) (strings)", found: "an array holding \(item.typeName)")
             }
             out.append(s)
         }

@@ -77,7 +77,9 @@ public struct ProviderRouting: Sendable, Equatable {
     /// Throws unless `value` fits `field` (nil: only that the field exists).
     static func check(_ field: String, _ value: JSONValue?) throws(Problem) {
         guard let known = fields.first(where: { $0.name == field }) else {
-            throw Problem(field: "provider.\(field)", reason: "is not a provider-routing field (fields: \(fields.map(\.name).joined(separator: ", ")))")
+            throw Problem(
+                field: "provider.\(field)",
+                reason: "is not a provider-routing field (fields: \(fields.map(\.name).joined(separator: ", ")))")
         }
         guard let value else { return }
         let wrong = Problem(field: "provider.\(field)", reason: "must be \(known.takes), got \(value.jsonText)")
@@ -91,7 +93,8 @@ public struct ProviderRouting: Sendable, Equatable {
         }
         switch field {
         case "order", "only", "ignore", "quantizations":
-            guard case .array(let items) = value, items.allSatisfy({ if case .string(let s) = $0 { return !s.isEmpty } else { return false } })
+            guard case .array(let items) = value,
+                items.allSatisfy({ if case .string(let s) = $0 { return !s.isEmpty } else { return false } })
             else { throw wrong }
         case "allow_fallbacks", "require_parameters", "zdr":
             guard case .bool = value else { throw wrong }

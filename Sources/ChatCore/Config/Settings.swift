@@ -93,7 +93,7 @@ public struct Settings: Sendable, Equatable {
         environment["HOME"] ?? ""
     }
 
-    static func configHome(_ environment: [String: String]) -> String {
+    public static func configHome(_ environment: [String: String]) -> String {
         if let x = environment["XDG_CONFIG_HOME"], x.hasPrefix("/") { return x }
         return home(environment) + "/.config"
     }

@@ -18,7 +18,8 @@ public struct Usage: Sendable, Equatable {
     ) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
-        self.totalTokens = totalTokens ?? promptTokens + completionTokens
+        // Saturating: the counts may come from a file or a server (9223372036854775807 + 1 must not trap).
+        self.totalTokens = totalTokens ?? Self.add(promptTokens, completionTokens)
         self.cost = cost
         self.cachedTokens = cachedTokens
         self.reasoningTokens = reasoningTokens
@@ -33,11 +34,17 @@ public struct Usage: Sendable, Equatable {
 
     /// Sums two usages (for session totals); the raw objects are not summed.
     public static func + (a: Usage, b: Usage) -> Usage {
-        func sum(_ x: Int?, _ y: Int?) -> Int? { x == nil && y == nil ? nil : (x ?? 0) + (y ?? 0) }
+        func sum(_ x: Int?, _ y: Int?) -> Int? { x == nil && y == nil ? nil : add(x ?? 0, y ?? 0) }
         let cost: Double? = (a.cost == nil && b.cost == nil) ? nil : (a.cost ?? 0) + (b.cost ?? 0)
         return Usage(
-            promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens,
-            totalTokens: a.totalTokens + b.totalTokens, cost: cost, cachedTokens: sum(a.cachedTokens, b.cachedTokens),
+            promptTokens: add(a.promptTokens, b.promptTokens), completionTokens: add(a.completionTokens, b.completionTokens),
+            totalTokens: add(a.totalTokens, b.totalTokens), cost: cost, cachedTokens: sum(a.cachedTokens, b.cachedTokens),
             reasoningTokens: sum(a.reasoningTokens, b.reasoningTokens))
+    }
+
+    /// `a + b`, held at `Int.max` instead of overflowing.
+    static func add(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (a < 0 ? Int.min : Int.max) : sum
     }
 }
