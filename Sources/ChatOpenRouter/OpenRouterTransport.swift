@@ -110,6 +110,19 @@ public final class OpenRouterTransport: ChatTransport {
         try ChatCompletionDecoder.models(fromBody: try await get(path: "/models"))
     }
 
+    /// Every model, image-only ones included: OpenRouter lists only text-output models by default.
+    public func listAllModels() async throws -> [ModelInfo] {
+        try ChatCompletionDecoder.models(fromBody: try await get(path: "/models?output_modalities=all"))
+    }
+
+    public func generation(id: String) async throws -> GenerationInfo {
+        let query = id.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+        }
+        guard query else { throw ChatError.invalidRequest(reason: "the generation id is not one OpenRouter gives") }
+        return try GenerationInfo(decoding: try await get(path: "/generation?id=" + id))
+    }
+
     /// `GET {base}/key`: the key's label, usage and limits, as raw JSON bytes.
     public func keyInfo() async throws -> [UInt8] {
         try await get(path: "/key")

@@ -16,6 +16,7 @@ struct TurnRunner {
     func send(_ message: ChatMessage) async {
         let renderer = state.renderer
         let services = state.services
+        warnAboutInputs(message)
         let limit = state.modelInfo()?.contextLength
         let model = state.session.model
         var noted = false
@@ -80,6 +81,19 @@ struct TurnRunner {
         state.lastAnswer = response.content
         state.lastGeneration = response.generationID
         state.autosave()
+    }
+
+    /// Warns when the model list says the model does not take what is attached, naming
+    /// models that do.
+    private func warnAboutInputs(_ message: ChatMessage) {
+        guard let info = state.modelInfo(), let inputs = info.inputModalities else { return }
+        let kinds = Set(message.attachments.map(\.kind))
+        for kind in Attachment.Kind.allCases where kinds.contains(kind) && !inputs.contains(kind.modality) {
+            let others = ModelTable.accepting(kind.modality, in: state.services.models.known() ?? [])
+            state.renderer.notice(
+                "warning: \(info.id) does not take \(kind.rawValue) input (it takes \(inputs.joined(separator: ", ")))"
+                    + (others.isEmpty ? "; sending anyway" : "; models that do: \(others.joined(separator: ", ")); sending anyway"))
+        }
     }
 
     /// The usage, with the cost computed from the model list's prices when the API sent none.
