@@ -130,7 +130,7 @@ public final class OpenRouterTransport: ChatTransport {
 
     // MARK: - Sending
 
-    private func request(path: String, method: HTTPMethod, body: [UInt8]?) -> OpenRouterHTTP.Request {
+    private func request(path: String, method: HTTPMethod, body: RequestBody?) -> OpenRouterHTTP.Request {
         OpenRouterHTTP.Request(
             endpoint: endpoint, path: path, method: method, body: body, accept: "application/json, text/event-stream",
             readTimeout: configuration.readTimeout, maxBodyBytes: configuration.maxBodyBytes)
@@ -139,7 +139,7 @@ public final class OpenRouterTransport: ChatTransport {
     /// Sends with retries, each announced as a `.retrying` event. A failure after answer text
     /// was delivered is never retried.
     private func send(_ request: ChatRequest, continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation) async throws {
-        let post = self.request(path: "/chat/completions", method: .POST, body: request.jsonBody())
+        let post = self.request(path: "/chat/completions", method: .POST, body: request.body())
         let limits = ChatCompletionStateMachine.Limits(
             maxAnswerBytes: configuration.maxAnswerBytes, maxLineBytes: configuration.maxLineBytes,
             progressTimeout: UInt64(configuration.readTimeout * 1_000_000_000), timeoutSeconds: configuration.readTimeout)
