@@ -82,7 +82,8 @@ import Testing
             #expect(try decode(try #require(file["file_data"] as? String), prefix: "data:application/pdf;base64,") == Self.pdf)
             let audio = try #require(sent[3]["input_audio"] as? [String: Any])
             #expect(audio["format"] as? String == "wav")
-            #expect(Array(try #require(Data(base64Encoded: try #require(audio["data"] as? String)))) == Self.wav)
+            let audioBase64 = try #require(audio["data"] as? String)
+            #expect(Data(base64Encoded: audioBase64).map(Array.init) == Self.wav)
         }
     }
 

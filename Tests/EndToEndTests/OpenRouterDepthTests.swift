@@ -17,6 +17,11 @@ import Testing
         try await fake.shutdown()
     }
 
+    /// JSON text with sorted keys, to compare values parsed from different texts.
+    func canonical(_ value: Any) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)
+    }
+
     func lastBody(_ fake: FakeOpenRouter) throws -> [String: Any] {
         try #require(fake.chatRequests.last?.json)
     }
@@ -31,8 +36,8 @@ import Testing
             let run = try chat(["--reasoning", value, "q"], fake: fake, sandbox: sandbox)
             #expect(run.status == 0)
             let sent = try #require(try lastBody(fake)["reasoning"] as? [String: Any])
-            let want = try #require(try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? [String: Any])
-            #expect(NSDictionary(dictionary: sent).isEqual(to: want))
+            let want = try JSONSerialization.jsonObject(with: Data(expected.utf8))
+            #expect(try canonical(sent) == canonical(want))
         }
     }
 

@@ -21,11 +21,14 @@ public struct ShellCommandFlow {
     /// The session to ask in: the shell role's prompt, the model and parameters.
     public var session: ChatSession
     public var errors: ErrorPresenter
+    /// Whether the answers are asked for as a stream (config `stream`).
+    public var stream: Bool
 
     public init(
         transport: any ChatTransport, renderer: any ChatRenderer, shell: (any ShellServices)?, session: ChatSession,
-        errors: ErrorPresenter
+        errors: ErrorPresenter, stream: Bool = true
     ) {
+        self.stream = stream
         self.transport = transport
         self.renderer = renderer
         self.shell = shell
@@ -38,7 +41,7 @@ public struct ShellCommandFlow {
         if let role = try? state.services.roles?.role("shell") { role.apply(to: &session, keepModel: true) }
         self.init(
             transport: state.services.transport, renderer: state.renderer, shell: state.services.shell, session: session,
-            errors: state.services.errors)
+            errors: state.services.errors, stream: state.stream)
     }
 
     /// `/exec` in the REPL.
@@ -57,7 +60,7 @@ public struct ShellCommandFlow {
     /// Asks for the command and acts on the user's key.
     public func run(task: String) async -> Outcome {
         let silent = SilentAnswer()
-        let asked = await ChatTurn.run(session.request(sending: task, stream: false), transport: transport, renderer: silent)
+        let asked = await ChatTurn.run(session.request(sending: task, stream: stream), transport: transport, renderer: silent)
         if let error = asked.error { return .failed(error) }
         let command = ShellCommandText.extract(asked.response.content)
         guard let shell else {
@@ -77,7 +80,7 @@ public struct ShellCommandFlow {
                 var describe = session
                 describe.systemPrompt = "Explain briefly, in plain words, what this shell command does and any risk it carries."
                 let described = await ChatTurn.run(
-                    describe.request(sending: command, stream: session.parameters.maxTokens == nil), transport: transport, renderer: silent)
+                    describe.request(sending: command, stream: stream), transport: transport, renderer: silent)
                 if let error = described.error { return .failed(error) }
                 renderer.output(described.response.content.trimmingWhitespace() + "\n")
             case "c":
