@@ -184,4 +184,29 @@ import Testing
             #expect(try terminal.waitForExit() == 0)
         }
     }
+
+    @Test func theREPLWarnsWhenTheModelDoesNotTakeTheKindAndSendsAnyway() async throws {
+        try await withFake { fake, sandbox in
+            let image = write(sandbox, "cat.png", Self.png)
+            let terminal = try PseudoTerminal.spawn(
+                executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "-m", "meta-llama/llama-3.1-8b-instruct"],
+                environment: sandbox.environment())
+            try terminal.waitFor("> ")
+            // The model list is known once /models has shown it.
+            try terminal.send("/models llama\r")
+            try terminal.waitFor("131K")
+            try terminal.waitFor("> ")
+            try terminal.send("/file \(image)\r")
+            try terminal.waitFor("to the next message")
+            try terminal.send("what is it\r")
+            try terminal.waitFor("does not take image input (it takes text)")
+            try terminal.waitFor("google/gemini-2.5-flash")
+            try terminal.waitFor("Echo:")
+            try terminal.waitFor("> ")
+            #expect(fake.chatRequests.last?.model == "meta-llama/llama-3.1-8b-instruct")
+            #expect(try parts(fake).contains { $0["type"] as? String == "image_url" })
+            try terminal.send("/exit\r")
+            #expect(try terminal.waitForExit() == 0)
+        }
+    }
 }
