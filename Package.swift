@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "bankfuture-chat",
             dependencies: [
-                "ChatCore", "ChatOpenRouter", "ChatTerminal", "ChatStorage",
+                "ChatCore", "ChatOpenRouter", "ChatTerminal", "ChatStorage", "ChatTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
