@@ -20,13 +20,9 @@ final class ServerProcess: Sendable {
     /// Our end of the child's stdout.
     let output: Int32
 
-    private struct State {
-        var exit: ProcessExit?
-        var waiters: [Int: CheckedContinuation<ProcessExit?, Never>] = [:]
-        var nextWaiter = 0
-    }
-
-    private let state = Mutex(State())
+    /// Set, under the lock, in the same step as the reaping `waitpid`.
+    private let reaped = Mutex(false)
+    private let exit = OnceEvent<ProcessExit>()
 
     /// Held from `pipe()` until the child is started: the pipes get close-on-exec in a second
     /// step (`pipe2` is not visible to Swift), and a child started in between by another
@@ -112,31 +108,15 @@ final class ServerProcess: Sendable {
     /// Sends `signal` to the child's process group (the server and what it started), unless
     /// the child is already reaped.
     func signal(_ signal: Int32) {
-        state.withLock { state in
-            guard state.exit == nil else { return }
+        reaped.withLock { reaped in
+            guard !reaped else { return }
             _ = kill(-pid, signal)
         }
     }
 
     /// How the child ended, once it has; nil when the waiting task is cancelled first.
     func exited() async -> ProcessExit? {
-        let id = state.withLock { state -> Int in
-            state.nextWaiter += 1
-            return state.nextWaiter
-        }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let done = state.withLock { state -> ProcessExit?? in
-                    if let exit = state.exit { return .some(exit) }
-                    if Task.isCancelled { return .some(nil) }
-                    state.waiters[id] = continuation
-                    return .none
-                }
-                if let done { continuation.resume(returning: done) }
-            }
-        } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(returning: nil)
-        }
+        await exit.wait()
     }
 
     /// Ends the child: SIGTERM to its group, SIGKILL after `grace` if it is still there, and
@@ -168,16 +148,14 @@ final class ServerProcess: Sendable {
         repeat {
             result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT)
         } while result != 0 && errno == EINTR
-        let (exit, waiters) = state.withLock { state in
+        let ended = reaped.withLock { reaped in
             var status: Int32 = 0
-            let reaped = result == 0 && waitpid(pid, &status, 0) == pid
-            let exit = ProcessExit(reaped ? ProcessExit(waitStatus: status).kind : .unknown)
-            state.exit = exit
-            defer { state.waiters = [:] }
-            return (exit, Array(state.waiters.values))
+            let collected = result == 0 && waitpid(pid, &status, 0) == pid
+            reaped = true
+            return ProcessExit(collected ? ProcessExit(waitStatus: status).kind : .unknown)
         }
-        for waiter in waiters { waiter.resume(returning: exit) }
-        onExit(exit)
+        exit.fire(ended)
+        onExit(ended)
     }
 }
 

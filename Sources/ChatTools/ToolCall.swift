@@ -1,5 +1,4 @@
 import MCP
-import Synchronization
 
 /// One `tools/call` that ends at the first of: its result, its deadline, or the caller's
 /// cancellation — and tells the server when it is not the result.
@@ -27,23 +26,20 @@ enum ToolCall {
         } catch {
             return .failed(error)
         }
-        let race = FirstOutcome()
+        let first = OnceEvent<Outcome>()
         Task {
             do {
-                race.settle(.finished(try await context.value))
+                first.fire(.finished(try await context.value))
             } catch {
-                race.settle(.failed(error))
+                first.fire(.failed(error))
             }
         }
         let timer = Task {
             guard (try? await deadline()) != nil else { return }
-            race.settle(.timedOut)
+            first.fire(.timedOut)
         }
-        let outcome = await withTaskCancellationHandler {
-            await race.value()
-        } onCancel: {
-            race.settle(.cancelled)
-        }
+        // A cancelled caller stops waiting at once.
+        let outcome = await first.wait() ?? .cancelled
         timer.cancel()
         switch outcome {
         case .timedOut, .cancelled:
@@ -53,35 +49,5 @@ enum ToolCall {
             break
         }
         return outcome
-    }
-}
-
-/// The first outcome settled wins; later ones are dropped.
-private final class FirstOutcome: Sendable {
-    private struct State {
-        var outcome: ToolCall.Outcome?
-        var waiter: CheckedContinuation<ToolCall.Outcome, Never>?
-    }
-
-    private let state = Mutex(State())
-
-    func settle(_ outcome: ToolCall.Outcome) {
-        let waiter = state.withLock { state -> CheckedContinuation<ToolCall.Outcome, Never>? in
-            guard state.outcome == nil else { return nil }
-            state.outcome = outcome
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(returning: outcome)
-    }
-
-    func value() async -> ToolCall.Outcome {
-        await withCheckedContinuation { continuation in
-            let settled = state.withLock { state -> ToolCall.Outcome? in
-                if state.outcome == nil { state.waiter = continuation }
-                return state.outcome
-            }
-            if let settled { continuation.resume(returning: settled) }
-        }
     }
 }

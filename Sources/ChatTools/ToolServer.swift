@@ -18,8 +18,8 @@ final class ToolServer: Sendable {
     private struct Guarded {
         var lifecycle: ServerLifecycle<Connection>
         var startTask: Task<Void, Never>?
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-        var nextWaiter = 0
+        /// Fires when the current start ends, one way or another.
+        var settled = OnceEvent<Void>()
     }
 
     let config: ToolServerConfig
@@ -53,6 +53,7 @@ final class ToolServer: Sendable {
     func start() {
         guarded.withLock { guarded in
             let generation = guarded.lifecycle.begin()
+            guarded.settled = OnceEvent()
             guarded.startTask = Task { await self.run(generation: generation) }
         }
     }
@@ -70,22 +71,8 @@ final class ToolServer: Sendable {
 
     /// Returns when the server is no longer starting, or when the waiting task is cancelled.
     func waitUntilSettled() async {
-        let id = guarded.withLock { guarded -> Int in
-            guarded.nextWaiter += 1
-            return guarded.nextWaiter
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let waiting = guarded.withLock { guarded -> Bool in
-                    guard guarded.lifecycle.isStarting, !Task.isCancelled else { return false }
-                    guarded.waiters[id] = continuation
-                    return true
-                }
-                if !waiting { continuation.resume() }
-            }
-        } onCancel: {
-            guarded.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
-        }
+        let settled = guarded.withLock { $0.lifecycle.isStarting ? $0.settled : nil }
+        _ = await settled?.wait()
     }
 
     /// Runs one call; every failure is an error result naming this server.
@@ -201,12 +188,7 @@ final class ToolServer: Sendable {
 
     /// Wakes the waiters once the server is no longer starting.
     private func settle() {
-        let waiters = guarded.withLock { guarded -> [CheckedContinuation<Void, Never>] in
-            guard !guarded.lifecycle.isStarting else { return [] }
-            defer { guarded.waiters = [:] }
-            return Array(guarded.waiters.values)
-        }
-        for waiter in waiters { waiter.resume() }
+        guarded.withLock { $0.lifecycle.isStarting ? nil : $0.settled }?.fire(())
     }
 
     /// Fails the calls still waiting (the client's disconnect), then ends the process.

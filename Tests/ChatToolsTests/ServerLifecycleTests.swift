@@ -7,6 +7,20 @@ import Testing
 @Suite struct ServerLifecycleTests {
     private let tool = ToolSpec(server: "s", name: "t", description: "", inputSchema: RawJSON(validating: "{}")!)
 
+    /// A server whose start attached `connection` and listed one tool.
+    private func readyServer(connection: Int) -> (lifecycle: ServerLifecycle<Int>, generation: Int) {
+        var lifecycle = ServerLifecycle<Int>(server: "s")
+        let generation = lifecycle.begin()
+        _ = lifecycle.attach(connection, generation: generation)
+        lifecycle.ready([tool], generation: generation)
+        return (lifecycle, generation)
+    }
+
+    private func expectNoNotices(_ lifecycle: inout ServerLifecycle<Int>, sourceLocation: SourceLocation = #_sourceLocation) {
+        let notices = lifecycle.takeNotices()
+        #expect(notices.isEmpty, sourceLocation: sourceLocation)
+    }
+
     @Test func aStartAttachesThenBecomesReady() {
         var lifecycle = ServerLifecycle<Int>(server: "s")
         let generation = lifecycle.begin()
@@ -16,28 +30,22 @@ import Testing
         lifecycle.ready([tool], generation: generation)
         #expect(lifecycle.state == .ready(tools: 1))
         #expect(lifecycle.readyConnection?.connection == 7)
-        let notices = lifecycle.takeNotices()
-        #expect(notices.isEmpty)
+        expectNoNotices(&lifecycle)
     }
 
     @Test func aLossOfAReadyServerIsSaidOnceAndClosesItsConnection() {
-        var lifecycle = ServerLifecycle<Int>(server: "s")
-        let generation = lifecycle.begin()
-        _ = lifecycle.attach(7, generation: generation)
-        lifecycle.ready([tool], generation: generation)
+        var (lifecycle, generation) = readyServer(connection: 7)
         let closed = lifecycle.lost(ServerLoss("exited (status 3)"), generation: generation)
         #expect(closed == 7)
         #expect(lifecycle.state == .failed(reason: "exited (status 3)"))
         #expect(lifecycle.tools.isEmpty)
         let first = lifecycle.takeNotices()
-        let second = lifecycle.takeNotices()
         #expect(first == ["MCP server s exited (status 3); its tools are gone"])
-        #expect(second.isEmpty)
+        expectNoNotices(&lifecycle)
         // Its transport closing too says nothing more.
         let again = lifecycle.lost(ServerLoss("stopped"), generation: generation)
         #expect(again == nil)
-        let none = lifecycle.takeNotices()
-        #expect(none.isEmpty)
+        expectNoNotices(&lifecycle)
     }
 
     @Test func eventsOfAStartThatWasReplacedChangeNothing() {
@@ -57,8 +65,7 @@ import Testing
         #expect(current)
         lifecycle.ready([tool, tool], generation: new)
         #expect(lifecycle.state == .ready(tools: 2))
-        let notices = lifecycle.takeNotices()
-        #expect(notices.isEmpty)
+        expectNoNotices(&lifecycle)
     }
 
     @Test func aFailedStartNamesTheReason() {
