@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "ChatTools",
             dependencies: [
-                "ChatCore",
+                "ChatCore", "CSpawnShim",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -51,6 +51,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // pipe2 and posix_spawn_file_actions_addclosefrom_np, which need _GNU_SOURCE.
+        .target(name: "CSpawnShim"),
         // libedit, reached through pkg-config.
         .systemLibrary(
             name: "CEditLine",

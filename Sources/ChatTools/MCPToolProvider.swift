@@ -20,7 +20,8 @@ public final class MCPToolProvider: ToolProvider {
     ///   - logDirectory: where each stdio server's stderr is appended, as `NAME.log` (the
     ///     folder is created 0700, the files 0600).
     ///   - callTimeout: the longest a call may take; then it is cancelled on its server and
-    ///     its result is an error naming the timeout.
+    ///     its result is an error naming the timeout. A start (handshake and tool list) gets
+    ///     as long, then the server is one "could not start" notice.
     ///   - environment: the chat's environment; a stdio server gets it plus its config's `env`.
     ///   - clientVersion: sent to servers in `initialize`.
     ///   - clock: what the timeouts are measured on.

@@ -1,3 +1,4 @@
+import CSpawnShim
 import Foundation
 import Synchronization
 
@@ -7,7 +8,7 @@ import Glibc
 
 /// A stdio server's child process: started with `posix_spawn`, its stdin and stdout on pipes,
 /// its stderr on its log, in a process group of its own (a Ctrl-C at the terminal goes to the
-/// chat, which cancels the call, not to the server).
+/// chat, which cancels the call, not to the server). It inherits no other descriptor of ours.
 ///
 /// A thread blocks in `waitid` until the child exits, so its death is seen at once (no
 /// polling) and pending calls can fail instead of waiting forever; that thread also reaps it,
@@ -23,11 +24,6 @@ final class ServerProcess: Sendable {
     /// Set, under the lock, in the same step as the reaping `waitpid`.
     private let reaped = Mutex(false)
     private let exit = OnceEvent<ProcessExit>()
-
-    /// Held from `pipe()` until the child is started: the pipes get close-on-exec in a second
-    /// step (`pipe2` is not visible to Swift), and a child started in between by another
-    /// server's start would inherit them and keep them open.
-    private static let spawnLock = Mutex(())
 
     /// Signals ignored or caught here (SIGPIPE is ignored by the chat) get their default back in
     /// the child: an ignored signal would stay ignored across `exec`.
@@ -46,9 +42,7 @@ final class ServerProcess: Sendable {
         executable: String, arguments: [String], environment: [String: String], stderr: Int32,
         onExit: @escaping @Sendable (ProcessExit) -> Void
     ) throws(ToolServerFailure) -> ServerProcess {
-        let process = try spawnLock.withLock { _ throws(ToolServerFailure) in
-            try start(executable: executable, arguments: arguments, environment: environment, stderr: stderr)
-        }
+        let process = try start(executable: executable, arguments: arguments, environment: environment, stderr: stderr)
         let watcher = Thread { process.watch(onExit: onExit) }
         watcher.stackSize = 256 * 1024
         watcher.start()
@@ -60,14 +54,14 @@ final class ServerProcess: Sendable {
     ) throws(ToolServerFailure) -> ServerProcess {
         var toChild: [Int32] = [-1, -1]
         var fromChild: [Int32] = [-1, -1]
-        guard pipe(&toChild) == 0 else { throw .system("pipe", subject: executable, errno: errno) }
-        guard pipe(&fromChild) == 0 else {
+        // Close-on-exec from the start: no other child can inherit our ends.
+        guard bfchat_pipe_cloexec(&toChild) == 0 else { throw .system("pipe2", subject: executable, errno: errno) }
+        guard bfchat_pipe_cloexec(&fromChild) == 0 else {
             let saved = errno
             close(toChild[0])
             close(toChild[1])
-            throw .system("pipe", subject: executable, errno: saved)
+            throw .system("pipe2", subject: executable, errno: saved)
         }
-        for descriptor in toChild + fromChild { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -75,6 +69,9 @@ final class ServerProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
         posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        // Nothing else: a descriptor of ours without close-on-exec (a socket of the chat's
+        // HTTP client, say) would otherwise live on in the server and keep its connection open.
+        _ = bfchat_spawn_close_from(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -45,6 +45,15 @@ struct ServerProcessTests {
         #expect(masks["SigBlk:"] == 0, "\(output)")
     }
 
+    @Test func theChildInheritsNoDescriptorButItsThree() async throws {
+        // A descriptor of ours without close-on-exec, as a socket may be.
+        let leaky = open("/dev/null", O_RDONLY)
+        defer { close(leaky) }
+        #expect(leaky > 2)
+        let (output, _) = try await run("[ -e /proc/$$/fd/\(leaky) ] && echo inherited || echo closed; [ -e /proc/$$/fd/2 ] && echo stderr")
+        #expect(output == "closed\nstderr\n")
+    }
+
     @Test func theChildGetsExactlyTheEnvironmentGiven() async throws {
         let (output, _) = try await run("echo \"$FAULT|${HOME:-unset}\"", environment: ["FAULT": "on"])
         #expect(output == "on|unset\n")
