@@ -70,6 +70,17 @@ struct ProcessFaultTests {
         await provider.shutdown()
     }
 
+    @Test func aResultOfManyMegabytesComesThroughThePipeAndIsCut() async throws {
+        let logs = try TestPrograms.temporaryDirectory()
+        let provider = try faultServer("big", logs: logs)
+        let (tools, _) = await provider.tools(waitingUpTo: .seconds(30))
+        let result = await provider.call(try #require(tools.first { $0.name == "huge" }), arguments: #"{"bytes":5000000}"#)
+        #expect(!result.isError)
+        #expect(result.content.hasPrefix(String(repeating: "x", count: 65536) + "\n[tool output cut at 64 KB: "))
+        #expect(result.content.hasSuffix("(4934464 bytes) more not shown]"))
+        await provider.shutdown()
+    }
+
     @Test func theChildsStderrIsAppendedToAPrivateLog() async throws {
         let logs = try TestPrograms.temporaryDirectory()
         let provider = try faultServer("logged", logs: logs)
@@ -104,7 +115,7 @@ struct ProcessFaultTests {
         let first = try #require(provider.processID(of: "again"))
         #expect(await provider.restart("again"))
         let (tools, notices) = await provider.tools(waitingUpTo: .seconds(30))
-        #expect(tools.map(\.name) == ["crash"])
+        #expect(tools.map(\.name) == ["crash", "huge"])
         #expect(notices.isEmpty)
         let second = try #require(provider.processID(of: "again"))
         #expect(second != first)

@@ -30,7 +30,8 @@ enum TestPrograms {
     }()
 
     /// A line-JSON MCP server without dependencies, for faults a real process must show:
-    /// `crash` exits with status 3 in the middle of the call. With `--ignore-term` it ignores SIGTERM and
+    /// `crash` exits with status 3 in the middle of the call, `huge` answers with `bytes` bytes
+    /// of text. With `--ignore-term` it ignores SIGTERM and
     /// outlives its stdin.
     static let faultServerScript = #"""
         import json, os, signal, sys, time
@@ -52,11 +53,15 @@ enum TestPrograms {
                     "capabilities": {"tools": {}}, "serverInfo": {"name": "py-fault", "version": "1"}}})
             elif method == "tools/list":
                 send({"jsonrpc": "2.0", "id": ident, "result": {"tools": [
-                    {"name": "crash", "inputSchema": {"type": "object"}}]}})
+                    {"name": "crash", "inputSchema": {"type": "object"}},
+                    {"name": "huge", "inputSchema": {"type": "object"}}]}})
             elif method == "tools/call" and message["params"]["name"] == "crash":
                 sys.stderr.write("crashing on purpose\n")
                 sys.stderr.flush()
                 os._exit(3)
+            elif method == "tools/call" and message["params"]["name"] == "huge":
+                text = "x" * message["params"]["arguments"]["bytes"]
+                send({"jsonrpc": "2.0", "id": ident, "result": {"content": [{"type": "text", "text": text}]}})
             else:
                 send({"jsonrpc": "2.0", "id": ident, "error": {"code": -32601, "message": "no such method"}})
         while "--ignore-term" in sys.argv:
