@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Pure Swift: session, config, wire types, SSE parser, chat loop. No NIO, no C.
@@ -36,6 +37,22 @@ let package = Package(
         ),
         // Storage: line history, session files, caches, attachments and images on disk.
         .target(name: "ChatStorage", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+        // The MCP servers' tools (the ToolProvider port) on the official SDK: child processes
+        // on pipes and streamable HTTP.
+        .target(
+            name: "ChatTools",
+            dependencies: [
+                "ChatCore", "CSpawnShim",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // pipe2 and posix_spawn_file_actions_addclosefrom_np, which need _GNU_SOURCE.
+        .target(name: "CSpawnShim"),
         // libedit, reached through pkg-config.
         .systemLibrary(
             name: "CEditLine",
@@ -49,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "bankfuture-chat",
             dependencies: [
-                "ChatCore", "ChatOpenRouter", "ChatTerminal", "ChatStorage",
+                "ChatCore", "ChatOpenRouter", "ChatTerminal", "ChatStorage", "ChatTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -83,6 +100,17 @@ let package = Package(
         .testTarget(
             name: "ChatTerminalTests",
             dependencies: ["ChatCore", "ChatTerminal", "ChatStorage", "FakeOpenRouter", "ChatOpenRouter", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatToolsTests",
+            dependencies: [
+                "ChatCore", "ChatTools",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
