@@ -27,7 +27,7 @@ struct ToolCommands {
             }
             renderer.output(out)
         case .mcp(restart: nil):
-            let lines = tools.states().map { server, state -> String in
+            let lines = await tools.states().map { server, state -> String in
                 let shown: String
                 switch state {
                 case .starting: shown = "starting"
