@@ -35,34 +35,74 @@ public struct AttachmentFiles: AttachmentSource {
         if lower.hasPrefix("https://") || lower.hasPrefix("http://") {
             return .attachment(try url(path))
         }
-        let bytes: [UInt8]
         do {
-            bytes = try FileBytes.contents(of: path, limit: maxBytes + 1)
-        } catch {
+            return try read(path)
+        } catch let error as FileBytes.ReadError {
             switch error.code {
             case ENOENT: throw AttachmentRefusal(message: "cannot attach \(path): no such file")
             case EISDIR: throw AttachmentRefusal(message: "cannot attach \(path): it is a directory")
             case EACCES: throw AttachmentRefusal(message: "cannot attach \(path): permission denied")
             default: throw AttachmentRefusal(message: "cannot attach \(path): \(error.reason)")
             }
+        } catch let refusal as AttachmentRefusal {
+            throw refusal
+        } catch {
+            throw AttachmentRefusal(message: "cannot attach \(path)")
         }
-        if bytes.count > maxBytes {
-            throw AttachmentRefusal(message: "cannot attach \(path): larger than \(Self.megabytes(maxBytes)) MB (max_attachment_mb)")
-        }
+    }
+
+    /// Reads and recognises `path`. An image, PDF or audio file is base64-encoded as it is
+    /// read, a piece at a time, so a 20 MB image costs its 27 MB of base64 and little more.
+    private func read(_ path: String) throws -> LoadedFile {
+        let file = try FileBytes.Reader(path: path)
+        let tooLarge = AttachmentRefusal(message: "cannot attach \(path): larger than \(Self.megabytes(maxBytes)) MB (max_attachment_mb)")
+        if file.size > maxBytes { throw tooLarge }
+        var bytes: [UInt8] = []
+        try file.read(16, into: &bytes)
         let name = PathText.lastComponent(path)
-        func binary(_ kind: Attachment.Kind, _ mediaType: String) -> LoadedFile {
-            .attachment(
-                Attachment(
-                    id: PrivateFile.randomSuffix(), kind: kind, name: name, mediaType: mediaType, byteCount: bytes.count,
-                    source: .data(base64: Data(bytes).base64EncodedString())))
+        if let kind = FileContent.binaryKind(bytes) {
+            let (base64, count) = try Self.base64(of: file, startingWith: bytes, limit: maxBytes)
+            guard count <= maxBytes else { throw tooLarge }
+            let attachment = { (kind: Attachment.Kind, mediaType: String) in
+                LoadedFile.attachment(
+                    Attachment(
+                        id: PrivateFile.randomSuffix(), kind: kind, name: name, mediaType: mediaType, byteCount: count,
+                        source: .data(base64: base64)))
+            }
+            switch kind {
+            case .image(let mediaType): return attachment(.image, mediaType)
+            case .pdf: return attachment(.pdf, "application/pdf")
+            case .audio(let mediaType): return attachment(.audio, mediaType)
+            case .text, .unknownBinary: break
+            }
         }
+        try file.read(maxBytes + 1 - bytes.count, into: &bytes)
+        if bytes.count > maxBytes { throw tooLarge }
         switch FileContent.sniff(bytes) {
-        case .image(let mediaType): return binary(.image, mediaType)
-        case .pdf: return binary(.pdf, "application/pdf")
-        case .audio(let mediaType): return binary(.audio, mediaType)
         case .text(let text): return .text(TextFile(path: path, content: text))
-        case .unknownBinary:
+        case .image, .pdf, .audio, .unknownBinary:
             throw AttachmentRefusal(message: "cannot attach \(path): not a file kind that can be sent; attach \(FileContent.acceptedKinds)")
+        }
+    }
+
+    /// The base64 of `first` and the rest of `file`, read 768 KB at a time (a multiple of 3,
+    /// so the pieces' encodings join without padding between them), and the byte count. Stops
+    /// reading once past `limit` (a file that grew after it was opened).
+    static func base64(of file: FileBytes.Reader, startingWith first: [UInt8], limit: Int) throws -> (String, Int) {
+        var text = ""
+        text.reserveCapacity((max(file.size, first.count) + 2) / 3 * 4)
+        var pending = first
+        var count = first.count
+        let piece = 3 * 256 * 1024
+        while true {
+            let got = try file.read(piece, into: &pending)
+            count += got
+            let whole = got == 0 || count > limit ? pending.count : pending.count / 3 * 3
+            if whole > 0 {
+                text += Data(pending[0..<whole]).base64EncodedString()
+                pending.removeFirst(whole)
+            }
+            if got == 0 || count > limit { return (text, count) }
         }
     }
 

@@ -37,7 +37,48 @@ public enum FileBytes {
         return bytes
     }
 
-    private static func error(_ code: Int32) -> ReadError {
+    /// A file opened for reading in pieces (an attachment is encoded as it is read, so its
+    /// bytes and their base64 are never both in memory whole).
+    public final class Reader {
+        private let fd: Int32
+        /// The size `fstat` gave when the file was opened.
+        public let size: Int
+
+        public init(path: String) throws(ReadError) {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw FileBytes.error(errno) }
+            var info = stat()
+            if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw FileBytes.error(EISDIR)
+            }
+            self.fd = fd
+            size = Int(info.st_size)
+        }
+
+        deinit { close(fd) }
+
+        /// Appends up to `count` bytes to `buffer`; returns how many (0 at the end).
+        @discardableResult
+        public func read(_ count: Int, into buffer: inout [UInt8]) throws(ReadError) -> Int {
+            var total = 0
+            var chunk = [UInt8](repeating: 0, count: min(count, 1 << 20))
+            while total < count {
+                let wanted = min(chunk.count, count - total)
+                let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, wanted) }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw FileBytes.error(errno)
+                }
+                if got == 0 { break }
+                buffer.append(contentsOf: chunk[0..<got])
+                total += got
+            }
+            return total
+        }
+    }
+
+    fileprivate static func error(_ code: Int32) -> ReadError {
         ReadError(code: code, reason: String(cString: strerror(code)))
     }
 }

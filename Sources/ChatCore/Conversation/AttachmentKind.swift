@@ -11,8 +11,9 @@ public enum FileContent: Sendable, Equatable {
     /// The kinds `-f` and `/file` accept, for messages that refuse something else.
     public static let acceptedKinds = "text, PNG, JPEG, WebP, GIF, PDF, WAV or MP3"
 
-    /// Looks at the magic bytes, never at the name.
-    public static func sniff(_ bytes: [UInt8]) -> FileContent {
+    /// An image, PDF or audio file, from its first bytes (16 are enough); nil for anything else.
+    public static func binaryKind(_ bytes: some RandomAccessCollection<UInt8>) -> FileContent? {
+        let bytes = Array(bytes.prefix(16))
         func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {
             bytes.count >= offset + prefix.count && Array(bytes[offset..<offset + prefix.count]) == prefix
         }
@@ -28,6 +29,12 @@ public enum FileContent: Sendable, Equatable {
         if bytes.count >= 4, bytes[0] == 0xFF, bytes[1] & 0xE0 == 0xE0, bytes[1] & 0x06 == 0x02, bytes[2] & 0xF0 != 0xF0 {
             return .audio(mediaType: "audio/mpeg")
         }
+        return nil
+    }
+
+    /// Looks at the magic bytes, never at the name.
+    public static func sniff(_ bytes: [UInt8]) -> FileContent {
+        if let kind = binaryKind(bytes) { return kind }
         if !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) { return .text(text) }
         return .unknownBinary
     }
