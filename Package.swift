@@ -7,6 +7,7 @@ let package = Package(
     name: "bankfuture-chat",
     products: [
         .executable(name: "bankfuture-chat", targets: ["bankfuture-chat"]),
+        .executable(name: "bankfuture-chat-tools", targets: ["bankfuture-chat-tools"]),
         .executable(name: "fake-openrouter", targets: ["fake-openrouter"]),
         .library(name: "ChatCore", targets: ["ChatCore"]),
     ],
@@ -37,18 +38,31 @@ let package = Package(
         ),
         // Storage: line history, session files, caches, attachments and images on disk.
         .target(name: "ChatStorage", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+        // Child processes on pipes without Foundation: spawn, watch and reap, line framing,
+        // a writer thread, private logs.
+        .target(name: "ChatProcess", dependencies: ["CSpawnShim"], swiftSettings: swiftSettings),
         // The MCP servers' tools (the ToolProvider port) on the official SDK: child processes
-        // on pipes and streamable HTTP.
+        // on pipes and streamable HTTP. Linked only into the tool host, never into the chat.
         .target(
             name: "ChatTools",
             dependencies: [
-                "ChatCore", "CSpawnShim",
+                "ChatCore", "ChatProcess",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The tool host: the wire between the chat and `bankfuture-chat-tools`, the client the
+        // chat uses (a ToolProvider), and the serving loop of the host. No Foundation.
+        .target(name: "ChatToolHost", dependencies: ["ChatCore", "ChatProcess"], swiftSettings: swiftSettings),
+        // The tool host process: MCPToolProvider served over stdin/stdout. The MCP SDK (and
+        // with it Foundation and libcurl) lives here, started only when tools are on.
+        .executableTarget(
+            name: "bankfuture-chat-tools",
+            dependencies: ["ChatCore", "ChatTools", "ChatToolHost", "ChatProcess"],
             swiftSettings: swiftSettings
         ),
         // pipe2 and posix_spawn_file_actions_addclosefrom_np, which need _GNU_SOURCE.
@@ -66,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "bankfuture-chat",
             dependencies: [
-                "ChatCore", "ChatOpenRouter", "ChatTerminal", "ChatStorage", "ChatTools",
+                "ChatCore", "ChatOpenRouter", "ChatTerminal", "ChatStorage", "ChatToolHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -105,12 +119,17 @@ let package = Package(
         .testTarget(
             name: "ChatToolsTests",
             dependencies: [
-                "ChatCore", "ChatTools",
+                "ChatCore", "ChatTools", "ChatProcess",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatToolHostTests",
+            dependencies: ["ChatCore", "ChatToolHost", "ChatProcess"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -65,7 +65,8 @@ public struct ImageHTTPSettings: Sendable {
     /// `POST {endpoint}{path}` with a JSON body, as both image APIs are asked.
     func post(_ endpoint: OpenRouterHTTP.Endpoint, path: String, body: [UInt8]) -> OpenRouterHTTP.Request {
         OpenRouterHTTP.Request(
-            endpoint: endpoint, path: path, method: .POST, body: RequestBody(bytes: body), accept: "application/json", readTimeout: readTimeout,
+            endpoint: endpoint, path: path, method: .POST, body: RequestBody(bytes: body), accept: "application/json",
+            readTimeout: readTimeout,
             maxBodyBytes: maxBodyBytes, logsBody: true)
     }
 }

@@ -1,3 +1,4 @@
+import ChatProcess
 import Dispatch
 import Foundation
 import Logging
@@ -48,14 +49,12 @@ actor PipeTransport: Transport {
         guard !started else { return }
         started = true
         let (input, continuation, onClose) = (self.input, self.continuation, self.onClose)
-        let reader = Thread {
+        try DetachedThread.start("the reader of an MCP server's output") {
             let failure = PipeTransport.readMessages(from: input) { continuation.yield($0) }
             close(input)
             continuation.finish(throwing: failure)
             onClose(failure)
         }
-        reader.stackSize = 256 * 1024
-        reader.start()
     }
 
     func disconnect() async {
@@ -75,22 +74,10 @@ actor PipeTransport: Transport {
 
     /// Reads until EOF, calling `deliver` with each message, and returns why it stopped.
     static func readMessages(from descriptor: Int32, deliver: (Data) -> Void) -> TransportFailure {
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var framer = LineFramer()
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 { return TransportFailure("reading from the server failed: \(ErrorText.systemError(errno))") }
-            if count == 0 { return TransportFailure("the server closed its output") }
-            let failure = chunk.withUnsafeBytes { bytes -> TransportFailure? in
-                do throws(TransportFailure) {
-                    try framer.feed(UnsafeRawBufferPointer(rebasing: bytes[..<count])) { deliver(Data($0)) }
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let failure { return failure }
+        switch LineReader.read(from: descriptor, limit: TransportFailure.messageLimit, deliver: { deliver(Data($0)) }) {
+        case .endOfFile: TransportFailure("the server closed its output")
+        case .failed(let errno): TransportFailure("reading from the server failed: \(ErrorText.systemError(errno))")
+        case .tooLong: .messageTooLong
         }
     }
 }

@@ -1,4 +1,5 @@
 import ChatCore
+import ChatProcess
 import MCP
 
 #if canImport(Glibc)
@@ -76,18 +77,23 @@ package struct ServerLauncher: Sendable {
         }
         defer { close(log.descriptor) }
         let hint = log.path.map { "its log is \($0)" }
-        let process = try ServerProcess.spawn(
-            executable: executable, arguments: arguments, environment: environment, stderr: log.descriptor,
-            onExit: { exit in onLost(.init(exit.description, hint: hint)) })
+        let process: ChildProcess
+        do {
+            process = try ChildProcess.spawn(
+                executable: executable, arguments: arguments, environment: environment, stderr: log.descriptor,
+                onExit: { exit in onLost(.init(exit.description, hint: hint)) })
+        } catch {
+            throw .system(error)
+        }
         let transport = PipeTransport(input: process.output, output: process.input) { failure in
             // Output that ends is a process that ends, or one that can no longer be
             // understood: either way it goes, and its exit says how.
             if failure == .messageTooLong { onLost(.init("stopped: \(failure.message)", hint: hint)) }
-            Task { await process.terminate(grace: terminationGrace, timer: timer) }
+            Task { await process.terminate(before: timer.deadline(after: terminationGrace)) }
         }
         return LaunchedServer(
             transport: transport, processID: process.pid, notices: notices,
-            stop: { await process.terminate(grace: terminationGrace, timer: timer) })
+            stop: { await process.terminate(before: timer.deadline(after: terminationGrace)) })
     }
 
     /// `command` itself when it names a path, else its first executable match in `path`.

@@ -1,3 +1,4 @@
+import ChatProcess
 import MCP
 
 /// One `tools/call` that ends at the first of: its result, its deadline, or the caller's

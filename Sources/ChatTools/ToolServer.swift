@@ -1,4 +1,5 @@
 import ChatCore
+import ChatProcess
 import Foundation
 import MCP
 import Synchronization

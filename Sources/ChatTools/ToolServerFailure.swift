@@ -1,10 +1,7 @@
 import ChatCore
+import ChatProcess
 import Foundation
 import MCP
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Why a server could not be started or reached, as the one line a person reads after
 /// "MCP server NAME could not start: ".
@@ -30,6 +27,11 @@ package struct ToolServerFailure: Error, Sendable, Equatable {
     /// A system call failed: `call` (`posix_spawn`, `pipe`) on `subject` (the command).
     package static func system(_ call: String, subject: String, errno: Int32) -> Self {
         Self(.system(call: call, subject: subject, errno: errno))
+    }
+
+    /// The same, from the process machinery.
+    package static func system(_ failure: SystemCallFailure) -> Self {
+        Self(.system(call: failure.call, subject: failure.subject, errno: failure.errno))
     }
 
     /// The server started but the MCP handshake or the tool list failed.
@@ -75,6 +77,6 @@ enum ErrorText {
 
     /// `strerror` text for `errno`, e.g. `No such file or directory`.
     package static func systemError(_ errno: Int32) -> String {
-        String(cString: strerror(errno))
+        SystemCallFailure.describe(errno)
     }
 }

@@ -1,3 +1,4 @@
+import ChatProcess
 import Foundation
 import Testing
 
@@ -33,8 +34,8 @@ struct PipeTransportTests {
     }
 
     @Test func aMessageOverTheLimitIsAnError() throws {
-        #expect(throws: TransportFailure.messageTooLong) { try frame([Array(repeating: UInt8(ascii: "x"), count: 1025)]) }
-        #expect(throws: TransportFailure.messageTooLong) { try frame([Array(repeating: UInt8(ascii: "x"), count: 1025) + [10]]) }
+        #expect(throws: LineFramer.TooLong(limit: 1024)) { try frame([Array(repeating: UInt8(ascii: "x"), count: 1025)]) }
+        #expect(throws: LineFramer.TooLong(limit: 1024)) { try frame([Array(repeating: UInt8(ascii: "x"), count: 1025) + [10]]) }
         #expect(try frame([Array(repeating: UInt8(ascii: "x"), count: 1024) + [10]]).count == 1)
     }
 

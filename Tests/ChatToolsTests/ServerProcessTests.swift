@@ -1,7 +1,6 @@
+import ChatProcess
 import Foundation
 import Testing
-
-@testable import ChatTools
 
 #if canImport(Glibc)
 import Glibc
@@ -17,7 +16,7 @@ struct ServerProcessTests {
 
     /// Runs `script` in `/bin/sh`, returns what it printed and how it ended.
     private func run(_ script: String, environment: [String: String] = [:]) async throws -> (output: String, exit: ProcessExit) {
-        let process = try ServerProcess.spawn(
+        let process = try ChildProcess.spawn(
             executable: "/bin/sh", arguments: ["-c", script], environment: environment, stderr: 2, onExit: { _ in })
         close(process.input)
         var output: [UInt8] = []
@@ -71,8 +70,8 @@ struct ServerProcessTests {
     }
 
     @Test func aProgramThatCannotRunIsAFailureNamingIt() {
-        #expect(throws: ToolServerFailure.system("posix_spawn", subject: "/nonexistent", errno: ENOENT)) {
-            try ServerProcess.spawn(executable: "/nonexistent", arguments: [], environment: [:], stderr: 2, onExit: { _ in })
+        #expect(throws: SystemCallFailure(call: "posix_spawn", subject: "/nonexistent", errno: ENOENT)) {
+            try ChildProcess.spawn(executable: "/nonexistent", arguments: [], environment: [:], stderr: 2, onExit: { _ in })
         }
     }
 }

@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// The first ``fire(_:)`` wins. A waiting task that is cancelled stops waiting at once and
 /// gets nil, so no wait outlives the caller who gave up on it.
-final class OnceEvent<Value: Sendable>: Sendable {
+public final class OnceEvent<Value: Sendable>: Sendable {
     private struct State {
         var value: Value?
         var waiters: [Int: CheckedContinuation<Value?, Never>] = [:]
@@ -14,14 +14,15 @@ final class OnceEvent<Value: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    /// An event that has not fired.
+    public init() {}
 
     /// The value, once fired.
-    var value: Value? { state.withLock { $0.value } }
+    public var value: Value? { state.withLock { $0.value } }
 
     /// Fires the event with `value` and wakes every waiter; false when it had already fired.
     @discardableResult
-    func fire(_ value: Value) -> Bool {
+    public func fire(_ value: Value) -> Bool {
         let waiters = state.withLock { state -> [CheckedContinuation<Value?, Never>]? in
             guard state.value == nil else { return nil }
             state.value = value
@@ -35,7 +36,7 @@ final class OnceEvent<Value: Sendable>: Sendable {
 
     /// The value once the event fires (at once if it has); nil when the waiting task is
     /// cancelled first.
-    func wait() async -> Value? {
+    public func wait() async -> Value? {
         let id = state.withLock { state -> Int in
             state.lastID += 1
             return state.lastID

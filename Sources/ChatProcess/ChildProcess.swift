@@ -1,25 +1,26 @@
 import CSpawnShim
-import Foundation
 import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A stdio server's child process: started with `posix_spawn`, its stdin and stdout on pipes,
-/// its stderr on its log, in a process group of its own (a Ctrl-C at the terminal goes to the
-/// chat, which cancels the call, not to the server). It inherits no other descriptor of ours.
+/// A child process on pipes: started with `posix_spawn`, its stdin and stdout on pipes, its
+/// stderr on a descriptor given (a log), in a process group of its own (a Ctrl-C at the
+/// terminal goes to the chat, which decides what to cancel, not to the child). It inherits
+/// no other descriptor of ours.
 ///
 /// A thread blocks in `waitid` until the child exits, so its death is seen at once (no
-/// polling) and pending calls can fail instead of waiting forever; that thread also reaps it,
-/// so no zombie is left. Signals go to the process group only while the child is not reaped:
-/// a reaped pid may already belong to another process.
-final class ServerProcess: Sendable {
-    let pid: pid_t
+/// polling) and whoever waits on it can give up instead of waiting forever; that thread also
+/// reaps it, so no zombie is left. Signals go to the process group only while the child is
+/// not reaped: a reaped pid may already belong to another process.
+public final class ChildProcess: Sendable {
+    /// The child's pid, which is also its process group.
+    public let pid: pid_t
     /// Our end of the child's stdin.
-    let input: Int32
+    public let input: Int32
     /// Our end of the child's stdout.
-    let output: Int32
+    public let output: Int32
 
     /// Set, under the lock, in the same step as the reaping `waitpid`.
     private let reaped = Mutex(false)
@@ -36,31 +37,39 @@ final class ServerProcess: Sendable {
     }
 
     /// Starts `executable` (a path) with `arguments` and exactly `environment`; `stderr` is
-    /// the descriptor its standard error is written to. `onExit` is called once, on the
-    /// watching thread, when it has exited and been reaped.
-    static func spawn(
+    /// the descriptor its standard error is written to (it stays ours). `onExit` is called
+    /// once, on the watching thread, when it has exited and been reaped.
+    public static func spawn(
         executable: String, arguments: [String], environment: [String: String], stderr: Int32,
         onExit: @escaping @Sendable (ProcessExit) -> Void
-    ) throws(ToolServerFailure) -> ServerProcess {
+    ) throws(SystemCallFailure) -> ChildProcess {
         let process = try start(executable: executable, arguments: arguments, environment: environment, stderr: stderr)
-        let watcher = Thread { process.watch(onExit: onExit) }
-        watcher.stackSize = 256 * 1024
-        watcher.start()
+        do {
+            try DetachedThread.start("the watcher of \(executable)") { process.watch(onExit: onExit) }
+        } catch {
+            // Unwatched, it could never be reaped: end it here.
+            _ = kill(-process.pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(process.pid, &status, 0)
+            close(process.input)
+            close(process.output)
+            throw error
+        }
         return process
     }
 
     private static func start(
         executable: String, arguments: [String], environment: [String: String], stderr: Int32
-    ) throws(ToolServerFailure) -> ServerProcess {
+    ) throws(SystemCallFailure) -> ChildProcess {
         var toChild: [Int32] = [-1, -1]
         var fromChild: [Int32] = [-1, -1]
         // Close-on-exec from the start: no other child can inherit our ends.
-        guard bfchat_pipe_cloexec(&toChild) == 0 else { throw .system("pipe2", subject: executable, errno: errno) }
+        guard bfchat_pipe_cloexec(&toChild) == 0 else { throw SystemCallFailure(call: "pipe2", subject: executable, errno: errno) }
         guard bfchat_pipe_cloexec(&fromChild) == 0 else {
             let saved = errno
             close(toChild[0])
             close(toChild[1])
-            throw .system("pipe2", subject: executable, errno: saved)
+            throw SystemCallFailure(call: "pipe2", subject: executable, errno: saved)
         }
 
         var actions = posix_spawn_file_actions_t()
@@ -70,7 +79,7 @@ final class ServerProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
         // Nothing else: a descriptor of ours without close-on-exec (a socket of the chat's
-        // HTTP client, say) would otherwise live on in the server and keep its connection open.
+        // HTTP client, say) would otherwise live on in the child and keep its connection open.
         _ = bfchat_spawn_close_from(&actions, 3)
 
         var attributes = posix_spawnattr_t()
@@ -97,14 +106,14 @@ final class ServerProcess: Sendable {
         guard result == 0 else {
             close(toChild[1])
             close(fromChild[0])
-            throw .system("posix_spawn", subject: executable, errno: result)
+            throw SystemCallFailure(call: "posix_spawn", subject: executable, errno: result)
         }
-        return ServerProcess(pid: pid, input: toChild[1], output: fromChild[0])
+        return ChildProcess(pid: pid, input: toChild[1], output: fromChild[0])
     }
 
-    /// Sends `signal` to the child's process group (the server and what it started), unless
-    /// the child is already reaped.
-    func signal(_ signal: Int32) {
+    /// Sends `signal` to the child's process group (the child and what it started in that
+    /// group), unless the child is already reaped.
+    public func signal(_ signal: Int32) {
         reaped.withLock { reaped in
             guard !reaped else { return }
             _ = kill(-pid, signal)
@@ -112,26 +121,30 @@ final class ServerProcess: Sendable {
     }
 
     /// How the child ended, once it has; nil when the waiting task is cancelled first.
-    func exited() async -> ProcessExit? {
+    public func exited() async -> ProcessExit? {
         await exit.wait()
     }
 
-    /// Ends the child: SIGTERM to its group, SIGKILL after `grace` if it is still there, and
-    /// returns once it is reaped.
-    func terminate(grace: Duration, timer: ToolTimer) async {
-        signal(SIGTERM)
-        let deadline = timer.deadline(after: grace)
-        let exitedInTime = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.exited() != nil }
+    /// How the child ended, if it has ended before `deadline` returns; else nil.
+    public func exited(before deadline: @escaping @Sendable () async throws -> Void) async -> ProcessExit? {
+        if let ended = exit.value { return ended }
+        return await withTaskGroup(of: ProcessExit?.self) { group in
+            group.addTask { await self.exited() }
             group.addTask {
                 try? await deadline()
-                return false
+                return nil
             }
-            let first = await group.next() ?? false
+            let first = await group.next() ?? nil
             group.cancelAll()
             return first
         }
-        if !exitedInTime {
+    }
+
+    /// Ends the child: SIGTERM to its group, SIGKILL when it is still there once `deadline`
+    /// returns, and returns once it is reaped.
+    public func terminate(before deadline: @escaping @Sendable () async throws -> Void) async {
+        signal(SIGTERM)
+        if await exited(before: deadline) == nil {
             signal(SIGKILL)
             _ = await exited()
         }
@@ -153,23 +166,5 @@ final class ServerProcess: Sendable {
         }
         exit.fire(ended)
         onExit(ended)
-    }
-}
-
-/// A NULL-terminated array of C strings for `posix_spawn`, freed with the value.
-private final class CStringArray {
-    let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
-    private let count: Int
-
-    init(_ strings: [String]) {
-        count = strings.count
-        pointers = .allocate(capacity: strings.count + 1)
-        for (index, string) in strings.enumerated() { pointers[index] = strdup(string) }
-        pointers[strings.count] = nil
-    }
-
-    deinit {
-        for index in 0..<count { free(pointers[index]) }
-        pointers.deallocate()
     }
 }

@@ -1,20 +1,25 @@
-/// How a server's process ended, from its `waitpid` status.
-struct ProcessExit: Sendable, Equatable {
-    enum Kind: Sendable, Equatable {
+/// How a child process ended, from its `waitpid` status.
+public struct ProcessExit: Sendable, Equatable {
+    /// The ways a process ends.
+    public enum Kind: Sendable, Equatable {
+        /// It called `exit` with `status`.
         case exited(status: Int32)
+        /// A signal ended it.
         case signalled(Int32)
         /// Someone else reaped it: the status is lost.
         case unknown
     }
 
-    let kind: Kind
+    /// How it ended.
+    public let kind: Kind
 
-    init(_ kind: Kind) {
+    /// An exit of `kind`.
+    public init(_ kind: Kind) {
         self.kind = kind
     }
 
     /// Decodes a `waitpid` status (the `WIFEXITED`/`WTERMSIG` macros are not visible to Swift).
-    init(waitStatus status: Int32) {
+    public init(waitStatus status: Int32) {
         if status & 0x7F == 0 {
             kind = .exited(status: (status >> 8) & 0xFF)
         } else {
@@ -22,8 +27,8 @@ struct ProcessExit: Sendable, Equatable {
         }
     }
 
-    /// What follows "MCP server NAME ": `exited (status 3)`, `was killed by signal 9`.
-    var description: String {
+    /// What follows the process's name: `exited (status 3)`, `was killed by signal 9`.
+    public var description: String {
         switch kind {
         case .exited(let status): "exited (status \(status))"
         case .signalled(let signal): "was killed by signal \(signal)"

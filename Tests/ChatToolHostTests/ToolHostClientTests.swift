@@ -1,0 +1,121 @@
+import ChatCore
+import ChatToolHost
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The client against the real, built tool host running the real `mcp-server-time` and a
+/// small MCP server on the same `mcp` package that sleeps until it is cancelled.
+@Suite(.enabled(if: HostPrograms.ready, "the tool host or mcp-server-time is missing (the reason is printed)"), .timeLimit(.minutes(1)))
+struct ToolHostClientTests {
+    init() {
+        // As the chat does: a write to a dead host must fail with EPIPE.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    static let time = ToolServerConfig(name: "time", connection: .stdio(command: HostPrograms.timeServer, arguments: [], environment: [:]))
+
+    static func sleepy(in directory: String) throws -> ToolServerConfig {
+        let script = try HostPrograms.writeSleepyServer(in: directory)
+        return ToolServerConfig(name: "sleepy", connection: .stdio(command: HostPrograms.python, arguments: [script], environment: [:]))
+    }
+
+    static func client(_ servers: [ToolServerConfig], logs: String, cancelGrace: Duration = .seconds(2)) -> ToolHostClient {
+        ToolHostClient.start(
+            servers: servers, logDirectory: logs, callTimeout: .seconds(60), environment: ProcessInfo.processInfo.environment,
+            clientVersion: "test", hostPath: HostPrograms.host, cancelGrace: cancelGrace)
+    }
+
+    private func tool(_ name: String, of client: ToolHostClient) async throws -> ToolSpec {
+        let (tools, notices) = await client.tools(waitingUpTo: .seconds(30))
+        #expect(notices.isEmpty)
+        return try #require(tools.first { $0.name == name })
+    }
+
+    @Test func listsTheToolsAndTellsTheTimeInUTC() async throws {
+        let logs = try HostPrograms.temporaryDirectory() + "/logs"
+        let client = Self.client([Self.time], logs: logs)
+        let (tools, notices) = await client.tools(waitingUpTo: .seconds(30))
+        #expect(notices.isEmpty)
+        #expect(tools.map(\.name) == ["get_current_time", "convert_time"])
+        let now = try #require(tools.first)
+        #expect(now.functionName == "time__get_current_time")
+        #expect(now.inputSchema.text.contains(#""required":["timezone"]"#))
+        let result = await client.call(now, arguments: #"{"timezone":"UTC"}"#)
+        #expect(!result.isError)
+        #expect(result.content.contains(#/"datetime": "\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00"/#))
+        #expect(await client.states().map(\.server) == ["time"])
+        #expect(await client.states().first?.state == .ready(tools: 2))
+        var info = stat()
+        #expect(stat(logs, &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(stat(logs + "/tool-host.log", &info) == 0 && info.st_mode & 0o777 == 0o600)
+        let host = try #require(client.hostProcessID)
+        let servers = HostPrograms.children(of: host)
+        #expect(servers.count == 1)
+        await client.shutdown()
+        #expect(HostPrograms.isGone(host))
+        #expect(servers.allSatisfy(HostPrograms.isGone))
+        let after = await client.call(now, arguments: #"{"timezone":"UTC"}"#)
+        #expect(after == ToolResult(content: "time.get_current_time cannot be called: the tools are shut down.", isError: true))
+    }
+
+    @Test func aBadTimezoneIsAnErrorResult() async throws {
+        let client = Self.client([Self.time], logs: try HostPrograms.temporaryDirectory())
+        let result = await client.call(try await tool("get_current_time", of: client), arguments: #"{"timezone":"Not/AZone"}"#)
+        #expect(result.isError)
+        #expect(result.content.contains("Invalid timezone"))
+        await client.shutdown()
+    }
+
+    @Test func twoCallsAtOnceGetTheirOwnAnswers() async throws {
+        let client = Self.client([Self.time], logs: try HostPrograms.temporaryDirectory())
+        let now = try await tool("get_current_time", of: client)
+        async let utc = client.call(now, arguments: #"{"timezone":"UTC"}"#)
+        async let tokyo = client.call(now, arguments: #"{"timezone":"Asia/Tokyo"}"#)
+        let (first, second) = await (utc, tokyo)
+        #expect(first.content.contains(#""timezone": "UTC""#) && first.content.contains("+00:00"))
+        #expect(second.content.contains(#""timezone": "Asia/Tokyo""#) && second.content.contains("+09:00"))
+        await client.shutdown()
+    }
+
+    @Test func cancellingACallCancelsItOnItsServerWhileOthersGoOn() async throws {
+        let logs = try HostPrograms.temporaryDirectory()
+        let client = Self.client([try Self.sleepy(in: logs)], logs: logs)
+        let sleep = try await tool("sleep", of: client)
+        let long = Task { await client.call(sleep, arguments: #"{"seconds":3600}"#) }
+        #expect(await HostPrograms.waitForLine("sleep called", in: logs + "/sleepy.log"))
+        // Another call to the same server, while the first is pending.
+        #expect(await client.call(sleep, arguments: #"{"seconds":0}"#) == ToolResult(content: "slept"))
+        long.cancel()
+        #expect(await long.value == ToolResult(content: "The call of sleepy.sleep was cancelled.", isError: true))
+        #expect(await HostPrograms.waitForLine("sleep cancelled", in: logs + "/sleepy.log"))
+        #expect(await client.call(sleep, arguments: #"{"seconds":0}"#) == ToolResult(content: "slept"))
+        await client.shutdown()
+    }
+
+    @Test func aCancelTheHostDoesNotConfirmStillEndsTheCall() async throws {
+        let logs = try HostPrograms.temporaryDirectory()
+        let client = Self.client([try Self.sleepy(in: logs)], logs: logs, cancelGrace: .milliseconds(300))
+        let sleep = try await tool("sleep", of: client)
+        let long = Task { await client.call(sleep, arguments: #"{"seconds":3600}"#) }
+        #expect(await HostPrograms.waitForLine("sleep called", in: logs + "/sleepy.log"))
+        let host = try #require(client.hostProcessID)
+        kill(host, SIGSTOP)
+        let st0 = (try? String(contentsOfFile: "/proc/\(host)/stat", encoding: .utf8)) ?? ""
+        let t0 = ContinuousClock.now
+        long.cancel()
+        let result = await long.value
+        let st1 = (try? String(contentsOfFile: "/proc/\(host)/stat", encoding: .utf8)) ?? ""
+        print("DEBUG", ContinuousClock.now - t0, st0.prefix(40), st1.prefix(40))
+        kill(host, SIGCONT)
+        #expect(
+            result
+                == ToolResult(
+                    content: "The call of sleepy.sleep was cancelled; the tool host did not confirm it within 300 ms.", isError: true))
+        await client.shutdown()
+        #expect(HostPrograms.isGone(host))
+    }
+}
