@@ -22,6 +22,7 @@ deps:
 
 build:
 	$(SWIFT) build -c $(CONFIG) --product bankfuture-chat
+	$(SWIFT) build -c $(CONFIG) --product bankfuture-chat-tools
 	$(SWIFT) build -c $(CONFIG) --product fake-openrouter
 
 ## make release: the optimised binary, with the Swift runtime and Foundation linked in
@@ -29,6 +30,7 @@ build:
 ## as shared libraries, and needs no Swift runtime installed where it runs.
 release:
 	$(SWIFT) build -c release --static-swift-stdlib --product bankfuture-chat
+	$(SWIFT) build -c release --static-swift-stdlib --product bankfuture-chat-tools
 
 ## make test: every test suite, including end-to-end tests of the built binaries.
 test: deps
@@ -46,11 +48,12 @@ format:
 demo: deps build
 	@./scripts/demo.sh $(BIN) .build/$(CONFIG)/fake-openrouter
 
-## make install PREFIX=...: the binary and bash/zsh/fish completions.
+## make install PREFIX=...: the binaries (the chat and its tool host) and bash/zsh/fish completions.
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 0755 .build/release/bankfuture-chat $(DESTDIR)$(PREFIX)/bin/bankfuture-chat
+	install -m 0755 .build/release/bankfuture-chat-tools $(DESTDIR)$(PREFIX)/bin/bankfuture-chat-tools
 	.build/release/bankfuture-chat --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bankfuture-chat
 	.build/release/bankfuture-chat --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_bankfuture-chat
 	.build/release/bankfuture-chat --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/bankfuture-chat.fish

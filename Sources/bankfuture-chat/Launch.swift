@@ -1,6 +1,7 @@
 import ChatCore
 import ChatOpenRouter
 import ChatStorage
+import ChatToolHost
 import Logging
 
 #if canImport(FoundationEssentials)
@@ -86,7 +87,30 @@ struct Launch {
         // Before the HTTP client exists: a client dropped without shutdown would trap.
         try launch.openSession()
         if !options.offline { try launch.connect() }
+        launch.startTools()
         return launch
+    }
+
+    /// The MCP servers of the config, started in the tool host in the background: only for
+    /// a chat (one-shot or REPL) that talks to OpenRouter with tools on. The first request
+    /// waits for them (up to the call timeout), not the start.
+    private mutating func startTools() {
+        switch plan.mode {
+        case .oneShot, .repl: break
+        default: return
+        }
+        guard !options.offline, settings.toolsEnabled, !settings.mcpServers.isEmpty else { return }
+        let servers = settings.mcpServers.map { server -> ToolServerConfig in
+            var server = server
+            if case .stdio(let command, let arguments, let env) = server.connection {
+                server.connection = .stdio(command: PathExpansion.expandingTilde(command), arguments: arguments, environment: env)
+            }
+            return server
+        }
+        tools = ToolHostClient.start(
+            servers: servers, logDirectory: settings.stateDirectory + "/mcp",
+            callTimeout: .milliseconds(Int64(settings.toolTimeoutSeconds * 1000)), environment: environment,
+            clientVersion: BuildInfo.version, hostPath: ToolHostClient.defaultHostPath())
     }
 
     /// The OpenRouter transport, with the key checked first.
