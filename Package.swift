@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "bankfuture-chat", targets: ["bankfuture-chat"]),
         .executable(name: "fake-openrouter", targets: ["fake-openrouter"]),
         .library(name: "ChatCore", targets: ["ChatCore"]),
+        // For the benchmark package (the session index).
+        .library(name: "ChatStorage", targets: ["ChatStorage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,8 +36,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Storage: line history, session files, caches, attachments and images on disk.
-        .target(name: "ChatStorage", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+        // Storage: line history, session files and their search index, caches, attachments and images on disk.
+        .target(name: "ChatStorage", dependencies: ["ChatCore", "CSQLite"], swiftSettings: swiftSettings),
+        // The system's SQLite (with FTS5), reached through pkg-config: the session index.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // libedit, reached through pkg-config.
         .systemLibrary(
             name: "CEditLine",
