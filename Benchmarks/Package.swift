@@ -20,6 +20,16 @@ let package = Package(
             dependencies: ["BenchSupport", .product(name: "ChatCore", package: "bankfuture-chat")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The session index (`--sessions QUERY`): first build and searches over 100 to 10,000
+        // saved conversations, and the index update after an autosave.
+        .executableTarget(
+            name: "bench-sessions",
+            dependencies: [
+                "BenchSupport", .product(name: "ChatCore", package: "bankfuture-chat"),
+                .product(name: "ChatStorage", package: "bankfuture-chat"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // A minimal HTTP server on 127.0.0.1 that answers every POST with one pre-rendered
         // SSE stream (the 20 MB answer), so the server is not what the stream benchmark measures.
         .executableTarget(
