@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Pure Swift: session, config, wire types, SSE parser, chat loop. No NIO, no C.
@@ -44,6 +45,22 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // The MCP servers' tools (the ToolProvider port) on the official SDK: child processes
+        // on pipes and streamable HTTP.
+        .target(
+            name: "ChatTools",
+            dependencies: [
+                "ChatCore", "CSpawnShim",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // pipe2 and posix_spawn_file_actions_addclosefrom_np, which need _GNU_SOURCE.
+        .target(name: "CSpawnShim"),
         // libedit, reached through pkg-config.
         .systemLibrary(
             name: "CEditLine",
@@ -57,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "bankfuture-chat",
             dependencies: [
-                "ChatCore", "ChatOpenRouter", "ChatTerminal", "ChatStorage",
+                "ChatCore", "ChatOpenRouter", "ChatTerminal", "ChatStorage", "ChatTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -91,6 +108,17 @@ let package = Package(
         .testTarget(
             name: "ChatTerminalTests",
             dependencies: ["ChatCore", "ChatTerminal", "ChatStorage", "FakeOpenRouter", "ChatOpenRouter", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatToolsTests",
+            dependencies: [
+                "ChatCore", "ChatTools",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

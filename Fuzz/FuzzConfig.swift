@@ -7,7 +7,7 @@
 // Compiled into the ChatCore module, one target per binary (not part of `swift build`):
 //
 //   swiftc -sanitize=fuzzer,address -parse-as-library -module-name ChatCore -g -O \
-//       Sources/ChatCore/*.swift Fuzz/FuzzConfig.swift -o .build/fuzz/fuzz-config
+//       $(find Sources/ChatCore -name '*.swift' | sort) Fuzz/FuzzConfig.swift -o .build/fuzz/fuzz-config
 //
 // See docs/FUZZING.md for running it.
 

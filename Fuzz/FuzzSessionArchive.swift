@@ -7,7 +7,7 @@
 // Compiled into the ChatCore module, one target per binary (not part of `swift build`):
 //
 //   swiftc -sanitize=fuzzer,address -parse-as-library -module-name ChatCore -g -O \
-//       Sources/ChatCore/*.swift Fuzz/FuzzSessionArchive.swift -o .build/fuzz/fuzz-archive
+//       $(find Sources/ChatCore -name '*.swift' | sort) Fuzz/FuzzSessionArchive.swift -o .build/fuzz/fuzz-archive
 //
 // See docs/FUZZING.md for running it.
 

@@ -12,5 +12,7 @@ for _ in $(seq 1 100); do
   sleep 0.05
 done
 base=$(head -n1 "$out")
-echo "fake OpenRouter at $base — try the models fake/slow, fake/error-429, fake/midstream-error, fake/reasoning (/model ID)" >&2
+echo "fake OpenRouter at $base — try the models fake/slow, fake/error-429, fake/midstream-error, fake/reasoning," \
+  "fake/reasoning-details, fake/tools, fake/tools-2, fake/web, fake/length, fake/content-filter, fake/provider-error," \
+  "fake/context (/model ID); every scenario: $fake --help" >&2
 OPENROUTER_API_KEY=demo-key "$client" --base-url "$base" "${@:3}"

@@ -54,7 +54,13 @@ public struct ModelList: Sendable, Equatable {
         var model: ModelInfo?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, contextLength = "context_length", pricing
+            case id, name, contextLength = "context_length", pricing, architecture
+            /// The cache's own names for the modalities (it stores them flat).
+            case inputModalities = "input_modalities", outputModalities = "output_modalities"
+        }
+
+        enum ArchitectureKeys: String, CodingKey {
+            case inputModalities = "input_modalities", outputModalities = "output_modalities"
         }
 
         enum PriceKeys: String, CodingKey {
@@ -71,6 +77,10 @@ public struct ModelList: Sendable, Equatable {
             // takes only what fits.
             if let length = (try? entry.decodeIfPresent(Double.self, forKey: .contextLength)) ?? nil {
                 model.contextLength = Int(exactly: length.rounded())
+            }
+            if let architecture = try? entry.nestedContainer(keyedBy: ArchitectureKeys.self, forKey: .architecture) {
+                model.inputModalities = (try? architecture.decodeIfPresent([String].self, forKey: .inputModalities)) ?? nil
+                model.outputModalities = (try? architecture.decodeIfPresent([String].self, forKey: .outputModalities)) ?? nil
             }
             if let pricing = try? entry.nestedContainer(keyedBy: PriceKeys.self, forKey: .pricing) {
                 model.promptPrice = Self.price(pricing, .prompt)

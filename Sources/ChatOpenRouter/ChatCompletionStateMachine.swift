@@ -265,6 +265,10 @@ struct ChatCompletionStateMachine {
             delivered = true
             answerBytes += urls.reduce(0) { $0 + $1.utf8.count }
             if answerBytes > limits.maxAnswerBytes { throw .answerTooLarge(limitBytes: limits.maxAnswerBytes) }
+        case .toolCall(let piece):
+            delivered = true
+            answerBytes += piece.arguments.utf8.count
+            if answerBytes > limits.maxAnswerBytes { throw .answerTooLarge(limitBytes: limits.maxAnswerBytes) }
         case .finish:
             sawFinish = true
         default:
@@ -283,14 +287,8 @@ struct ChatCompletionStateMachine {
             return fail(ChatCompletionDecoder.notAnAnswer(contentType: contentType, body: bytes), stopTransfer: stopTransfer)
         case .answer:
             do {
-                let answer = try ChatCompletionDecoder.response(fromBody: bytes)
-                if let model = answer.model { try take(.model(model)) }
-                if !answer.reasoning.isEmpty { try take(.reasoning(answer.reasoning)) }
-                if !answer.content.isEmpty { try take(.text(answer.content)) }
-                if !answer.images.isEmpty { try take(.images(answer.images)) }
+                for event in try ChatCompletionDecoder.events(fromBody: bytes) { try take(event) }
                 delivered = true
-                try take(.finish(reason: answer.finishReason))
-                if let usage = answer.usage { try take(.usage(usage)) }
                 return settle(nil, stopTransfer: stopTransfer)
             } catch {
                 return fail(error, stopTransfer: stopTransfer)

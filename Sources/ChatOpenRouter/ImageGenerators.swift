@@ -55,10 +55,17 @@ public struct ImageHTTPSettings: Sendable {
         self.client = client
     }
 
+    /// `GET {endpoint}{path}` (the model list).
+    func get(_ endpoint: OpenRouterHTTP.Endpoint, path: String) -> OpenRouterHTTP.Request {
+        OpenRouterHTTP.Request(
+            endpoint: endpoint, path: path, method: .GET, body: nil, accept: "application/json", readTimeout: readTimeout,
+            maxBodyBytes: maxBodyBytes)
+    }
+
     /// `POST {endpoint}{path}` with a JSON body, as both image APIs are asked.
     func post(_ endpoint: OpenRouterHTTP.Endpoint, path: String, body: [UInt8]) -> OpenRouterHTTP.Request {
         OpenRouterHTTP.Request(
-            endpoint: endpoint, path: path, method: .POST, body: body, accept: "application/json", readTimeout: readTimeout,
+            endpoint: endpoint, path: path, method: .POST, body: RequestBody(bytes: body), accept: "application/json", readTimeout: readTimeout,
             maxBodyBytes: maxBodyBytes, logsBody: true)
     }
 }

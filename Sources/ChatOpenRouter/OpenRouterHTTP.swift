@@ -61,7 +61,7 @@ public final class OpenRouterHTTP: Sendable {
         /// Appended to the endpoint's base URL (empty for a download).
         var path: String
         var method: HTTPMethod
-        var body: [UInt8]?
+        var body: RequestBody?
         var accept: String
         /// Longest wait for the response head and for the next bytes after it; the number the
         /// timeout error names.
@@ -206,7 +206,7 @@ public final class OpenRouterHTTP: Sendable {
         let http: HTTPClient.Request
         do {
             http = try HTTPClient.Request(
-                url: request.url, method: request.method, headers: headers(for: request), body: request.body.map { .bytes($0) })
+                url: request.url, method: request.method, headers: headers(for: request), body: request.body.map(Self.httpBody))
         } catch {
             throw mapError(error, for: request)
         }

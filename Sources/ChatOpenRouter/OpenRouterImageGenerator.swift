@@ -1,7 +1,9 @@
 import ChatCore
 
 /// Asks an image-output model on OpenRouter: `POST {base}/chat/completions` with
-/// `modalities: ["image","text"]`, reading `choices[0].message.images[].image_url.url`.
+/// `modalities: ["image","text"]` — or `["image"]` for a model that outputs only images (its
+/// `architecture.output_modalities` in `GET /models?output_modalities=image`; such models
+/// refuse the pair) — reading `choices[0].message.images[].image_url.url`.
 public struct OpenRouterImageGenerator: ImageGenerator {
     public static let defaultModel = "google/gemini-2.5-flash-image"
 
@@ -36,14 +38,28 @@ public struct OpenRouterImageGenerator: ImageGenerator {
         self.configuration = configuration
     }
 
-    /// The request body: `{"model","messages":[{"role":"user","content":prompt}],"modalities":["image","text"],"stream":false}`.
+    /// The request body: `{"model","messages":[{"role":"user","content":prompt}],"modalities":["image","text"],"stream":false}`
+    /// (`["image"]` when `imageOnly`).
     ///
     /// Written by hand, not with `JSONEncoder`: its keys come out in an order that changes from
     /// one run to the next, and this one is documented (and checked byte for byte).
-    public static func requestBody(model: String, prompt: String) -> [UInt8] {
+    public static func requestBody(model: String, prompt: String, imageOnly: Bool = false) -> [UInt8] {
         Array(
             ("{\"model\":\(JSONValue.quoted(model)),\"messages\":[{\"role\":\"user\",\"content\":\(JSONValue.quoted(prompt))}],"
-                + "\"modalities\":[\"image\",\"text\"],\"stream\":false}").utf8)
+                + (imageOnly ? "\"modalities\":[\"image\"]" : "\"modalities\":[\"image\",\"text\"]") + ",\"stream\":false}").utf8)
+    }
+
+    /// Whether `model` outputs images only, by the model list; false when the list cannot be had.
+    static func outputsOnlyImages(
+        _ model: String, http: OpenRouterHTTP, endpoint: OpenRouterHTTP.Endpoint, settings: ImageHTTPSettings
+    ) async -> Bool {
+        guard
+            let response = try? await http.fetch(
+                settings.get(endpoint, path: "/models?output_modalities=image"), retry: RetryPolicy(maxRetries: 0)),
+            let models = try? ChatCompletionDecoder.models(fromBody: response.body),
+            let outputs = models.first(where: { $0.id == model })?.outputModalities
+        else { return false }
+        return outputs.contains("image") && !outputs.contains("text")
     }
 
     public func generate(prompt: String) async throws -> GeneratedImages {
@@ -51,7 +67,9 @@ public struct OpenRouterImageGenerator: ImageGenerator {
         return try await OpenRouterHTTP.using(config.http.client, configuration: .images(config.http)) { http in
             let endpoint = OpenRouterHTTP.Endpoint.openRouter(
                 baseURL: config.baseURL, apiKey: config.apiKey, referer: config.referer, title: config.title)
-            let request = config.http.post(endpoint, path: "/chat/completions", body: Self.requestBody(model: config.model, prompt: prompt))
+            let imageOnly = await Self.outputsOnlyImages(config.model, http: http, endpoint: endpoint, settings: config.http)
+            let request = config.http.post(
+                endpoint, path: "/chat/completions", body: Self.requestBody(model: config.model, prompt: prompt, imageOnly: imageOnly))
             let response = try await http.fetch(request, retry: config.http.retry)
             let answer = try Self.answer(fromBody: response.body, contentType: response.contentType)
             var images: [GeneratedImage] = []

@@ -110,6 +110,19 @@ public final class OpenRouterTransport: ChatTransport {
         try ChatCompletionDecoder.models(fromBody: try await get(path: "/models"))
     }
 
+    /// Every model, image-only ones included: OpenRouter lists only text-output models by default.
+    public func listAllModels() async throws -> [ModelInfo] {
+        try ChatCompletionDecoder.models(fromBody: try await get(path: "/models?output_modalities=all"))
+    }
+
+    public func generation(id: String) async throws -> GenerationInfo {
+        let query = id.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+        }
+        guard query else { throw ChatError.invalidRequest(reason: "the generation id is not one OpenRouter gives") }
+        return try GenerationInfo(decoding: try await get(path: "/generation?id=" + id))
+    }
+
     /// `GET {base}/key`: the key's label, usage and limits, as raw JSON bytes.
     public func keyInfo() async throws -> [UInt8] {
         try await get(path: "/key")
@@ -117,7 +130,7 @@ public final class OpenRouterTransport: ChatTransport {
 
     // MARK: - Sending
 
-    private func request(path: String, method: HTTPMethod, body: [UInt8]?) -> OpenRouterHTTP.Request {
+    private func request(path: String, method: HTTPMethod, body: RequestBody?) -> OpenRouterHTTP.Request {
         OpenRouterHTTP.Request(
             endpoint: endpoint, path: path, method: method, body: body, accept: "application/json, text/event-stream",
             readTimeout: configuration.readTimeout, maxBodyBytes: configuration.maxBodyBytes)
@@ -126,7 +139,7 @@ public final class OpenRouterTransport: ChatTransport {
     /// Sends with retries, each announced as a `.retrying` event. A failure after answer text
     /// was delivered is never retried.
     private func send(_ request: ChatRequest, continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation) async throws {
-        let post = self.request(path: "/chat/completions", method: .POST, body: request.jsonBody())
+        let post = self.request(path: "/chat/completions", method: .POST, body: request.body())
         let limits = ChatCompletionStateMachine.Limits(
             maxAnswerBytes: configuration.maxAnswerBytes, maxLineBytes: configuration.maxLineBytes,
             progressTimeout: UInt64(configuration.readTimeout * 1_000_000_000), timeoutSeconds: configuration.readTimeout)

@@ -12,13 +12,23 @@ struct WireLog: Sendable {
     /// Whether anything is written: building the lines costs time on the event loop.
     var isOn: Bool { logger.logLevel <= .debug }
 
-    func request(method: HTTPMethod, url: String, headers: HTTPHeaders, body: [UInt8]?) {
+    func request(method: HTTPMethod, url: String, headers: HTTPHeaders, body: RequestBody?) {
         guard isOn else { return }
         logger.debug("> \(method.rawValue) \(url)")
         for (name, value) in headers {
             logger.debug("> \(name): \(name.lowercased() == "authorization" ? "Bearer [REDACTED]" : value)")
         }
-        if let body { logger.debug("> \(String(decoding: body, as: UTF8.self))") }
+        guard let body else { return }
+        // The JSON as written; an attachment's base64 is shown by its start and length.
+        var text = ""
+        for piece in body.pieces {
+            switch piece {
+            case .bytes(let bytes): text += String(decoding: bytes, as: UTF8.self)
+            case .text(let base64) where base64.utf8.count > 256: text += "\(base64.prefix(64))... (\(base64.utf8.count) bytes)"
+            case .text(let small): text += small
+            }
+        }
+        logger.debug("> \(text)")
     }
 
     func responseHead(_ head: HTTPResponseHead) {

@@ -205,21 +205,36 @@ public struct SessionDirectory: Sendable {
 /// The REPL's ``ConversationStore``: the autosave file in the sessions folder, and the
 /// files `/save`, `/load` and `/export` name (with `~` expanded).
 public final class SessionFiles: ConversationStore {
-    private let autosaveFile: AutosaveFile?
+    private var autosaveFile: AutosaveFile?
     private let attachments: AttachmentCopies
+    private let directory: SessionDirectory?
     private let now: @Sendable () -> Double
+    /// Told after every autosave (the search index).
+    private let didSave: (@Sendable (_ name: String, _ archive: SessionArchive, _ modified: Double) -> Void)?
 
-    /// - Parameter autosave: nil keeps no autosave (`--offline` scripted runs still have one).
-    public init(autosave: AutosaveFile?, attachments: AttachmentCopies, now: @escaping @Sendable () -> Double) {
+    /// - Parameters:
+    ///   - autosave: nil keeps no autosave.
+    ///   - directory: the sessions folder, for `/session` and `/rename`.
+    ///   - didSave: called after each autosave with the session's name (to update the index).
+    public init(
+        autosave: AutosaveFile?, attachments: AttachmentCopies, directory: SessionDirectory? = nil,
+        now: @escaping @Sendable () -> Double,
+        didSave: (@Sendable (_ name: String, _ archive: SessionArchive, _ modified: Double) -> Void)? = nil
+    ) {
         autosaveFile = autosave
         self.attachments = attachments
+        self.directory = directory
         self.now = now
+        self.didSave = didSave
     }
 
     public var autosaveName: String? { autosaveFile?.name }
 
     public func autosave(_ archive: SessionArchive) throws(SessionArchive.Failure) {
-        try autosaveFile?.save(archive, now: now())
+        guard let autosaveFile else { return }
+        let time = now()
+        try autosaveFile.save(archive, now: time)
+        didSave?(autosaveFile.name, archive, time)
     }
 
     public func save(_ archive: SessionArchive, to path: String) throws(SessionArchive.Failure) {
@@ -232,5 +247,29 @@ public final class SessionFiles: ConversationStore {
 
     public func export(_ markdown: String, to path: String) throws(SessionArchive.Failure) {
         try ArchiveFiles.export(markdown, to: PathExpansion.expandingTilde(path))
+    }
+
+    public func switchTo(session name: String) throws(SessionArchive.Failure) -> SessionArchive? {
+        guard let directory else { throw SessionArchive.Failure(message: "/session needs the sessions folder") }
+        let file = AutosaveFile(path: directory.file(named: name), claimed: true, attachments: attachments)
+        let archive: SessionArchive? = access(file.path, F_OK) == 0 ? try file.load() : nil
+        autosaveFile = file
+        return archive
+    }
+
+    public func renameAutosave(to name: String) throws(SessionArchive.Failure) {
+        guard let directory, let current = autosaveFile else { throw SessionArchive.Failure(message: "this conversation is not saved") }
+        let target = directory.file(named: name)
+        guard target != current.path else { return }
+        if access(current.path, F_OK) == 0 {
+            // link(2) refuses an existing target: a rename never replaces another session.
+            guard link(current.path, target) == 0 else {
+                let reason =
+                    errno == EEXIST ? "a session named \(SessionDirectory.safeName(name)) exists already" : String(cString: strerror(errno))
+                throw SessionArchive.Failure(message: "cannot rename to \(name): \(reason)")
+            }
+            unlink(current.path)
+        }
+        autosaveFile = AutosaveFile(path: target, claimed: true, attachments: attachments)
     }
 }

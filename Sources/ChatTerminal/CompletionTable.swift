@@ -14,11 +14,13 @@ struct CompletionTable: Sendable, Equatable {
 
     var commands: [String] = []
     var models: [String] = []
+    var roles: [String] = []
 
-    init(commands: [String] = [], models: [String] = []) {
+    init(commands: [String] = [], models: [String] = [], roles: [String] = []) {
         // Commands may be given with or without their slash.
         self.commands = commands.map { $0.hasPrefix("/") ? $0 : "/" + $0 }
         self.models = models
+        self.roles = roles
     }
 
     /// Completions of `word`, the word under the cursor, where `lineBeforeWord` is the
@@ -33,6 +35,9 @@ struct CompletionTable: Sendable, Equatable {
         guard let command = arguments.first.map(String.init) else { return .words([]) }
         if command == "/model" && arguments.count == 1 {
             return .words(Self.matching(word, in: models))
+        }
+        if command == "/role" && arguments.count == 1 {
+            return .words(Self.matching(word, in: roles))
         }
         if Self.pathCommands.contains(command) {
             return .fileNames

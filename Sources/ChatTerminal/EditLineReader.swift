@@ -168,10 +168,10 @@ public final class EditLineReader: LineReader {
 
     /// Sets the words Tab completes: `commands` at the start of a line (with or without
     /// their `/`), `models` after `/model `.
-    public func setCompletions(commands: [String], models: [String]) {
+    public func setCompletions(commands: [String], models: [String], roles: [String]) {
         // Model ids come from the server; libedit lists them on the terminal.
         let safeModels = models.map(TerminalText.sanitize)
-        completionTable.withLock { $0 = CompletionTable(commands: commands, models: safeModels) }
+        completionTable.withLock { $0 = CompletionTable(commands: commands, models: safeModels, roles: roles.map(TerminalText.sanitize)) }
     }
 
     private func write(_ text: String) {

@@ -120,12 +120,32 @@ public final class TerminalRenderer: ChatRenderer {
             }
         }
         endOpenLines()
+        if !interrupted && !response.citations.isEmpty { writeSources(response.citations) }
         // An interrupted or failed answer gets no marker line of its own: the caller's
         // one error line (or "answer stopped" notice) says the partial answer was not kept.
-        if let line = Self.usageLine(response) {
+        if let line = AnswerNotes.usageLine(response) {
             errors.write(style(TerminalText.oneLine(line), Style.dim) + "\n")
         }
+        if !interrupted, let notice = AnswerNotes.finishNotice(response) {
+            errors.write(style(notice, Style.yellow) + "\n")
+        }
         answerProducedText = false
+    }
+
+    /// The numbered sources, after a blank line, on standard output; on a colour terminal
+    /// each title is an OSC 8 link to its URL (both sanitized first).
+    private func writeSources(_ citations: [Citation]) {
+        var text = "\n"
+        if renderMarkdown {
+            for (index, citation) in citations.enumerated() {
+                let url = TerminalText.oneLine(citation.url, limit: 2000)
+                let title = TerminalText.oneLine(citation.title ?? citation.url, limit: 200)
+                text += "[\(index + 1)] \u{1B}]8;;\(url)\u{1B}\\\(title)\u{1B}]8;;\u{1B}\\ \(Style.dim)\(url)\(Style.reset)\n"
+            }
+        } else {
+            text += AnswerNotes.sourceLines(citations).joined(separator: "\n") + "\n"
+        }
+        output.write(text)
     }
 
     /// Says that a failed attempt will be retried, e.g. "HTTP 429: rate limited,
@@ -169,18 +189,7 @@ public final class TerminalRenderer: ChatRenderer {
     // MARK: Formatting
 
     /// The usage line for `response` (unstyled), or nil when the API sent no usage.
-    static func usageLine(_ response: ChatResponse) -> String? {
-        guard let usage = response.usage else { return nil }
-        var parts: [String] = []
-        if let model = response.model, !model.isEmpty {
-            parts.append(model)
-        }
-        parts.append("\(usage.promptTokens) in / \(usage.completionTokens) out tokens")
-        if let cost = usage.cost {
-            parts.append(formatCost(cost))
-        }
-        return "[" + parts.joined(separator: " · ") + "]"
-    }
+    static func usageLine(_ response: ChatResponse) -> String? { AnswerNotes.usageLine(response) }
 
     /// US dollars (see `UsageText.cost`).
     static func formatCost(_ cost: Double) -> String { UsageText.cost(cost) }

@@ -47,18 +47,15 @@ struct CompletionBuilder: Sendable {
             [("choices", .array([choice(delta: [("role", .string("assistant"))] + delta, finishReason: finishReason)]))])
     }
 
-    /// One content chunk per piece; the last carries `finish_reason: "stop"`. No pieces gives one
-    /// empty chunk that only finishes.
-    func textChunks(_ pieces: [String]) -> [JSONText] {
-        if pieces.isEmpty { return [chunk(delta: [("content", .string(""))], finishReason: "stop")] }
+    /// One content chunk per piece; the last carries `finishReason` and the members of
+    /// `lastDelta` (such as `annotations`). No pieces gives one empty chunk that only finishes.
+    func textChunks(_ pieces: [String], finishReason: String = "stop", lastDelta: [(String, JSONText)] = []) -> [JSONText] {
+        let pieces = pieces.isEmpty ? [""] : pieces
         return pieces.enumerated().map { index, piece in
-            chunk(delta: [("content", .string(piece))], finishReason: index == pieces.count - 1 ? "stop" : nil)
+            let isLast = index == pieces.count - 1
+            return chunk(
+                delta: [("content", .string(piece))] + (isLast ? lastDelta : []), finishReason: isLast ? finishReason : nil)
         }
-    }
-
-    /// A reasoning chunk (`delta.reasoning`, empty content), as reasoning models stream before the answer.
-    func reasoningChunk(_ piece: String) -> JSONText {
-        chunk(delta: [("content", .string("")), ("reasoning", .string(piece))])
     }
 
     /// The final usage chunk: `choices: []`, or one choice with an empty delta repeating `"stop"`.
@@ -80,10 +77,11 @@ struct CompletionBuilder: Sendable {
             ])
     }
 
-    /// A whole (non-streamed) answer. `extraMessage` adds members to `message` (reasoning, images);
-    /// `error` puts an error object in the choice, as a 200 that failed after starting does.
+    /// A whole (non-streamed) answer. `extraMessage` adds members to `message` (reasoning, images,
+    /// tool calls); `nil` content is sent as `null`, as with tool calls. `error` puts an error
+    /// object in the choice, as a 200 that failed after starting does.
     func completion(
-        content: String, usage: FakeUsage, finishReason: String = "stop",
+        content: String?, usage: FakeUsage, finishReason: String = "stop",
         extraMessage: [(String, JSONText)] = [], error: JSONText? = nil
     ) -> JSONText {
         var choice: [(String, JSONText)] = [
@@ -94,7 +92,7 @@ struct CompletionBuilder: Sendable {
             (
                 "message",
                 .object(
-                    [("role", .string("assistant")), ("content", .string(content)), ("refusal", .null)]
+                    [("role", .string("assistant")), ("content", content.map(JSONText.string) ?? .null), ("refusal", .null)]
                         + extraMessage)
             ),
         ]

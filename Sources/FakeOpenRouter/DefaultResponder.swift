@@ -1,5 +1,5 @@
 /// The fake's answers when no scripted reply is queued: echo chat completions, the model list,
-/// key info, and the `fake/…` scenario models.
+/// key info, generation records, and the `fake/…` scenario models.
 ///
 /// Scenario models let a person or an end-to-end test drive the standalone `fake-openrouter`
 /// binary into any failure mode just by choosing a model id.
@@ -16,8 +16,17 @@ struct DefaultResponder: Sendable {
         ("fake/drop", "close the connection after one text chunk"),
         ("fake/html", "HTTP 502 with an HTML page"),
         ("fake/reasoning", "reasoning deltas before the answer"),
+        ("fake/reasoning-details", "reasoning_details: a signed text block, an encrypted item"),
         ("fake/moderation", "HTTP 403 flagged by moderation, with metadata"),
         ("fake/cyrillic", "\"Привет, мир! 👋🏽\" sent one byte per write"),
+        ("fake/tools", "call the first offered tool, then quote tool results"),
+        ("fake/tools-2", "two tool calls in one answer (index 0 and 1)"),
+        ("fake/web", "echo with url_citation annotations (so does plugin web)"),
+        ("fake/length", "a partial answer, finish_reason length"),
+        ("fake/length-empty", "no text, all tokens spent reasoning; finish length"),
+        ("fake/content-filter", "a partial answer, finish_reason content_filter"),
+        ("fake/provider-error", "HTTP 400 from the provider: provider_name and raw"),
+        ("fake/context", "HTTP 400, error_type context_length_exceeded"),
     ]
 
     /// A 1×1 PNG, answered when the request asks for image output.
@@ -25,28 +34,21 @@ struct DefaultResponder: Sendable {
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
     var models: [FakeModel]
+    /// The record of an answer the fake gave, by its id, for `GET /generation`.
+    var lookUpGeneration: @Sendable (String) -> FakeGeneration? = { _ in nil }
 
     func plan(for request: RecordedRequest, chunks: CompletionBuilder) -> ResponsePlan {
-        if let plan = FakeImages.plan(for: request, chunks: chunks) { return plan }
+        if let plan = FakeImages.plan(for: request, chunks: chunks, models: models) { return plan }
         switch (request.method, request.route) {
         case ("POST", "/chat/completions"):
             return chat(request, chunks: chunks)
         case ("GET", "/models"):
-            return .json(.object([("data", .array(models.map(\.json)))]))
+            let listed = FakeModel.listed(models, outputModalities: request.query("output_modalities"))
+            return .json(.object([("data", .array(listed.map(\.json)))]))
         case ("GET", "/key"):
-            return .json(
-                .object([
-                    (
-                        "data",
-                        .object([
-                            ("label", .string("sk-or-v1-abc...xyz")),
-                            ("usage", .double(1.25)),
-                            ("limit", .int(10)),
-                            ("limit_remaining", .double(8.75)),
-                            ("is_free_tier", .bool(false)),
-                        ])
-                    )
-                ]))
+            return Self.keyInfo
+        case ("GET", "/generation"):
+            return generationInfo(request)
         default:
             return .error(status: 404, message: "Not Found: \(request.method) \(request.path)")
         }
@@ -62,16 +64,34 @@ struct DefaultResponder: Sendable {
         let chunks = chunks.with(model: model)
         let streaming = request.stream == true
         let lastUser = request.messages.last(where: { $0.role == "user" })?.content ?? ""
-        let echo = "Echo: " + lastUser
+        let echo = "Echo: " + lastUser + MultimodalEcho.notes(for: request)
 
         guard model.hasPrefix("fake/") else {
-            let wantsImage = (body["modalities"] as? [String])?.contains("image") == true
-            return answer(echo, request: request, chunks: chunks, streaming: streaming, withImage: wantsImage)
+            var answer = answer(echo, request: request)
+            if (body["modalities"] as? [String])?.contains("image") == true {
+                let image: JSONText = .object([
+                    ("type", .string("image_url")),
+                    ("image_url", .object([("url", .string("data:image/png;base64," + Self.tinyPNGBase64))])),
+                ])
+                answer.leadingDeltas = [[("content", .string("")), ("images", .array([image]))]]
+                answer.messageExtras = [("images", .array([image]))]
+            }
+            return answer.plan(chunks: chunks, streaming: streaming)
         }
         let scenario = String(model.dropFirst("fake/".count))
+        if let answer = cutShortAnswer(scenario, request: request, echo: echo) {
+            return answer.plan(chunks: chunks, streaming: streaming)
+        }
         switch scenario {
-        case "echo":
-            return answer(echo, request: request, chunks: chunks, streaming: streaming)
+        case "echo", "web":
+            return answer(echo, request: request).plan(chunks: chunks, streaming: streaming)
+
+        case "tools", "tools-2":
+            return toolScenario(request, chunks: chunks, calls: scenario == "tools" ? 1 : 2, echo: echo)
+
+        case "reasoning", "reasoning-details":
+            return reasoningAnswer(echo, request: request, withDetails: scenario == "reasoning-details")
+                .plan(chunks: chunks, streaming: streaming)
 
         case "midstream-error", "error-first":
             let partial = scenario == "midstream-error" ? ["Partial", " answer"] : []
@@ -92,13 +112,12 @@ struct DefaultResponder: Sendable {
                 .object([("error", .object([("code", .int(502)), ("message", .string("Upstream provider returned an error"))]))]))
 
         case "slow":
-            let text = Self.slowAnswer(echo: echo)
-            var plan = answer(
-                text, request: request, chunks: chunks, streaming: streaming,
-                options: StreamOptions(delayBetweenWrites: .milliseconds(300)))
+            var answer = answer(Self.slowAnswer(echo: echo), request: request)
+            answer.options = StreamOptions(delayBetweenWrites: .milliseconds(300))
+            var plan = answer.plan(chunks: chunks, streaming: streaming)
             if !streaming {
                 // As long as the streamed version takes, so waiting can be interrupted too.
-                plan.delayBeforeHead = .milliseconds(300) * Self.pieces(of: text).count
+                plan.delayBeforeHead = .milliseconds(300) * Self.pieces(of: answer.text).count
             }
             return plan
 
@@ -110,7 +129,7 @@ struct DefaultResponder: Sendable {
 
         case "drop":
             guard streaming else {
-                var plan = answer(echo, request: request, chunks: chunks, streaming: false)
+                var plan = answer(echo, request: request).plan(chunks: chunks, streaming: false)
                 let whole = plan.writes.flatMap { $0 }
                 plan.writes = [Array(whole.prefix(whole.count / 2))]
                 plan.ending = .drop
@@ -127,27 +146,20 @@ struct DefaultResponder: Sendable {
                 status: 502, contentType: "text/html; charset=utf-8",
                 body: Array("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8))
 
-        case "reasoning":
-            let thoughts = ["Let me think", " about this", " request."]
-            guard streaming else {
-                return .json(
-                    chunks.completion(
-                        content: echo, usage: usage(request, answer: echo),
-                        extraMessage: [("reasoning", .string(thoughts.joined()))]))
-            }
-            let events =
-                thoughts.map(chunks.reasoningChunk) + chunks.textChunks(Self.pieces(of: echo))
-                + [chunks.usageChunk(usage(request, answer: echo), withEmptyChoice: false)]
-            return .eventStream(events.map { .data($0.encoded) }, options: StreamOptions())
-
         case "moderation":
             return Self.errorScenario(status: 403, lastUser: lastUser)
 
+        case "provider-error":
+            return Self.providerError
+
+        case "context":
+            return Self.contextLengthError
+
         case "cyrillic":
             // One byte per write splits every multi-byte character across HTTP chunks.
-            return answer(
-                "Привет, мир! 👋🏽", request: request, chunks: chunks, streaming: streaming,
-                options: StreamOptions(chunkSize: 1))
+            var answer = answer("Привет, мир! 👋🏽", request: request)
+            answer.options = StreamOptions(chunkSize: 1)
+            return answer.plan(chunks: chunks, streaming: streaming)
 
         // After the named scenarios, since "error-first" also starts with "error-".
         case _ where scenario.hasPrefix("error-"):
@@ -161,25 +173,11 @@ struct DefaultResponder: Sendable {
         }
     }
 
-    /// A normal answer with `text`, streamed one word per chunk or whole.
-    private func answer(
-        _ text: String, request: RecordedRequest, chunks: CompletionBuilder, streaming: Bool,
-        withImage: Bool = false, options: StreamOptions = StreamOptions()
-    ) -> ResponsePlan {
-        let usage = usage(request, answer: text)
-        let image: JSONText = .object([
-            ("type", .string("image_url")),
-            ("image_url", .object([("url", .string("data:image/png;base64," + Self.tinyPNGBase64))])),
-        ])
-        guard streaming else {
-            return .json(
-                chunks.completion(
-                    content: text, usage: usage, extraMessage: withImage ? [("images", .array([image]))] : []))
-        }
-        let imageChunks = withImage ? [chunks.chunk(delta: [("content", .string("")), ("images", .array([image]))])] : []
-        let events =
-            imageChunks + chunks.textChunks(Self.pieces(of: text)) + [chunks.usageChunk(usage, withEmptyChoice: false)]
-        return .eventStream(events.map { .data($0.encoded) }, options: options)
+    /// The answer `text` with usage from the request, and citations when it searches the web.
+    func answer(_ text: String, request: RecordedRequest, reasoningTokens: Int = 0) -> FakeAnswer {
+        var answer = FakeAnswer(text: text, usage: usage(request, answer: text, reasoningTokens: reasoningTokens))
+        if WebCitations.isRequested(by: request) { answer.annotations = WebCitations.annotations(for: text) }
+        return answer
     }
 
     private func unknownScenario(_ model: String) -> ResponsePlan {
@@ -189,13 +187,17 @@ struct DefaultResponder: Sendable {
                 + Self.scenarios.map(\.model).joined(separator: ", "))
     }
 
-    /// Deterministic usage: a token per 4 characters of the prompt, one per word of the answer,
-    /// and a cost of 0.0001 USD per token.
-    private func usage(_ request: RecordedRequest, answer: String) -> FakeUsage {
+    /// Deterministic usage: a token per 4 characters of the prompt, one per word of the answer
+    /// plus `reasoningTokens`, and a cost of 0.0001 USD per token. Half the prompt is cached when
+    /// the request asks for caching.
+    func usage(_ request: RecordedRequest, answer: String, reasoningTokens: Int = 0) -> FakeUsage {
         let promptCharacters = request.messages.reduce(0) { $0 + $1.content.count }
         let prompt = max(1, promptCharacters / 4)
-        let completion = Self.pieces(of: answer).count
-        return FakeUsage(promptTokens: prompt, completionTokens: completion, cost: Double(prompt + completion) / 10_000)
+        let completion = Self.pieces(of: answer).count + reasoningTokens
+        return FakeUsage(
+            promptTokens: prompt, completionTokens: completion, cost: Double(prompt + completion) / 10_000,
+            reasoningTokens: reasoningTokens
+        ).caching(for: request)
     }
 
     // MARK: - Helpers
@@ -226,44 +228,5 @@ struct DefaultResponder: Sendable {
             with Control-C, watch partial output arrive, and check that a cancelled turn leaves \
             the conversation history exactly as it was before the question was sent.
             """
-    }
-
-    /// A realistic error for status `status`, as OpenRouter words it.
-    static func errorScenario(status: Int, lastUser: String) -> ResponsePlan {
-        switch status {
-        case 400: return .error(status: 400, message: "Invalid request: 'messages' must be a non-empty array")
-        case 401: return .error(status: 401, message: "No auth credentials found")
-        case 402:
-            return .error(
-                status: 402,
-                message: "Insufficient credits. Add more using https://openrouter.ai/settings/credits")
-        case 403:
-            let flagged = lastUser.count > 100 ? String(lastUser.prefix(100)) + "..." : lastUser
-            let metadata = JSONText.object([
-                ("reasons", .array([.string("violence")])),
-                ("flagged_input", .string(flagged)),
-                ("provider_name", .string("FakeModerator")),
-                ("model_slug", .string("fake/moderation")),
-            ])
-            return .error(
-                status: 403, message: "fake/moderation requires moderation on FakeModerator. Your input was flagged for \"violence\"",
-                metadataJSON: metadata.encoded)
-        case 404: return .error(status: 404, message: "No endpoints found for this model.")
-        case 408: return .error(status: 408, message: "Request timed out")
-        case 429:
-            return .error(
-                status: 429, message: "Rate limit exceeded: free-models-per-min. Please retry shortly.", retryAfter: "1")
-        case 500: return .error(status: 500, message: "Internal Server Error")
-        case 502:
-            return .error(
-                status: 502, message: "Provider returned error",
-                metadataJSON: #"{"provider_name":"FakeProvider","raw":"upstream connect error"}"#)
-        case 503:
-            return .error(status: 503, message: "No instances available for the requested model", retryAfter: "1")
-        case 504: return .error(status: 504, message: "Gateway Timeout")
-        case 524: return .error(status: 524, message: "Provider timed out")
-        case 529: return .error(status: 529, message: "Provider is overloaded")
-        default: return .error(status: status, message: "Fake error \(status)")
-        }
     }
 }

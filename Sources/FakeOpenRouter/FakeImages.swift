@@ -4,9 +4,12 @@ import Foundation
 /// `message.images` (or `delta.images`), and an OpenAI-compatible images endpoint.
 ///
 /// Routes (checked before the default behaviour, after any queued reply):
-/// - `POST …/chat/completions` with model `fake/image` (always) or `google/gemini-2.5-flash-image`
-///   (when `modalities` holds `"image"`): a short text and ``FakeImages/png`` as
-///   `data:image/png;base64,…`. `fake/image-invalid` sends a data URL whose base64 is broken.
+/// - `POST …/chat/completions` with model `fake/image` (always) or an image-output model of the
+///   list, such as `google/gemini-2.5-flash-image` (when `modalities` holds `"image"`): a short
+///   text and ``FakeImages/png`` as `data:image/png;base64,…`. A model that outputs only images
+///   (`black-forest-labs/flux.1-schnell`) answers `modalities: ["image"]` with the image and no
+///   text, and refuses any request for text with a 404, as OpenRouter does.
+///   `fake/image-invalid` sends a data URL whose base64 is broken.
 /// - `POST /v1/images/generations` and `POST /images/generations` (OpenAI's API): `b64_json`;
 ///   `url` for `response_format: "url"`, a model containing `url`, or `dall-e-*`; a URL points
 ///   at `GET /fake-images/NAME.png`, which serves the PNG. A request without
@@ -34,10 +37,10 @@ enum FakeImages {
     static var pngDataURL: String { "data:image/png;base64," + pngBase64 }
 
     /// The plan for `request` when it is one of the image routes; nil otherwise.
-    static func plan(for request: RecordedRequest, chunks: CompletionBuilder) -> ResponsePlan? {
+    static func plan(for request: RecordedRequest, chunks: CompletionBuilder, models: [FakeModel]) -> ResponsePlan? {
         switch (request.method, request.route) {
         case ("POST", "/chat/completions"):
-            return chat(request, chunks: chunks)
+            return chat(request, chunks: chunks, models: models)
         case ("POST", "/images/generations"), ("POST", "/v1/images/generations"):
             return generations(request)
         case ("GET", let route) where route.hasPrefix("/fake-images/") || route.hasPrefix("/v1/fake-images/"):
@@ -49,26 +52,34 @@ enum FakeImages {
 
     // MARK: - Chat completions
 
-    private static func chat(_ request: RecordedRequest, chunks: CompletionBuilder) -> ResponsePlan? {
+    private static func chat(_ request: RecordedRequest, chunks: CompletionBuilder, models: [FakeModel]) -> ResponsePlan? {
         guard let body = request.json, let model = body["model"] as? String else { return nil }
-        let wantsImage = (body["modalities"] as? [String])?.contains("image") == true
+        let modalities = body["modalities"] as? [String] ?? ["text"]
+        let outputs = models.first(where: { $0.id == model })?.outputModalities ?? []
+        let imageOnly = outputs.contains("image") && !outputs.contains("text")
         let url: String
         switch model {
         case "fake/image": url = pngDataURL
-        case "google/gemini-2.5-flash-image" where wantsImage: url = pngDataURL
         case "fake/image-invalid": url = "data:image/png;base64,iVBORw0K*not base64*"
+        case _ where imageOnly && modalities.contains("text"):
+            return .error(
+                status: 404,
+                message: "No endpoints found that support the requested output modalities: "
+                    + modalities.joined(separator: ", "))
+        case _ where modalities.contains("image") && (outputs.contains("image") || model == "google/gemini-2.5-flash-image"):
+            url = pngDataURL
         default: return nil
         }
         let prompt = request.messages.last(where: { $0.role == "user" })?.content ?? ""
-        let text = "Here is your image of " + (prompt.isEmpty ? "nothing in particular" : prompt) + "."
+        let text = imageOnly ? "" : "Here is your image of " + (prompt.isEmpty ? "nothing in particular" : prompt) + "."
         let chunks = chunks.with(model: model)
         let image = JSONText.object([("type", .string("image_url")), ("image_url", .object([("url", .string(url))]))])
-        let usage = FakeUsage(promptTokens: max(1, prompt.count / 4), completionTokens: 1290, cost: 0.039)
+        let usage = FakeUsage(promptTokens: max(1, prompt.count / 4), completionTokens: 1290, cost: 0.039).caching(for: request)
         guard request.stream == true else {
             return .json(chunks.completion(content: text, usage: usage, extraMessage: [("images", .array([image]))]))
         }
         let events =
-            [chunks.chunk(delta: [("content", .string(text))])]
+            (text.isEmpty ? [] : [chunks.chunk(delta: [("content", .string(text))])])
             + [chunks.chunk(delta: [("content", .string("")), ("images", .array([image]))], finishReason: "stop")]
             + [chunks.usageChunk(usage, withEmptyChoice: false)]
         return .eventStream(events.map { .data($0.encoded) }, options: StreamOptions())

@@ -7,7 +7,8 @@ import NIOPosix
 ///
 /// Chat completions answer with the queued ``FakeReply`` values first (FIFO), then with the
 /// default behaviour: an echo of the last user message, or a failure scenario chosen by a
-/// `fake/…` model id. `GET /models` and `GET /key` answer too. Every request is recorded.
+/// `fake/…` model id. `GET /models`, `GET /key` and `GET /generation?id=` answer too. Every
+/// request is recorded.
 ///
 /// ```swift
 /// let fake = try await FakeOpenRouter.start()

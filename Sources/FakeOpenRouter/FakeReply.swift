@@ -79,33 +79,3 @@ public struct StreamOptions: Sendable {
         self.usageWithEmptyChoice = usageWithEmptyChoice
     }
 }
-
-/// Token counts and cost reported in a reply's `usage` object.
-public struct FakeUsage: Sendable, Equatable {
-    /// `usage.prompt_tokens`.
-    public var promptTokens: Int
-    /// `usage.completion_tokens`.
-    public var completionTokens: Int
-    /// `usage.cost` in USD; `nil` omits the field, as some providers do.
-    public var cost: Double?
-
-    /// Creates a usage record; `total_tokens` is always the sum of the two counts.
-    public init(promptTokens: Int = 10, completionTokens: Int = 5, cost: Double? = 0.00012) {
-        self.promptTokens = promptTokens
-        self.completionTokens = completionTokens
-        self.cost = cost
-    }
-
-    /// `prompt_tokens + completion_tokens`.
-    public var totalTokens: Int { promptTokens + completionTokens }
-
-    var json: JSONText {
-        var members: [(String, JSONText)] = [
-            ("prompt_tokens", .int(promptTokens)),
-            ("completion_tokens", .int(completionTokens)),
-            ("total_tokens", .int(totalTokens)),
-        ]
-        if let cost { members.append(("cost", .double(cost))) }
-        return .object(members)
-    }
-}

@@ -12,6 +12,7 @@ final class FakeServerState: Sendable {
         var requests: [RecordedRequest] = []
         var models = FakeModel.defaultModels
         var nextGeneration = 1
+        var generations: [String: FakeGeneration] = [:]
         var connections: [ObjectIdentifier: any Channel] = [:]
         var acceptedConnections = 0
         var isShutDown = false
@@ -39,7 +40,7 @@ final class FakeServerState: Sendable {
     /// Records `request` and decides its answer: the next queued reply for a chat completion,
     /// otherwise the default behaviour.
     func respond(to request: RecordedRequest) -> ResponsePlan {
-        let (reply, models, generation) = contents.withLockedValue { contents in
+        let (reply, models, number) = contents.withLockedValue { contents in
             contents.requests.append(request)
             let reply = request.isChatCompletion && !contents.queue.isEmpty ? contents.queue.removeFirst() : nil
             defer { contents.nextGeneration += 1 }
@@ -47,10 +48,20 @@ final class FakeServerState: Sendable {
         }
         onRequest?(request)
         let chunks = CompletionBuilder(
-            id: "gen-fake-\(generation)", model: request.model ?? "openrouter/auto",
+            id: "gen-fake-\(number)", model: request.model ?? "openrouter/auto",
             created: Int(Date().timeIntervalSince1970))
-        if let reply { return ResponsePlan(reply, chunks: chunks) }
-        return DefaultResponder(models: models).plan(for: request, chunks: chunks)
+        let responder = DefaultResponder(models: models, lookUpGeneration: { [self] in generation(id: $0) })
+        let plan = reply.map { ResponsePlan($0, chunks: chunks) } ?? responder.plan(for: request, chunks: chunks)
+        // Remembered for `GET /generation?id=`, under the id the answer carries.
+        if request.isChatCompletion, let record = FakeGeneration(plan: plan) {
+            contents.withLockedValue { $0.generations[record.id] = record }
+        }
+        return plan
+    }
+
+    /// The answer that carried `id`, if the fake gave one.
+    func generation(id: String) -> FakeGeneration? {
+        contents.withLockedValue { $0.generations[id] }
     }
 
     /// Remembers an accepted connection so shutdown can close it; `false` once shut down.

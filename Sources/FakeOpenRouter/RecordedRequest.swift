@@ -54,6 +54,23 @@ public struct RecordedRequest: Sendable {
         }
     }
 
+    /// The body's `messages` as raw content parts, one array per message, in order: an array
+    /// `content` as sent (`{"type":"image_url","image_url":{…}}` and so on), a string `content`
+    /// as one `{"type":"text","text":…}` part, and a missing or `null` one as no parts.
+    public var parts: [[[String: Any]]] {
+        guard let list = json?["messages"] as? [[String: Any]] else { return [] }
+        return list.map { message in
+            if let text = message["content"] as? String { return [["type": "text", "text": text]] }
+            return message["content"] as? [[String: Any]] ?? []
+        }
+    }
+
+    /// The first value of the query parameter `name` (percent-decoded), such as `id` in
+    /// `/generation?id=gen-fake-1`.
+    public func query(_ name: String) -> String? {
+        URLComponents(string: path)?.queryItems?.first(where: { $0.name == name })?.value
+    }
+
     /// The path without the query string and without the `/api/v1` prefix, for routing.
     var route: String {
         var route = path

@@ -77,7 +77,14 @@ enum Entry {
             code = await OneShot.image(launch, prompt: prompt)
         case .repl(let scripted, let piped):
             code = await REPL.run(launch, scripted: scripted, pipedSystemPrompt: piped)
+        case .execute(let task):
+            code = await Execute.run(launch, task: task)
+        case .sessions(let query):
+            code = Sessions.list(launch, query: query)
+        case .deleteSession(let name):
+            code = Sessions.delete(launch, name: name)
         }
+        await launch.tools?.shutdown()
         await launch.httpTransport?.shutdown()
         return code
     }

@@ -23,9 +23,13 @@ struct Launch {
     var httpTransport: OpenRouterTransport?
     /// Something odd about the key's text, mentioned when the key is rejected.
     var keyProblem: String?
+    /// The MCP servers' tools, started in the background at launch; nil when none are offered.
+    var tools: (any ToolProvider)?
     /// The autosave file this run continues and writes (REPL, or one-shot with --session).
     var autosave: AutosaveFile?
     var resumed: SessionArchive?
+    /// `--role NAME` (or the shell role of `-e`).
+    var role: RoleProfile?
 
     /// The wall clock, seconds since 1970.
     static let now: @Sendable () -> Double = { Date().timeIntervalSince1970 }
@@ -54,9 +58,14 @@ struct Launch {
         } catch {
             throw UsageFailure(message: error.message)
         }
-        let flags = Settings.Flags(
+        var flags = Settings.Flags(
             model: options.model, systemPrompt: plan.systemPrompt, baseURL: options.baseURL, noStream: options.noStream,
             temperature: options.temperature, maxTokens: options.maxTokens, allowInsecureHTTP: options.allowInsecureHTTP)
+        if let text = options.reasoning, case .success(let setting) = ReasoningSetting.parse(text) { flags.reasoning = .some(setting) }
+        flags.web = options.web
+        flags.responseSchema = try options.schema.map(Self.schema)
+        flags.approveAllTools = options.yes
+        flags.noTools = options.noTools
         let settings: Settings
         do {
             settings = try Settings(file: file, environment: environment, flags: flags)
@@ -64,6 +73,14 @@ struct Launch {
             throw UsageFailure(message: error.message)
         }
         var launch = Launch(options: options, settings: settings, plan: plan, environment: environment)
+        // -e asks with the shell role (a file of that name replaces the built-in one).
+        if let name = options.role ?? (options.execute != nil ? "shell" : nil) {
+            do {
+                launch.role = try launch.roles.role(name)
+            } catch {
+                throw UsageFailure(message: error.message)
+            }
+        }
         // Image generation makes its own client, which may use another key.
         if case .image = plan.mode { return launch }
         // Before the HTTP client exists: a client dropped without shutdown would trap.
@@ -135,7 +152,61 @@ struct Launch {
             if plan.systemPrompt == nil, let system = resumed.systemPrompt { session.systemPrompt = system }
             session.replaceHistory(resumed.messages, pending: resumed.pending)
         }
+        if let role {
+            // The role's settings, then the flags again: a flag says what this run wants.
+            role.apply(to: &session, keepModel: options.model != nil)
+            if let t = options.temperature { session.parameters.temperature = t }
+            if let n = options.maxTokens { session.parameters.maxTokens = n }
+            if options.reasoning != nil { session.parameters.reasoning = settings.reasoning }
+        }
         return session
+    }
+
+    /// The roles folder and the built-in roles.
+    var roles: RoleFiles {
+        var name = utsname()
+        uname(&name)
+        let os = withUnsafeBytes(of: &name.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return RoleFiles(
+            directory: Settings.configHome(environment) + "/bankfuture-chat/roles",
+            place: .init(
+                os: os.isEmpty ? "Linux" : os, shell: environment["SHELL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/bin/sh",
+                directory: Self.currentDirectory()))
+    }
+
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(cString: buffer)
+    }
+
+    /// `--schema JSON|@FILE`: a JSON object, or exit 2.
+    static func schema(_ argument: String) throws(UsageFailure) -> RawJSON {
+        var text = argument
+        if argument.hasPrefix("@") {
+            let path = String(argument.dropFirst())
+            guard let bytes = try? FileBytes.contents(of: path, limit: 4 * 1024 * 1024) else {
+                throw UsageFailure(message: "cannot read --schema file \(path)")
+            }
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+        guard let raw = RawJSON(validating: text), text.trimmingWhitespace().hasPrefix("{") else {
+            throw UsageFailure(message: "--schema must be a JSON Schema object (JSON text, or @FILE holding it)")
+        }
+        return raw
+    }
+
+    /// Every saved conversation, listed and searched through the index beside them.
+    var sessionCatalog: (any SessionCatalog)? {
+        SessionCatalogs.make(directory: SessionDirectory(stateDirectory: settings.stateDirectory))
+    }
+
+    /// The local time zone's offset from UTC now, in seconds.
+    static var timeZoneOffset: Int {
+        var time = time_t(Date().timeIntervalSince1970)
+        var parts = tm()
+        localtime_r(&time, &parts)
+        return parts.tm_gmtoff
     }
 
     /// The wire logger: stderr at debug level with `--debug`, silent otherwise.

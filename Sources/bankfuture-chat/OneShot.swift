@@ -39,7 +39,6 @@ enum OneShot {
         }
         let message = ChatMessage.user(launch.plan.message, files: files)
         var session = launch.session
-        let request = session.request(sending: message, stream: launch.settings.stream)
         let renderer: any ChatRenderer =
             launch.options.json
             ? SilentRenderer()
@@ -48,8 +47,14 @@ enum OneShot {
         // or interrupted run leaves it for /retry.
         session.beginTurn(user: message)
         if let autosave = launch.autosave, !save(session, to: autosave) { return 1 }
-        let outcome = await ChatTurn.run(
-            request, transport: launch.transport, renderer: renderer, waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() })
+        let settings = launch.settings
+        let loop = AnswerLoop(
+            transport: launch.transport, renderer: renderer, tools: launch.tools,
+            approval: ToolApproval(patterns: settings.autoApproveTools, approver: KeyApprover.onTerminal()),
+            maxRounds: settings.maxToolRounds, stream: settings.stream, toolWait: .seconds(10),
+            waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() })
+        let result = await loop.run(message, in: session)
+        let outcome = result.outcome
         if let error = outcome.error {
             if error == .output(.closed) {
                 return 141  // the reader went away: no message
@@ -67,11 +72,17 @@ enum OneShot {
             }
         }
         if launch.options.json {
-            Output.stdout(outcome.response.jsonObject(requestedModel: request.model) + "\n")
+            Output.stdout(outcome.response.jsonObject(requestedModel: session.model, toolCalls: result.toolCalls) + "\n")
         }
         if let autosave = launch.autosave {
-            session.recordSuccess(user: message, answer: [.assistant(outcome.response.content)], usage: outcome.response.usage)
+            session.recordSuccess(user: message, answer: result.messages, usage: result.usage)
             if !save(session, to: autosave) { return 1 }
+        }
+        if settings.responseSchema != nil, (try? JSONParser.parse(Array(outcome.response.content.utf8))) == nil {
+            Output.error(
+                "the answer is not JSON, although --schema asked for JSON matching the schema; the model may not support structured output (try another, or provider.require_parameters)"
+            )
+            return 1
         }
         return 0
     }

@@ -51,8 +51,42 @@ struct Options: ParsableArguments {
     @Flag(name: .long, help: "Wire log on stderr (Authorization redacted).")
     var debug = false
 
-    @Option(name: [.short, .customLong("file")], help: ArgumentHelp("Attach a text file to the message (repeatable).", valueName: "path"))
+    @Option(
+        name: [.short, .customLong("file")],
+        help: ArgumentHelp("Attach a file or URL to the message (repeatable): text, image, PDF or audio.", valueName: "path|url"))
     var files: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Start with a role (a persona: system prompt, model, parameters).", valueName: "name"))
+    var role: String?
+
+    @Option(
+        name: [.short, .customLong("execute")], help: ArgumentHelp("Shell-command mode: ask for one command for TASK.", valueName: "task"))
+    var execute: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Reasoning: \(ReasoningSetting.values).", valueName: "value"))
+    var reasoning: String?
+
+    @Flag(name: .long, help: "Web search with cited sources for this run.")
+    var web = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("One-shot: the answer must be JSON matching this JSON Schema (text, or @FILE).", valueName: "json|@file"))
+    var schema: String?
+
+    @Flag(name: [.short, .customLong("yes")], help: "Approve every tool call of this run.")
+    var yes = false
+
+    @Flag(name: .customLong("no-tools"), help: "Offer no tools to the model.")
+    var noTools = false
+
+    @Flag(name: .long, help: "List saved conversations, or search them (MESSAGE words are the query).")
+    var sessions = false
+
+    @Option(name: .customLong("delete-session"), help: ArgumentHelp("Delete a saved conversation and exit.", valueName: "name"))
+    var deleteSession: String?
 
     @Flag(name: .long, help: "Print the model table and exit (a MESSAGE word filters it; with --json: JSON).")
     var models = false
@@ -80,6 +114,9 @@ struct Options: ParsableArguments {
         if system != nil && systemFile != nil {
             throw ValidationError("give either -s/--system or --system-file, not both")
         }
+        if let reasoning, case .failure(let invalid) = ReasoningSetting.parse(reasoning) {
+            throw ValidationError("--" + invalid.message)
+        }
         if let model, model.isEmpty || model.contains(where: \.isWhitespace) {
             throw ValidationError("--model needs a model id without spaces, got \"\(model)\"")
         }
@@ -102,6 +139,11 @@ extension Options {
         request.session = session
         request.continueLast = continueLast
         request.files = files
+        request.role = role
+        request.execute = execute
+        request.schema = schema != nil
+        request.listSessions = sessions
+        request.deleteSession = deleteSession
         return request
     }
 }

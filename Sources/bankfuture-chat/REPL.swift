@@ -50,13 +50,22 @@ enum REPL {
         let models = CachedModelCatalog(transport: launch.transport, cache: cache, now: Launch.now)
         if interactive { models.refreshInBackground() }
         let directory = SessionDirectory(stateDirectory: settings.stateDirectory)
+        let catalog = launch.sessionCatalog
+        var didSave: (@Sendable (String, SessionArchive, Double) -> Void)?
+        if let catalog {
+            didSave = { @Sendable name, archive, modified in catalog.didSave(name, archive: archive, modified: modified) }
+        }
+        let conversations = SessionFiles(
+            autosave: launch.autosave, attachments: directory.attachments, directory: directory, now: Launch.now, didSave: didSave)
         let services = REPLServices(
-            transport: launch.transport, reader: reader, renderer: renderer, models: models,
-            conversations: SessionFiles(autosave: launch.autosave, attachments: directory.attachments, now: Launch.now),
+            transport: launch.transport, reader: reader, renderer: renderer, models: models, conversations: conversations,
             attachments: AttachmentFiles(maxBytes: settings.maxAttachmentMB * 1024 * 1024),
             images: launch.options.offline ? nil : ImageGeneration(launch: launch, preview: interactive && launch.useColor(fd: 2)),
-            terminal: interactive ? TerminalTools(environment: launch.environment) : nil, errors: launch.errors,
-            waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() }, now: Launch.now)
+            terminal: interactive ? TerminalTools(environment: launch.environment) : nil, tools: launch.tools,
+            approver: interactive ? KeyApprover() : nil, autoApprove: settings.autoApproveTools, maxToolRounds: settings.maxToolRounds,
+            roles: launch.roles, sessions: catalog, shell: interactive ? TerminalShell(environment: launch.environment) : nil,
+            errors: launch.errors, waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() }, now: Launch.now,
+            timeZoneOffset: Launch.timeZoneOffset)
         let repl = ChatREPL(session: launch.session, stream: settings.stream, services: services)
 
         if interactive {
@@ -66,7 +75,12 @@ enum REPL {
             }
             if let resumed = launch.resumed {
                 banner += "\nresumed session \(launch.autosave?.name ?? "") (\(resumed.messages.count) messages)"
+                if let pending = resumed.pending {
+                    banner +=
+                        "\nits last message was not answered (\(TerminalText.oneLine(pending.content, limit: 60))); /retry sends it again"
+                }
             }
+            if let role = launch.role { banner += "\nrole: \(role.name)" }
             if launch.plan.systemPromptFromStdin, let system = settings.systemPrompt {
                 banner += "\nsystem prompt from stdin (\(system.count) characters)"
             }

@@ -28,6 +28,8 @@ final class MemoryConversations: ConversationStore {
         return archive
     }
     func export(_ markdown: String, to path: String) throws(SessionArchive.Failure) { exports[path] = markdown }
+    func switchTo(session name: String) throws(SessionArchive.Failure) -> SessionArchive? { files[name] }
+    func renameAutosave(to name: String) throws(SessionArchive.Failure) {}
 }
 
 /// The editor and clipboard, scripted.
@@ -80,10 +82,20 @@ final class ScriptedTerminal: TerminalServices {
         #expect(renderer.outputs.last?.contains("temperature     0.3") == true)
     }
 
-    @Test func reasoningOffExcludesIt() async throws {
-        let (_, transport, _) = await loop(["/set reasoning off", "q"])
-        let body = try JSONParser.parse(try #require(transport.requests.first).jsonBody())
-        #expect(body["reasoning"] == .object([("exclude", .bool(true))]))
+    /// `off` turns reasoning off (`exclude` would only hide it, still billed); `hide` hides it.
+    @Test func reasoningValuesMapToTheirFields() async throws {
+        let lines = [
+            "/set reasoning off", "q", "/set reasoning hide", "q", "/set reasoning 2048", "q", "/set reasoning xhigh", "q",
+            "/set reasoning on", "q", "/set reasoning default", "q", "/set reasoning lots",
+        ]
+        let (_, transport, renderer) = await loop(lines)
+        let bodies = try transport.requests.map { try JSONParser.parse($0.jsonBody()) }
+        #expect(
+            bodies.map { $0["reasoning"] } == [
+                .object([("effort", .string("none"))]), .object([("exclude", .bool(true))]), .object([("max_tokens", .number(2048))]),
+                .object([("effort", .string("xhigh"))]), .object([("enabled", .bool(true))]), nil,
+            ])
+        #expect(renderer.errors.last?.contains("minimal, low, medium, high, xhigh, max") == true)
     }
 
     @Test func fallbackModelsGoIntoTheModelsField() async throws {

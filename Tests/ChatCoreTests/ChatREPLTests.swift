@@ -17,7 +17,11 @@ final class ScriptedReader: LineReader {
         return inputs.isEmpty ? .endOfFile : inputs.removeFirst()
     }
     func remember(_ line: String) { remembered.append(line) }
-    func setCompletions(commands: [String], models: [String]) { completionModels = models }
+    var completionRoles: [String] = []
+    func setCompletions(commands: [String], models: [String], roles: [String]) {
+        completionModels = models
+        completionRoles = roles
+    }
 }
 
 /// Records what the loop shows.

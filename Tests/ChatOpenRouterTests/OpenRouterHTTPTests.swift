@@ -35,7 +35,7 @@ import Testing
         chat.stream = false
         return OpenRouterHTTP.Request(
             endpoint: .openRouter(baseURL: base, apiKey: "test-key-123", referer: "https://ref.example", title: "TitleX"),
-            path: "/chat/completions", method: .POST, body: chat.jsonBody(), accept: "application/json", readTimeout: readTimeout,
+            path: "/chat/completions", method: .POST, body: chat.body(), accept: "application/json", readTimeout: readTimeout,
             maxBodyBytes: maxBodyBytes)
     }
 
@@ -164,16 +164,21 @@ import Testing
             _ = try KeyInfo.parse(try await transport.keyInfo())
             #expect(try await openRouter.generate(prompt: "a cat").images.count == 1)
             #expect(try await openAI.generate(prompt: "a fox").images.count == 1)
-            // One after another over one client: one connection, kept alive for all five.
-            #expect(fake.requests.count == 5)
+            // One after another over one client: one connection, kept alive for all six (the
+            // OpenRouter image request looks up the image-only models first).
+            #expect(fake.requests.count == 6)
             #expect(fake.acceptedConnections == 1)
 
             let requests = fake.requests
             #expect(Set(requests.compactMap { $0.header("User-Agent") }) == ["bankfuture-chat/\(BuildInfo.version)"])
-            #expect(requests.filter { $0.header("User-Agent") != nil }.count == 5)
+            #expect(requests.filter { $0.header("User-Agent") != nil }.count == 6)
             #expect(
-                requests.prefix(4).allSatisfy { $0.header("Authorization") == "Bearer test-key-123" && $0.header("X-Title") == "TitleX" })
-            #expect(requests.map(\.path).prefix(3) == ["/api/v1/chat/completions", "/api/v1/models", "/api/v1/key"])
+                requests.prefix(5).allSatisfy { $0.header("Authorization") == "Bearer test-key-123" && $0.header("X-Title") == "TitleX" })
+            #expect(
+                requests.map(\.path).prefix(5) == [
+                    "/api/v1/chat/completions", "/api/v1/models", "/api/v1/key", "/api/v1/models?output_modalities=image",
+                    "/api/v1/chat/completions",
+                ])
             let images5 = try #require(requests.last)
             #expect(images5.path == "/v1/images/generations")
             #expect(images5.header("Authorization") == "Bearer sk-test-456")
@@ -221,7 +226,7 @@ import Testing
             var chat = sampleRequest
             chat.stream = false
             chat.model = "fake/stall"
-            stalled.body = chat.jsonBody()
+            stalled.body = chat.body()
             let start = ContinuousClock.now
             await #expect(throws: ChatError.timeout(seconds: 0.3)) { try await http.fetch(stalled, retry: RetryPolicy(maxRetries: 0)) }
             fake.enqueue(.stall(afterBytes: Array(#"{"choices":[{"message":"#.utf8)))
@@ -274,7 +279,7 @@ import Testing
 
         let http = OpenRouterHTTP(configuration: .init())
         let request = OpenRouterHTTP.Request(
-            endpoint: openRouter, path: "/x", method: .POST, body: [], accept: "application/json", readTimeout: 1)
+            endpoint: openRouter, path: "/x", method: .POST, body: RequestBody(bytes: []), accept: "application/json", readTimeout: 1)
         #expect(
             http.headers(for: request).map(\.name) == [
                 "Authorization", "Content-Type", "Accept", "HTTP-Referer", "X-Title", "X-OpenRouter-Title", "User-Agent",

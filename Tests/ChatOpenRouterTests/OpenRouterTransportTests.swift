@@ -63,7 +63,7 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
             #expect(error == nil)
             #expect(text(events) == "Привет, мир 👋🏽")
             #expect(events.contains(.model("google/gemini-2.5-flash")))
-            #expect(events.last == .usage(Usage(promptTokens: 11, completionTokens: 3, totalTokens: 14, cost: 0.0002)))
+            #expect(events.last == .usage(Usage(promptTokens: 11, completionTokens: 3, totalTokens: 14, cost: 0.0002, cachedTokens: 0, reasoningTokens: 0)))
             let request = try #require(fake.chatRequests.first)
             #expect(request.method == "POST")
             #expect(request.path == "/api/v1/chat/completions")
@@ -123,7 +123,7 @@ let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: 
             let response = try await transport.complete(request)
             #expect(response.content == "Whole answer")
             #expect(response.model == "openai/gpt-4o-mini")
-            #expect(response.usage == Usage(promptTokens: 4, completionTokens: 2, totalTokens: 6, cost: nil))
+            #expect(response.usage == Usage(promptTokens: 4, completionTokens: 2, totalTokens: 6, cost: nil, cachedTokens: 0, reasoningTokens: 0))
             #expect(fake.chatRequests.first?.stream == false)
         }
     }

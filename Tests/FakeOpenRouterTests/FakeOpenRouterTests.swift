@@ -13,32 +13,6 @@ private func chatBody(model: String, stream: Bool, user: String, system: String?
     return String(decoding: data, as: UTF8.self)
 }
 
-/// Starts a fake, runs `body`, and always shuts the fake down.
-private func withFake<T>(_ body: (FakeOpenRouter) async throws -> T) async throws -> T {
-    let fake = try await FakeOpenRouter.start()
-    do {
-        let result = try await body(fake)
-        try await fake.shutdown()
-        return result
-    } catch {
-        try await fake.shutdown()
-        throw error
-    }
-}
-
-/// Sends one request on a fresh connection and reads one response.
-private func exchange(
-    _ fake: FakeOpenRouter, method: String = "POST", path: String = "/api/v1/chat/completions",
-    headers: [(String, String)] = [("Content-Type", "application/json")], body: String = ""
-) async throws -> RawResponse {
-    let port = fake.port
-    return try await onThread {
-        let connection = try RawConnection(port: port)
-        try connection.send(method: method, path: path, headers: headers, body: body)
-        return try connection.readResponse()
-    }
-}
-
 @Suite("FakeOpenRouter over real HTTP")
 struct FakeOpenRouterTests {
     @Test func baseURLNamesTheBoundPort() async throws {

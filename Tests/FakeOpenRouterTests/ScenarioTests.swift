@@ -5,25 +5,7 @@ import Testing
 
 /// Requests one chat completion on a fresh fake and returns the response.
 private func scenario(_ model: String, stream: Bool, user: String = "hi") async throws -> RawResponse {
-    let fake = try await FakeOpenRouter.start()
-    let body = #"{"model":"\#(model)","stream":\#(stream),"messages":[{"role":"user","content":"\#(user)"}]}"#
-    let port = fake.port
-    let response = await Result(catching: {
-        try await onThread {
-            let connection = try RawConnection(port: port)
-            try connection.send(method: "POST", path: "/api/v1/chat/completions", body: body)
-            return try connection.readResponse()
-        }
-    })
-    try await fake.shutdown()
-    return try response.get()
-}
-
-extension Result where Failure == any Error {
-    /// Captures the outcome of async work, so cleanup can run before rethrowing.
-    init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
-    }
+    try await chat(request(model, stream: stream, user: user))
 }
 
 @Suite("Scenario models")

@@ -5,18 +5,23 @@ struct ArchiveFile: Codable {
         var completion_tokens: Int?
         var total_tokens: Int?
         var cost: Double?
+        var cached_tokens: Int?
+        var reasoning_tokens: Int?
 
         init(_ usage: Usage) {
             prompt_tokens = usage.promptTokens
             completion_tokens = usage.completionTokens
             total_tokens = usage.totalTokens
             cost = usage.cost
+            cached_tokens = usage.cachedTokens
+            reasoning_tokens = usage.reasoningTokens
         }
 
         var usage: Usage {
             Usage(
                 promptTokens: max(0, prompt_tokens ?? 0), completionTokens: max(0, completion_tokens ?? 0),
-                totalTokens: total_tokens.map { max(0, $0) }, cost: ChatCompletionDecoder.money(cost))
+                totalTokens: total_tokens.map { max(0, $0) }, cost: ChatCompletionDecoder.money(cost),
+                cachedTokens: cached_tokens.map { max(0, $0) }, reasoningTokens: reasoning_tokens.map { max(0, $0) })
         }
     }
 

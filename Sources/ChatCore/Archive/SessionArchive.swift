@@ -46,8 +46,9 @@ public struct SessionArchive: Sendable, Equatable {
     public struct Failure: Error, Sendable, Equatable {
         public var message: String
 
+        /// The message is kept to one line: it may quote what the file holds.
         public init(message: String) {
-            self.message = message
+            self.message = TerminalText.oneLine(message, limit: 1000)
         }
     }
 

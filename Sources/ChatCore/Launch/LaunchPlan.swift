@@ -21,6 +21,12 @@ public struct LaunchPlan: Sendable, Equatable {
         public var session: String?
         public var continueLast = false
         public var files: [String] = []
+        public var role: String?
+        public var execute: String?
+        /// Whether `--schema` was given (one-shot only).
+        public var schema = false
+        public var listSessions = false
+        public var deleteSession: String?
 
         public init() {}
     }
@@ -47,6 +53,11 @@ public struct LaunchPlan: Sendable, Equatable {
         case listModels(filter: String?)
         case keyInfo
         case image(prompt: String)
+        /// `--sessions [QUERY]`.
+        case sessions(query: String?)
+        case deleteSession(name: String)
+        /// `-e TASK`: ask for one shell command.
+        case execute(task: String)
     }
 
     /// A usage problem: one line, exit code 2.
@@ -87,11 +98,15 @@ public struct LaunchPlan: Sendable, Equatable {
         var plan = LaunchPlan(
             mode: .oneShot, systemPrompt: request.system ?? systemFromFile, message: request.message.joined(separator: " "),
             files: request.files)
+        if request.role != nil && (request.system != nil || request.systemFile != nil) {
+            let other = request.system != nil ? "-s/--system" : "--system-file"
+            throw Problem(message: "two system prompts: --role and \(other); drop one")
+        }
         if let piped {
             switch request.stdin {
             case .system:
-                if request.system != nil || request.systemFile != nil {
-                    let other = request.system != nil ? "-s/--system" : "--system-file"
+                if request.system != nil || request.systemFile != nil || request.role != nil {
+                    let other = request.system != nil ? "-s/--system" : request.role != nil ? "--role" : "--system-file"
                     throw Problem(message: "two system prompts: piped stdin and \(other); drop one, or use --stdin user/none")
                 }
                 plan.systemPrompt = trimmingTrailingNewlines(piped)
@@ -116,6 +131,15 @@ public struct LaunchPlan: Sendable, Equatable {
             plan.mode = .listModels(filter: plan.message.isEmpty ? nil : plan.message)
         } else if request.keyInfo {
             plan.mode = .keyInfo
+        } else if request.listSessions {
+            plan.mode = .sessions(query: plan.message.isEmpty ? nil : plan.message)
+        } else if let name = request.deleteSession {
+            plan.mode = .deleteSession(name: name)
+        } else if let task = request.execute {
+            guard !task.trimmingWhitespace().isEmpty else {
+                throw Problem(message: "-e/--execute needs a task, e.g. -e \"list the largest files here\"")
+            }
+            plan.mode = .execute(task: [task, plan.message].filter { !$0.isEmpty }.joined(separator: " "))
         } else if !plan.message.isEmpty {
             plan.mode = .oneShot
         } else if request.stdin == .repl && !input.isTerminal {
@@ -125,6 +149,9 @@ public struct LaunchPlan: Sendable, Equatable {
         }
         if request.json, case .repl = plan.mode {
             throw Problem(message: "--json works in one-shot mode only; give a MESSAGE")
+        }
+        if request.schema, plan.mode != .oneShot {
+            throw Problem(message: "--schema works in one-shot mode only; give a MESSAGE")
         }
         if request.image != nil && request.offline {
             throw Problem(message: "--image needs an image model; it is not available with --offline")

@@ -11,6 +11,18 @@ public protocol ChatTransport: Sendable {
 
     /// The models the service offers (`GET /models`).
     func listModels() async throws -> [ModelInfo]
+    /// Every model, image-only ones included (`GET /models?output_modalities=all`).
+    func listAllModels() async throws -> [ModelInfo]
+    /// What OpenRouter recorded of a generation (`GET /generation?id=`).
+    func generation(id: String) async throws -> GenerationInfo
+}
+
+extension ChatTransport {
+    public func listAllModels() async throws -> [ModelInfo] { try await listModels() }
+
+    public func generation(id: String) async throws -> GenerationInfo {
+        throw ChatError.invalidRequest(reason: "generation records come from OpenRouter; not available here")
+    }
 }
 
 extension ChatTransport {

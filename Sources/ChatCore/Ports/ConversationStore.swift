@@ -11,4 +11,9 @@ public protocol ConversationStore: AnyObject {
     func load(from path: String) throws(SessionArchive.Failure) -> SessionArchive
     /// Writes the Markdown transcript to `path`.
     func export(_ markdown: String, to path: String) throws(SessionArchive.Failure)
+    /// Makes the saved session `name` the one autosaved from now on, and returns it (or nil
+    /// when there is no such session yet: it starts empty under that name).
+    func switchTo(session name: String) throws(SessionArchive.Failure) -> SessionArchive?
+    /// Gives the autosaved session a new name (its file is renamed).
+    func renameAutosave(to name: String) throws(SessionArchive.Failure)
 }

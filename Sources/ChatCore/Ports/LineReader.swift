@@ -15,7 +15,14 @@ public protocol LineReader: AnyObject {
     func readLine(prompt: String) -> LineInput
     /// Adds a line to the reader's history (persisted where the reader persists it).
     func remember(_ line: String)
-    /// Words offered by tab completion (slash commands, model ids). Readers without
-    /// completion ignore them.
-    func setCompletions(commands: [String], models: [String])
+    /// Words offered by tab completion (slash commands, model ids after `/model`, role
+    /// names after `/role`). Readers without completion ignore them.
+    func setCompletions(commands: [String], models: [String], roles: [String])
+}
+
+extension LineReader {
+    /// Completion of commands and model ids only.
+    public func setCompletions(commands: [String], models: [String]) {
+        setCompletions(commands: commands, models: models, roles: [])
+    }
 }

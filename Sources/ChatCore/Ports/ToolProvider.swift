@@ -59,7 +59,7 @@ public protocol ToolProvider: AnyObject, Sendable {
     /// (a dead server, a timeout, invalid arguments) come back as error results.
     func call(_ tool: ToolSpec, arguments: String) async -> ToolResult
     /// Every configured server, in the config's order, and how it is doing.
-    func states() -> [(server: String, state: ToolServerState)]
+    func states() async -> [(server: String, state: ToolServerState)]
     /// Stops and starts a server again; false when there is no server of that name.
     func restart(_ server: String) async -> Bool
     /// Stops every server (at exit).

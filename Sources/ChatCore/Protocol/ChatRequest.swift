@@ -1,35 +1,3 @@
-/// How much the model should reason (OpenRouter's `reasoning` object).
-public enum ReasoningSetting: Sendable, Equatable {
-    /// `{"effort": "low"|"medium"|"high"}`.
-    case effort(String)
-    /// `{"exclude": true}`: reasoning is not returned (and not shown).
-    case off
-}
-
-/// Optional request parameters that go into every request when set.
-public struct RequestParameters: Sendable, Equatable {
-    public var temperature: Double?
-    public var maxTokens: Int?
-    public var topP: Double?
-    public var reasoning: ReasoningSetting?
-    /// Provider routing: `provider.order`.
-    public var providerOrder: [String]
-    /// Provider routing: `provider.allow_fallbacks`.
-    public var allowFallbacks: Bool?
-
-    public init(
-        temperature: Double? = nil, maxTokens: Int? = nil, topP: Double? = nil, reasoning: ReasoningSetting? = nil,
-        providerOrder: [String] = [], allowFallbacks: Bool? = nil
-    ) {
-        self.temperature = temperature
-        self.maxTokens = maxTokens
-        self.topP = topP
-        self.reasoning = reasoning
-        self.providerOrder = providerOrder
-        self.allowFallbacks = allowFallbacks
-    }
-}
-
 /// One `POST /chat/completions` request, built by `ChatSession` and sent by a transport.
 public struct ChatRequest: Sendable, Equatable {
     public var model: String
@@ -93,32 +61,31 @@ public struct ChatRequest: Sendable, Equatable {
             out.raw(",\"top_p\":")
             out.number(topP)
         }
-        switch parameters.reasoning {
-        case .effort(let effort)?:
-            out.raw(",\"reasoning\":{\"effort\":")
-            out.string(effort)
-            out.raw("}")
-        case .off?:
-            out.raw(",\"reasoning\":{\"exclude\":true}")
-        case nil:
-            break
+        if let reasoning = parameters.reasoning {
+            out.raw(",\"reasoning\":")
+            out.raw(reasoning.json)
         }
-        if !parameters.providerOrder.isEmpty || parameters.allowFallbacks != nil {
-            out.raw(",\"provider\":{")
-            var first = true
-            if !parameters.providerOrder.isEmpty {
-                out.raw("\"order\":[")
-                for (i, name) in parameters.providerOrder.enumerated() {
-                    if i > 0 { out.raw(",") }
-                    out.string(name)
-                }
-                out.raw("]")
-                first = false
-            }
-            if let allow = parameters.allowFallbacks {
-                out.raw((first ? "" : ",") + "\"allow_fallbacks\":" + (allow ? "true" : "false"))
-            }
-            out.raw("}")
+        if !parameters.provider.isEmpty {
+            out.raw(",\"provider\":")
+            out.value(parameters.provider.json)
+        }
+        var plugins: [JSONValue] = []
+        if let web = parameters.webSearch { plugins.append(web.plugin) }
+        if let engine = parameters.pdfEngine, messages.contains(where: { $0.attachments.contains { $0.kind == .pdf } }) {
+            plugins.append(.object([("id", .string("file-parser")), ("pdf", .object([("engine", .string(engine))]))]))
+        }
+        if !plugins.isEmpty {
+            out.raw(",\"plugins\":")
+            out.value(.array(plugins))
+        }
+        if let schema = parameters.responseSchema {
+            out.raw(",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"answer\",\"strict\":true,\"schema\":")
+            out.raw(schema.text)
+            out.raw("}}")
+        }
+        if parameters.promptCache && model.hasPrefix("anthropic/") {
+            // Anthropic's automatic caching: the breakpoint moves with the conversation.
+            out.raw(",\"cache_control\":{\"type\":\"ephemeral\"}")
         }
         if !fallbackModels.isEmpty {
             out.raw(",\"models\":[")

@@ -41,6 +41,8 @@ struct JSONWriter {
     mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
     mutating func number(_ d: Double) {
+        // JSON has no infinity or NaN (a number like 1e400 parses as infinity).
+        guard d.isFinite else { return raw("null") }
         if d == d.rounded(), abs(d) < 1e15 { raw(String(Int64(d))) } else { raw(String(d)) }
     }
 
@@ -99,5 +101,41 @@ struct JSONWriter {
     /// Lower-case hex digit of a nibble, as in `"0123456789abcdef"`.
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+}
+
+extension JSONValue {
+    /// The value as compact JSON text (members in their order).
+    public var jsonText: String {
+        var out = JSONWriter()
+        out.value(self)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+}
+
+extension JSONWriter {
+    mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: raw("null")
+        case .bool(let b): raw(b ? "true" : "false")
+        case .number(let n): number(n)
+        case .string(let s): string(s)
+        case .array(let items):
+            raw("[")
+            for (i, item) in items.enumerated() {
+                if i > 0 { raw(",") }
+                self.value(item)
+            }
+            raw("]")
+        case .object(let members):
+            raw("{")
+            for (i, member) in members.enumerated() {
+                if i > 0 { raw(",") }
+                string(member.key)
+                raw(":")
+                self.value(member.value)
+            }
+            raw("}")
+        }
     }
 }

@@ -10,7 +10,28 @@ public struct KeyInfo: Sendable, Equatable {
     public var limit: Double?
     public var limitRemaining: Double?
     public var isFreeTier: Bool?
+    /// `rate_limit`, deprecated by OpenRouter ("will always return -1"): read, never shown.
     public var rateLimit: String?
+    public var usageDaily: Double?
+    public var usageWeekly: Double?
+    public var usageMonthly: Double?
+    /// When the limit resets: `daily`, `weekly`, `monthly`; nil means never.
+    public var limitReset: String?
+
+    public init(
+        usage: Double? = nil, limit: Double? = nil, limitRemaining: Double? = nil, isFreeTier: Bool? = nil, rateLimit: String? = nil,
+        usageDaily: Double? = nil, usageWeekly: Double? = nil, usageMonthly: Double? = nil, limitReset: String? = nil
+    ) {
+        self.usage = usage
+        self.limit = limit
+        self.limitRemaining = limitRemaining
+        self.isFreeTier = isFreeTier
+        self.rateLimit = rateLimit
+        self.usageDaily = usageDaily
+        self.usageWeekly = usageWeekly
+        self.usageMonthly = usageMonthly
+        self.limitReset = limitReset
+    }
 
     /// Decodes `{"data":{...}}` with `Codable`: numbers that are not numbers (or too large
     /// for Double) are absent, and `rate_limit` reads "N requests / INTERVAL".
@@ -29,6 +50,7 @@ public struct KeyInfo: Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case data }
         enum DataKeys: String, CodingKey {
             case usage, limit, limitRemaining = "limit_remaining", isFreeTier = "is_free_tier", rateLimit = "rate_limit"
+            case usageDaily = "usage_daily", usageWeekly = "usage_weekly", usageMonthly = "usage_monthly", limitReset = "limit_reset"
         }
         enum RateKeys: String, CodingKey { case requests, interval }
 
@@ -37,6 +59,10 @@ public struct KeyInfo: Sendable, Equatable {
             func number(_ key: DataKeys) -> Double? { (try? fields.decodeIfPresent(Double.self, forKey: key)) ?? nil }
             data = KeyInfo(usage: number(.usage), limit: number(.limit), limitRemaining: number(.limitRemaining))
             data.isFreeTier = (try? fields.decodeIfPresent(Bool.self, forKey: .isFreeTier)) ?? nil
+            data.usageDaily = number(.usageDaily)
+            data.usageWeekly = number(.usageWeekly)
+            data.usageMonthly = number(.usageMonthly)
+            data.limitReset = (try? fields.decodeIfPresent(String.self, forKey: .limitReset)) ?? nil
             if let rate = try? fields.nestedContainer(keyedBy: RateKeys.self, forKey: .rateLimit) {
                 data.rateLimit = "\(Self.text(rate, .requests)) requests / \(Self.text(rate, .interval))"
             }
@@ -54,16 +80,19 @@ public struct KeyInfo: Sendable, Equatable {
         }
     }
 
-    /// Lines for the terminal.
+    /// Lines for the terminal: what was used today, this week, this month and in all, the
+    /// limit, what remains and when it resets. Never the deprecated `rate_limit`.
     public var lines: [String] {
-        func money(_ v: Double?) -> String { v.map { "$" + ModelTable.formatDecimal($0, digits: 2) } ?? "unlimited" }
-        var lines = ["used:      \(usage.map { "$" + ModelTable.formatDecimal($0, digits: 4) } ?? "unknown")"]
-        lines.append("limit:     \(money(limit))")
-        lines.append(
-            "remaining: \(limitRemaining.map { "$" + ModelTable.formatDecimal($0, digits: 4) } ?? (limit == nil ? "unlimited" : "unknown"))"
-        )
-        if let isFreeTier { lines.append("free tier: \(isFreeTier ? "yes" : "no")") }
-        if let rateLimit { lines.append("rate limit: \(rateLimit)") }
+        func dollars(_ v: Double?, digits: Int = 4) -> String? { v.map { "$" + ModelTable.formatDecimal($0, digits: digits) } }
+        var lines: [String] = []
+        if let today = dollars(usageDaily) { lines.append("used today:      \(today)") }
+        if let week = dollars(usageWeekly) { lines.append("used this week:  \(week)") }
+        if let month = dollars(usageMonthly) { lines.append("used this month: \(month)") }
+        lines.append("used in all:     \(dollars(usage) ?? "unknown")")
+        lines.append("limit:           \(dollars(limit, digits: 2) ?? "unlimited")")
+        lines.append("remaining:       \(dollars(limitRemaining) ?? (limit == nil ? "unlimited" : "unknown"))")
+        if limit != nil { lines.append("resets:          \(limitReset.map { TerminalText.oneLine($0, limit: 40) } ?? "never")") }
+        if let isFreeTier { lines.append("free tier:       \(isFreeTier ? "yes" : "no")") }
         return lines
     }
 }

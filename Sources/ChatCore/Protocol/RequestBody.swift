@@ -14,6 +14,11 @@ public struct RequestBody: Sendable, Equatable {
         self.pieces = pieces
     }
 
+    /// A body already in one buffer.
+    public init(bytes: [UInt8]) {
+        pieces = [.bytes(bytes)]
+    }
+
     /// Total length in bytes.
     public var count: Int {
         pieces.reduce(0) { total, piece in

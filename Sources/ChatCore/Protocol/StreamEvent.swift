@@ -1,27 +1,3 @@
-/// Token counts and cost of one answer, as the API reports them.
-public struct Usage: Sendable, Equatable, Codable {
-    public var promptTokens: Int
-    public var completionTokens: Int
-    public var totalTokens: Int
-    /// Cost in USD, when the API reports it.
-    public var cost: Double?
-
-    public init(promptTokens: Int = 0, completionTokens: Int = 0, totalTokens: Int? = nil, cost: Double? = nil) {
-        self.promptTokens = promptTokens
-        self.completionTokens = completionTokens
-        self.totalTokens = totalTokens ?? promptTokens + completionTokens
-        self.cost = cost
-    }
-
-    /// Sums two usages (for session totals).
-    public static func + (a: Usage, b: Usage) -> Usage {
-        let cost: Double? = (a.cost == nil && b.cost == nil) ? nil : (a.cost ?? 0) + (b.cost ?? 0)
-        return Usage(
-            promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens,
-            totalTokens: a.totalTokens + b.totalTokens, cost: cost)
-    }
-}
-
 /// Why the transport is waiting before trying again.
 public struct RetryNotice: Sendable, Equatable {
     /// 1-based number of the attempt that failed.
@@ -53,36 +29,39 @@ public enum StreamEvent: Sendable, Equatable {
     case retrying(RetryNotice)
     /// Images that came with the answer, as `data:image/...;base64,...` URLs.
     case images([String])
+    /// The generation's id (`id` of the answer), for `GET /generation`; once per answer.
+    case generation(id: String)
+    /// A piece of a tool call (`delta.tool_calls[]`), joined by `index`.
+    case toolCall(ToolCallDelta)
+    /// Items (or pieces of items) of `reasoning_details`, kept to be sent back.
+    case reasoningDetails([JSONValue])
+    /// Sources the answer cites (`annotations[].url_citation`).
+    case citations([Citation])
 }
 
-/// A complete answer, as the non-streaming call returns it.
-public struct ChatResponse: Sendable, Equatable {
-    public var content: String
-    public var reasoning: String
-    public var model: String?
-    public var usage: Usage?
-    public var finishReason: String?
-    /// Images that came with the answer (data URLs); saved to files, never put in history.
-    public var images: [String] = []
+/// One piece of a streamed tool call: the first piece of an index carries the id and the
+/// name, the following ones more of the arguments.
+public struct ToolCallDelta: Sendable, Equatable {
+    public var index: Int
+    public var id: String?
+    public var name: String?
+    public var arguments: String
 
-    public init(content: String = "", reasoning: String = "", model: String? = nil, usage: Usage? = nil, finishReason: String? = nil) {
-        self.content = content
-        self.reasoning = reasoning
-        self.model = model
-        self.usage = usage
-        self.finishReason = finishReason
+    public init(index: Int, id: String? = nil, name: String? = nil, arguments: String = "") {
+        self.index = index
+        self.id = id
+        self.name = name
+        self.arguments = arguments
     }
+}
 
-    /// Folds one event into the response.
-    public mutating func apply(_ event: StreamEvent) {
-        switch event {
-        case .text(let t): content += t
-        case .reasoning(let r): reasoning += r
-        case .model(let m): model = m
-        case .usage(let u): usage = u
-        case .finish(let reason): if reason != nil { finishReason = reason }
-        case .retrying: break
-        case .images(let urls): images += urls
-        }
+/// A web source an answer cites.
+public struct Citation: Sendable, Equatable {
+    public var url: String
+    public var title: String?
+
+    public init(url: String, title: String? = nil) {
+        self.url = url
+        self.title = title
     }
 }

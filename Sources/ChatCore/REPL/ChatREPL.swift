@@ -76,8 +76,16 @@ public final class ChatREPL {
             return false
         case .help, .system, .reset, .undo, .retry, .history, .usage:
             await ConversationCommands(state: state).handle(command)
-        case .model, .models, .fallback, .set:
+        case .model, .models, .allModels, .fallback, .set, .web, .generation:
             await ModelCommands(state: state).handle(command)
+        case .role:
+            RoleCommands(state: state).handle(command)
+        case .tools, .mcp:
+            await ToolCommands(state: state).handle(command)
+        case .sessions, .session, .rename:
+            SessionCommands(state: state).handle(command)
+        case .exec(let task):
+            await ShellCommandFlow(state: state).run(task)
         case .save, .load, .export, .file:
             FileCommands(state: state).handle(command)
         case .edit, .copy, .image:

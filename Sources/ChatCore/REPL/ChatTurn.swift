@@ -60,7 +60,7 @@ public enum ChatTurn {
                 case .text(let text): renderer.answerText(text)
                 case .reasoning(let text): renderer.reasoningText(text)
                 case .retrying(let notice): renderer.retrying(notice)
-                case .model, .usage, .finish, .images: break
+                case .model, .usage, .finish, .images, .generation, .toolCall, .reasoningDetails, .citations: break
                 }
                 if let broken = renderer.outputFailure {
                     // Nobody reads the answer any more: stop the request (and the billing) now.

@@ -11,18 +11,36 @@ public struct REPLServices {
     public var images: (any ImageService)?
     /// The editor and the clipboard; nil without a terminal.
     public var terminal: (any TerminalServices)?
+    /// The MCP servers' tools; nil when none are offered.
+    public var tools: (any ToolProvider)?
+    /// Asks about tool calls on the terminal; nil without one (calls not approved otherwise are declined).
+    public var approver: (any ToolApprover)?
+    /// Roles for `/role`.
+    public var roles: (any RoleSource)?
+    /// Saved conversations for `/sessions`.
+    public var sessions: (any SessionCatalog)?
+    /// The terminal for `/exec`; nil without one.
+    public var shell: (any ShellServices)?
+    /// `auto_approve_tools` (with `*` for `-y/--yes`).
+    public var autoApprove: [String]
+    public var maxToolRounds: Int
     public var errors: ErrorPresenter
     /// Returns when Ctrl-C is pressed (while an answer streams).
     public var waitForInterrupt: (@Sendable () async -> Void)?
     /// The wall clock, in seconds since 1970 (for saved conversations).
     public var now: @Sendable () -> Double
+    /// The local time zone's offset from UTC, in seconds (for dates shown).
+    public var timeZoneOffset: Int
 
     public init(
         transport: any ChatTransport, reader: any LineReader, renderer: any ChatRenderer, models: (any ModelCatalog)? = nil,
         conversations: (any ConversationStore)? = nil, attachments: (any AttachmentSource)? = nil, images: (any ImageService)? = nil,
-        terminal: (any TerminalServices)? = nil, errors: ErrorPresenter = ErrorPresenter(),
-        waitForInterrupt: (@Sendable () async -> Void)? = nil, now: @escaping @Sendable () -> Double
+        terminal: (any TerminalServices)? = nil, tools: (any ToolProvider)? = nil, approver: (any ToolApprover)? = nil,
+        autoApprove: [String] = [], maxToolRounds: Int = 8, roles: (any RoleSource)? = nil, sessions: (any SessionCatalog)? = nil,
+        shell: (any ShellServices)? = nil, errors: ErrorPresenter = ErrorPresenter(),
+        waitForInterrupt: (@Sendable () async -> Void)? = nil, now: @escaping @Sendable () -> Double, timeZoneOffset: Int = 0
     ) {
+        self.timeZoneOffset = timeZoneOffset
         self.transport = transport
         self.reader = reader
         self.renderer = renderer
@@ -31,6 +49,13 @@ public struct REPLServices {
         self.attachments = attachments
         self.images = images
         self.terminal = terminal
+        self.tools = tools
+        self.approver = approver
+        self.autoApprove = autoApprove
+        self.maxToolRounds = maxToolRounds
+        self.roles = roles
+        self.sessions = sessions
+        self.shell = shell
         self.errors = errors
         self.waitForInterrupt = waitForInterrupt
         self.now = now

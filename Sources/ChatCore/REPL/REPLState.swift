@@ -14,6 +14,12 @@ public final class REPLState {
     var endCode: Int32?
     /// The text of the last answer, for `/copy`.
     var lastAnswer: String?
+    /// The generation id of the last answer, for `/generation`.
+    var lastGeneration: String?
+    /// Which tool calls run ("always" answers last for the session).
+    let approval: ToolApproval
+    /// Whether a request has already waited for tool servers that were starting.
+    var waitedForTools = false
 
     init(session: ChatSession, stream: Bool, services: REPLServices) {
         self.session = session
@@ -21,6 +27,7 @@ public final class REPLState {
         self.services = services
         recentModels = [session.model]
         lastAnswer = session.lastAnswer
+        approval = ToolApproval(patterns: services.autoApprove, approver: services.approver)
     }
 
     var renderer: any ChatRenderer { services.renderer }
@@ -52,7 +59,7 @@ public final class REPLState {
     func updateCompletions() {
         var ids = (services.models.known() ?? []).map(\.id)
         for id in [session.model] + session.fallbackModels + recentModels where !ids.contains(id) { ids.append(id) }
-        services.reader.setCompletions(commands: SlashCommand.names, models: ids)
+        services.reader.setCompletions(commands: SlashCommand.names, models: ids, roles: services.roles?.names() ?? [])
     }
 
     func usage(_ text: String) {

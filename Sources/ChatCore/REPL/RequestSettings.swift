@@ -5,8 +5,9 @@ public enum RequestSettings {
         ("temperature", "0 to 2, or default"),
         ("max_tokens", "an integer from 1, or default"),
         ("top_p", "0 to 1, or default"),
-        ("reasoning", "low, medium, high, off, or default"),
+        ("reasoning", ReasoningSetting.values),
         ("provider", "provider names in order, comma-separated (e.g. openai,together), or default"),
+        ("provider.FIELD", "a provider-routing field: " + ProviderRouting.fields.map(\.name).joined(separator: ", ")),
         ("allow_fallbacks", "true, false, or default"),
         ("stream", "on or off"),
     ]
@@ -27,7 +28,18 @@ public enum RequestSettings {
             }
             return n
         }
-        switch key.lowercased() {
+        func routing(_ field: String, _ text: String) throws(Invalid) {
+            do {
+                try parameters.provider.set(field, text: text)
+            } catch {
+                throw Invalid(message: "\(error.field ?? "provider") \(error.reason)")
+            }
+        }
+        let name = key.lowercased()
+        if name.hasPrefix("provider.") {
+            return try routing(String(name.dropFirst("provider.".count)), v)
+        }
+        switch name {
         case "temperature":
             parameters.temperature = reset ? nil : try number("temperature", 0...2)
         case "top_p":
@@ -40,19 +52,16 @@ public enum RequestSettings {
                 parameters.maxTokens = n
             }
         case "reasoning":
-            switch v.lowercased() {
-            case "low", "medium", "high": parameters.reasoning = .effort(v.lowercased())
-            case "off": parameters.reasoning = .off
-            case "default", "none", "on": parameters.reasoning = nil
-            default: throw Invalid(message: "reasoning must be \(range("reasoning")); got \"\(v)\"")
+            switch ReasoningSetting.parse(v) {
+            case .success(let setting): parameters.reasoning = setting
+            case .failure(let invalid): throw invalid
             }
         case "provider":
-            parameters.providerOrder = reset ? [] : v.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+            try routing("order", reset ? "default" : v)
         case "allow_fallbacks":
             switch v.lowercased() {
-            case "true", "on", "yes": parameters.allowFallbacks = true
-            case "false", "off", "no": parameters.allowFallbacks = false
-            case "default", "none": parameters.allowFallbacks = nil
+            case "true", "on", "yes", "false", "off", "no", "default": try routing("allow_fallbacks", v)
+            case "none": try routing("allow_fallbacks", "default")
             default: throw Invalid(message: "allow_fallbacks must be \(range("allow_fallbacks")); got \"\(v)\"")
             }
         case "stream":
@@ -69,21 +78,16 @@ public enum RequestSettings {
     /// One line per setting with its current value.
     public static func describe(_ parameters: RequestParameters, stream: Bool) -> String {
         func show(_ value: String?) -> String { value ?? "default" }
-        let reasoning: String? =
-            switch parameters.reasoning {
-            case .effort(let e)?: e
-            case .off?: "off"
-            case nil: nil
-            }
-        let rows: [(String, String)] = [
+        var rows: [(String, String)] = [
             ("temperature", show(parameters.temperature.map { fmt($0) })),
             ("max_tokens", show(parameters.maxTokens.map(String.init))),
             ("top_p", show(parameters.topP.map { fmt($0) })),
-            ("reasoning", show(reasoning)),
-            ("provider", parameters.providerOrder.isEmpty ? "default" : parameters.providerOrder.joined(separator: ",")),
-            ("allow_fallbacks", show(parameters.allowFallbacks.map { $0 ? "true" : "false" })),
+            ("reasoning", show(parameters.reasoning?.shown)),
+            ("web", parameters.webSearch == nil ? "off" : "on"),
             ("stream", stream ? "on" : "off"),
         ]
-        return rows.map { $0.0.padding(16) + $0.1 }.joined(separator: "\n") + "\n"
+        rows.append(("provider", parameters.provider.isEmpty ? "default" : parameters.provider.json.jsonText))
+        let width = max(16, (rows.map(\.0.count).max() ?? 0) + 2)
+        return rows.map { $0.0.padding(width) + $0.1 }.joined(separator: "\n") + "\n"
     }
 }

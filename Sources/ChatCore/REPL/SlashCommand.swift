@@ -21,11 +21,31 @@ public enum SlashCommand: Sendable, Equatable {
     case copy(codeOnly: Bool)
     case fallback([String])
     case image(String?)
+    /// `/models --all`: every model, image-only ones included.
+    case allModels(String?)
+    /// `/role` lists the roles; `/role NAME` switches to one.
+    case role(String?)
+    /// `/web on|off`; `/web` alone shows the state.
+    case web(Bool?)
+    case tools
+    /// `/mcp` shows the servers; `/mcp restart NAME` restarts one.
+    case mcp(restart: String?)
+    /// `/sessions [QUERY]`.
+    case sessions(String?)
+    /// `/session NAME`: switch to a saved conversation.
+    case session(String?)
+    /// `/rename NAME`: the current conversation's new name.
+    case rename(String?)
+    /// `/generation` (or `/usage last`): what OpenRouter recorded of the last answer.
+    case generation
+    /// `/exec TASK`: one shell command for the task.
+    case exec(String?)
 
     /// Command names offered by `/help` and tab completion.
     public static let names = [
         "/system", "/model", "/models", "/reset", "/retry", "/undo", "/history", "/usage", "/save", "/load", "/export",
-        "/set", "/file", "/edit", "/copy", "/fallback", "/image", "/help", "/exit", "/quit",
+        "/set", "/file", "/edit", "/copy", "/fallback", "/image", "/role", "/web", "/tools", "/mcp", "/sessions", "/session",
+        "/rename", "/generation", "/exec", "/help", "/exit", "/quit",
     ]
 
     /// One line of help per command.
@@ -40,12 +60,19 @@ public enum SlashCommand: Sendable, Equatable {
         ("/usage", "tokens and cost of this session"),
         ("/save PATH, /load PATH", "save or load the conversation as JSON (mode 0600)"),
         ("/export PATH", "write the conversation as Markdown"),
-        ("/set [KEY VALUE]", "show or set temperature, max_tokens, top_p, reasoning, provider, allow_fallbacks, stream"),
-        ("/file PATH...", "attach text files to the next message (globs work)"),
+        ("/set [KEY VALUE]", "show or set temperature, max_tokens, top_p, reasoning, provider[.FIELD], allow_fallbacks, stream"),
+        ("/file PATH|URL...", "attach text, images, PDFs or audio to the next message (globs; /file lists, /file clear drops)"),
         ("/edit [TEXT], Ctrl-X Ctrl-E", "compose the next message in $VISUAL / $EDITOR"),
         ("/copy [code]", "copy the last answer (or its last code block) to the clipboard"),
         ("/fallback [ID...]", "set fallback models (none: clear them)"),
         ("/image PROMPT", "generate an image and save it in image_dir"),
+        ("/role [NAME]", "list the roles, or switch to one (system prompt, model, parameters)"),
+        ("/web on|off", "web search with cited sources for the following turns"),
+        ("/tools, /mcp [restart NAME]", "the tools offered (by server); the MCP servers' state"),
+        ("/sessions [QUERY], /session NAME", "list or search saved conversations; switch to one"),
+        ("/rename NAME", "give this conversation a name"),
+        ("/usage, /generation", "tokens and cost of this session; what OpenRouter recorded of the last answer"),
+        ("/exec TASK", "ask for one shell command, then execute, describe or copy it"),
         ("/help", "this help"),
         ("/exit, /quit, Ctrl-D", "leave"),
         ("//text", "send a message that starts with /"),
@@ -83,12 +110,17 @@ public enum ParsedInput: Sendable, Equatable {
         switch name.lowercased() {
         case "/system": return .command(.system(rest))
         case "/model": return .command(.model(rest))
-        case "/models": return .command(.models(rest))
+        case "/models":
+            if let rest, rest == "--all" || rest.hasPrefix("--all ") {
+                let filter = rest.dropFirst(5).trimmingWhitespace()
+                return .command(.allModels(filter.isEmpty ? nil : filter))
+            }
+            return .command(.models(rest))
         case "/reset", "/clear": return .command(.reset)
         case "/retry": return .command(.retry)
         case "/undo": return .command(.undo)
         case "/history": return .command(.history)
-        case "/usage": return .command(.usage)
+        case "/usage": return .command(rest?.lowercased() == "last" ? .generation : .usage)
         case "/help", "/?": return .command(.help)
         case "/exit", "/quit", "/q": return .command(.exit)
         case "/save": return .command(.save(rest))
@@ -103,6 +135,27 @@ public enum ParsedInput: Sendable, Equatable {
         case "/copy": return .command(.copy(codeOnly: rest?.lowercased() == "code"))
         case "/fallback", "/fallbacks": return .command(.fallback(rest.map(splitWords) ?? []))
         case "/image": return .command(.image(rest))
+        case "/role", "/roles": return .command(.role(rest))
+        case "/web":
+            switch rest?.lowercased() {
+            case nil: return .command(.web(nil))
+            case "on", "true", "yes": return .command(.web(true))
+            case "off", "false", "no": return .command(.web(false))
+            default: return .unknownCommand(name: "/web", hint: "usage: /web on|off")
+            }
+        case "/tools": return .command(.tools)
+        case "/mcp":
+            guard let rest else { return .command(.mcp(restart: nil)) }
+            let words = splitWords(rest)
+            guard words.count == 2, words[0].lowercased() == "restart" else {
+                return .unknownCommand(name: "/mcp", hint: "usage: /mcp, or /mcp restart NAME")
+            }
+            return .command(.mcp(restart: words[1]))
+        case "/sessions": return .command(.sessions(rest))
+        case "/session": return .command(.session(rest))
+        case "/rename": return .command(.rename(rest))
+        case "/generation": return .command(.generation)
+        case "/exec": return .command(.exec(rest))
         default:
             let word = String(name)
             let candidates = SlashCommand.names.map { ($0, editDistance(Array($0), Array(word.lowercased()))) }
@@ -116,17 +169,29 @@ public enum ParsedInput: Sendable, Equatable {
     }
 }
 
-/// Splits arguments at spaces; "double quotes" keep spaces (for file names).
+/// Splits arguments at spaces as a shell does: 'single quotes' and "double quotes" keep
+/// spaces, and a backslash escapes the next character — what a terminal pastes when a file is
+/// dragged onto it (`'/tmp/my photo.png'`, `/tmp/my\ photo.png`).
 func splitWords(_ text: String) -> [String] {
     var words: [String] = []
     var current = ""
-    var quoted = false
+    var quote: Character?
     var hasWord = false
+    var escaped = false
     for ch in text {
-        if ch == "\"" {
-            quoted.toggle()
+        if escaped {
+            current.append(ch)
+            escaped = false
             hasWord = true
-        } else if ch.isWhitespace && !quoted {
+        } else if ch == "\\" && quote != "'" {
+            escaped = true
+            hasWord = true
+        } else if let open = quote {
+            if ch == open { quote = nil } else { current.append(ch) }
+        } else if ch == "\"" || ch == "'" {
+            quote = ch
+            hasWord = true
+        } else if ch.isWhitespace {
             if hasWord { words.append(current) }
             current = ""
             hasWord = false
@@ -135,6 +200,7 @@ func splitWords(_ text: String) -> [String] {
             hasWord = true
         }
     }
+    if escaped { current.append("\\") }
     if hasWord { words.append(current) }
     return words
 }

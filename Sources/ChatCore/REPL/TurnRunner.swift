@@ -16,56 +16,90 @@ struct TurnRunner {
     func send(_ message: ChatMessage) async {
         let renderer = state.renderer
         let services = state.services
-        var request = state.session.request(sending: message, stream: state.stream)
-        if let limit = state.modelInfo()?.contextLength {
-            let (fitted, dropped) = ContextWindow.fit(request, contextLength: limit)
-            if dropped > 0 {
+        warnAboutInputs(message)
+        let limit = state.modelInfo()?.contextLength
+        let model = state.session.model
+        var noted = false
+        let fit: (ChatRequest, Int) -> ChatRequest = { request, newMessages in
+            guard let limit else { return request }
+            let (fitted, dropped) = ContextWindow.fit(request, contextLength: limit, newMessages: newMessages)
+            if dropped > 0 && !noted {
+                noted = true
                 renderer.notice(
-                    "the conversation is longer than \(state.session.model)'s context (\(limit) tokens): \(dropped) earlier messages were left out of this request (they stay in the saved transcript)"
+                    "the conversation is longer than \(model)'s context (\(limit) tokens): \(dropped) earlier messages were left out of this request (they stay in the saved transcript)"
                 )
-                request = fitted
             }
+            return fitted
         }
         // Saved before the request goes out: if this process dies mid-turn, the message is
         // in the autosave as the pending one, and /retry after --continue resends it.
         state.session.beginTurn(user: message)
         state.autosave()
-        var outcome = await ChatTurn.run(
-            request, transport: services.transport, renderer: renderer, waitForInterrupt: services.waitForInterrupt)
-        if let error = outcome.error, ContextWindow.isContextExceeded(error) {
-            let (halved, dropped) = ContextWindow.halve(request)
+        var loop = AnswerLoop(
+            transport: services.transport, renderer: renderer, tools: services.tools, approval: state.approval,
+            maxRounds: services.maxToolRounds, stream: state.stream, toolWait: state.waitedForTools ? .zero : .seconds(10),
+            waitForInterrupt: services.waitForInterrupt, fit: fit)
+        state.waitedForTools = true
+        var result = await loop.run(message, in: state.session)
+        if let error = result.outcome.error, ContextWindow.isContextExceeded(error), result.toolCalls.isEmpty {
+            let (halved, dropped) = ContextWindow.halve(state.session.request(sending: message, stream: state.stream))
             if dropped > 0 {
                 renderer.notice(
                     "the model's context was exceeded: retrying without \(dropped) earlier messages (they stay in the saved transcript)")
-                outcome = await ChatTurn.run(
-                    halved, transport: services.transport, renderer: renderer, waitForInterrupt: services.waitForInterrupt)
+                loop.fit = { request, newMessages in
+                    var trimmed = request
+                    trimmed.messages = halved.messages.dropLast() + request.messages.suffix(newMessages)
+                    return trimmed
+                }
+                result = await loop.run(message, in: state.session)
             }
         }
-        if let error = outcome.error {
+        if let error = result.outcome.error {
             fail(message, error)
             return
         }
-        var answer = outcome.response.content
-        if !outcome.response.images.isEmpty {
-            switch services.images?.save(answerImages: outcome.response.images) {
+        let response = result.outcome.response
+        var messages = result.messages
+        if !response.images.isEmpty, var final = messages.popLast() {
+            var note = ""
+            switch services.images?.save(answerImages: response.images) {
             case .success(let paths)?:
                 renderer.output(paths.joined(separator: "\n"))
-                answer += (answer.isEmpty ? "" : "\n") + "[image\(paths.count == 1 ? "" : "s") saved: \(paths.joined(separator: ", "))]"
+                note = "[image\(paths.count == 1 ? "" : "s") saved: \(paths.joined(separator: ", "))]"
             case .failure(let failure)?:
                 renderer.error(failure.message)
             case nil:
-                renderer.notice("the answer carried \(outcome.response.images.count) image(s), which cannot be saved here")
+                renderer.notice("the answer carried \(response.images.count) image(s), which cannot be saved here")
             }
+            if !note.isEmpty {
+                let text = final.content
+                final.parts = [.text(text.isEmpty ? note : text + "\n" + note)]
+            }
+            messages.append(final)
         }
-        state.session.recordSuccess(user: message, answer: [.assistant(answer)], usage: usage(of: outcome.response))
-        state.lastAnswer = outcome.response.content
+        state.session.recordSuccess(user: message, answer: messages, usage: priced(result.usage, model: response.model))
+        state.lastAnswer = response.content
+        state.lastGeneration = response.generationID
         state.autosave()
     }
 
+    /// Warns when the model list says the model does not take what is attached, naming
+    /// models that do.
+    private func warnAboutInputs(_ message: ChatMessage) {
+        guard let info = state.modelInfo(), let inputs = info.inputModalities else { return }
+        let kinds = Set(message.attachments.map(\.kind))
+        for kind in Attachment.Kind.allCases where kinds.contains(kind) && !inputs.contains(kind.modality) {
+            let others = ModelTable.accepting(kind.modality, in: state.services.models.known() ?? [])
+            state.renderer.notice(
+                "warning: \(info.id) does not take \(kind.rawValue) input (it takes \(inputs.joined(separator: ", ")))"
+                    + (others.isEmpty ? "; sending anyway" : "; models that do: \(others.joined(separator: ", ")); sending anyway"))
+        }
+    }
+
     /// The usage, with the cost computed from the model list's prices when the API sent none.
-    private func usage(of response: ChatResponse) -> Usage? {
-        guard var usage = response.usage else { return nil }
-        if usage.cost == nil, let model = state.modelInfo(response.model ?? state.session.model),
+    private func priced(_ usage: Usage?, model answered: String?) -> Usage? {
+        guard var usage else { return nil }
+        if usage.cost == nil, let model = state.modelInfo(answered ?? state.session.model),
             let input = model.promptPrice, let output = model.completionPrice
         {
             usage.cost = Double(usage.promptTokens) * input + Double(usage.completionTokens) * output

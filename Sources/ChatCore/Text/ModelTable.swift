@@ -12,23 +12,34 @@ public enum ModelTable {
         return models.filter { $0.id.lowercased().contains(needle) || ($0.name?.lowercased().contains(needle) ?? false) }
     }
 
-    /// Renders the models whose id or name contains `filter` (case-insensitive).
+    /// Renders the models whose id or name contains `filter` (case-insensitive), with the
+    /// kinds of input each takes when the list says.
     public static func render(_ models: [ModelInfo], filter: String?) -> String {
         let rows = matching(models, filter: filter).sorted { $0.id < $1.id }
         if rows.isEmpty { return "no models match \"\(filter ?? "")\"\n" }
-        let header = ["MODEL", "CONTEXT", "$/1M IN", "$/1M OUT"]
+        let withInputs = rows.contains { $0.inputModalities != nil }
+        let header = ["MODEL", "CONTEXT", "$/1M IN", "$/1M OUT"] + (withInputs ? ["INPUT"] : [])
         let cells = rows.map { m in
             [
                 m.id, m.contextLength.map(formatContext) ?? "-", m.promptPrice.map(perMillion) ?? "-",
                 m.completionPrice.map(perMillion) ?? "-",
-            ]
+            ] + (withInputs ? [m.inputModalities?.joined(separator: ",") ?? "-"] : [])
         }
-        let widths = (0..<4).map { col in ([header] + cells).map { $0[col].count }.max() ?? 0 }
+        let widths = header.indices.map { col in ([header] + cells).map { $0[col].count }.max() ?? 0 }
         func line(_ row: [String]) -> String {
-            row[0].padding(widths[0]) + "  "
-                + (1..<4).map { String(repeating: " ", count: widths[$0] - row[$0].count) + row[$0] }.joined(separator: "  ")
+            var text = row[0].padding(widths[0])
+            for col in 1..<4 { text += "  " + String(repeating: " ", count: widths[col] - row[col].count) + row[col] }
+            if withInputs { text += "  " + row[4] }
+            return text
         }
         return ([line(header)] + cells.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    /// Models that take `modality` input (`image`, `file`, `audio`), up to `limit`, cheapest first.
+    public static func accepting(_ modality: String, in models: [ModelInfo], limit: Int = 3) -> [String] {
+        models.filter { $0.inputModalities?.contains(modality) == true }
+            .sorted { ($0.promptPrice ?? .infinity, $0.id) < ($1.promptPrice ?? .infinity, $1.id) }
+            .prefix(limit).map(\.id)
     }
 
     /// `128000` → `128K`, `1048576` → `1M`.

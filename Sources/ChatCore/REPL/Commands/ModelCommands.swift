@@ -27,6 +27,30 @@ struct ModelCommands {
                 return
             }
             renderer.output(ModelTable.render(models, filter: filter))
+        case .allModels(let filter):
+            do {
+                renderer.output(ModelTable.render(try await state.services.transport.listAllModels(), filter: filter))
+            } catch {
+                renderer.error("could not fetch the model list; check the connection and try again")
+            }
+        case .web(nil):
+            renderer.output("web search is \(state.session.parameters.webSearch == nil ? "off" : "on")\n")
+        case .web(let on?):
+            if on && state.session.parameters.webSearch == nil { state.session.parameters.webSearch = WebSearch() }
+            if !on { state.session.parameters.webSearch = nil }
+            renderer.notice(on ? "web search on: answers cite their sources" : "web search off")
+        case .generation:
+            guard let id = state.lastGeneration else {
+                renderer.notice("no answer yet (or the server gave it no generation id)")
+                return
+            }
+            do {
+                renderer.output(try await state.services.transport.generation(id: id).lines.joined(separator: "\n") + "\n")
+            } catch let error as ChatError {
+                renderer.error(state.services.errors.line(error, in: .repl))
+            } catch {
+                renderer.error("could not fetch the generation record")
+            }
         case .fallback(let ids):
             state.session.fallbackModels = ids
             state.updateCompletions()

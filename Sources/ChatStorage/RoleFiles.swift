@@ -1,0 +1,45 @@
+import ChatCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The roles folder, `$XDG_CONFIG_HOME/bankfuture-chat/roles/`: one `NAME.md` per role; a
+/// file replaces the built-in role of its name.
+public struct RoleFiles: RoleSource {
+    public var directory: String
+    public var place: BuiltInRoles.Place
+
+    public init(directory: String, place: BuiltInRoles.Place) {
+        self.directory = directory
+        self.place = place
+    }
+
+    /// The role `name`: its file, else the built-in one; a bad file is an error naming it and the line.
+    public func role(_ name: String) throws(RoleProfile.Problem) -> RoleProfile {
+        let path = directory + "/" + name + ".md"
+        if !name.contains("/"), let bytes = try? FileBytes.contents(of: path, limit: 1024 * 1024) {
+            return try RoleProfile.parse(String(decoding: bytes, as: UTF8.self), name: name, path: path)
+        }
+        if let builtIn = BuiltInRoles.role(name, place: place) { return builtIn }
+        throw RoleProfile.Problem(
+            message: "unknown role \"\(name)\": no \(path), and no built-in role of that name (roles: \(names().joined(separator: ", ")))")
+    }
+
+    /// Every role's name: the files' and the built-in ones, sorted.
+    public func names() -> [String] {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.map { String($0.dropLast(3)) }
+        return Array(Set(files + BuiltInRoles.names)).sorted()
+    }
+
+    /// Every role that can be read (a bad file is listed with its problem).
+    public func all() -> [Result<RoleProfile, RoleProfile.Problem>] {
+        names().map { name in Result { () throws(RoleProfile.Problem) -> RoleProfile in try role(name) } }
+    }
+}

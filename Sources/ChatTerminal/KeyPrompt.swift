@@ -1,0 +1,78 @@
+import CEditLineShim
+import ChatCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A question answered with one key on the terminal (`/dev/tty`), whatever standard input
+/// is: tool-call approval, the `-e` choices.
+public enum KeyPrompt {
+    /// Writes `question` on the terminal and returns the key pressed (lower-cased), nil when
+    /// there is no terminal, at end of input, or on Ctrl-C.
+    public static func ask(_ question: String) -> Character? {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var saved = termios()
+        guard tcgetattr(fd, &saved) == 0 else { return nil }
+        var raw = saved
+        raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
+        withUnsafeMutablePointer(to: &raw.c_cc) { cc in
+            cc.withMemoryRebound(to: cc_t.self, capacity: Int(NCCS)) {
+                $0[Int(VMIN)] = 1
+                $0[Int(VTIME)] = 0
+            }
+        }
+        let writer = FileDescriptorWriter(fileDescriptor: fd)
+        writer.write(TerminalText.sanitize(question))
+        tcsetattr(fd, TCSANOW, &raw)
+        defer { tcsetattr(fd, TCSANOW, &saved) }
+        InterruptMonitor.consume()
+        // Waits with the Ctrl-C wake-up pipe, so an interrupt ends the wait at once.
+        guard bfchat_wait_readable(fd) == 1 else {
+            InterruptMonitor.consume()
+            writer.write("\n")
+            return nil
+        }
+        var byte: UInt8 = 0
+        guard read(fd, &byte, 1) == 1, byte != 0x03, byte != 0x04 else {
+            writer.write("\n")
+            return nil
+        }
+        let key = Character(Unicode.Scalar(byte)).lowercased().first
+        writer.write((key.map { String($0) } ?? "") + "\n")
+        return key
+    }
+
+    /// Whether a question can be asked: there is a terminal to ask on.
+    public static var canAsk: Bool {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
+}
+
+/// Tool-call approval on the terminal: `y` yes, `n` no, `a` always for this tool.
+@MainActor
+public final class KeyApprover: ToolApprover {
+    public init() {}
+
+    /// An approver when standard input is a terminal and `/dev/tty` can be opened; nil
+    /// otherwise (a script: calls not approved by config or `-y` are declined).
+    public static func onTerminal() -> KeyApprover? {
+        isatty(0) == 1 && KeyPrompt.canAsk ? KeyApprover() : nil
+    }
+
+    public func approve(_ shownCall: String) async -> ApprovalAnswer? {
+        switch KeyPrompt.ask("run \(shownCall)? [y]es / [n]o / [a]lways for this tool: ") {
+        case "y": .yes
+        case "a": .always
+        case nil: nil
+        default: .no
+        }
+    }
+}

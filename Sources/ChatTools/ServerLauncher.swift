@@ -1,0 +1,105 @@
+import ChatCore
+import MCP
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A server brought up: the transport to speak MCP over, and how to end it.
+package struct LaunchedServer: Sendable {
+    package var transport: any Transport
+    /// The child's pid, for a stdio server.
+    package var processID: Int32?
+    /// Notices of the start itself (a log that cannot be written), said once.
+    package var notices: [String]
+    /// Ends what the transport alone does not: the child process. Called after the client
+    /// disconnected; returns once the child is reaped.
+    package var stop: @Sendable () async -> Void
+
+    package init(
+        transport: any Transport, processID: Int32? = nil, notices: [String] = [], stop: @escaping @Sendable () async -> Void = {}
+    ) {
+        self.transport = transport
+        self.processID = processID
+        self.notices = notices
+        self.stop = stop
+    }
+}
+
+/// How a configured server is brought up. The provider's own starts programs (stdio) and
+/// speaks streamable HTTP; tests give one that serves in-process SDK servers.
+///
+/// `onLost` is how a launched server reports that it went away — its process exited, its
+/// output ended — with the words for the notice; it may be called on any thread.
+package struct ServerLauncher: Sendable {
+    package typealias OnLost = @Sendable (ServerLoss) -> Void
+
+    let launch: @Sendable (ToolServerConfig, _ onLost: @escaping OnLost) async throws(ToolServerFailure) -> LaunchedServer
+
+    package init(
+        launch: @escaping @Sendable (ToolServerConfig, _ onLost: @escaping OnLost) async throws(ToolServerFailure) -> LaunchedServer
+    ) {
+        self.launch = launch
+    }
+
+    /// Programs on pipes, their stderr in `logDirectory`; URLs over streamable HTTP.
+    static func standard(logDirectory: String, environment: [String: String], timer: ToolTimer) -> Self {
+        Self { config, onLost throws(ToolServerFailure) in
+            switch config.connection {
+            case .stdio(let command, let arguments, let extra):
+                return try launchProgram(
+                    config.name, command: command, arguments: arguments,
+                    environment: environment.merging(extra) { _, configured in configured },
+                    logDirectory: logDirectory, timer: timer, onLost: onLost)
+            case .http(let url):
+                return LaunchedServer(transport: StreamableHTTPTransport(url: url))
+            }
+        }
+    }
+
+    /// How long a server has to exit after SIGTERM before it is killed.
+    static let terminationGrace = Duration.seconds(2)
+
+    private static func launchProgram(
+        _ name: String, command: String, arguments: [String], environment: [String: String],
+        logDirectory: String, timer: ToolTimer, onLost: @escaping OnLost
+    ) throws(ToolServerFailure) -> LaunchedServer {
+        let executable = try resolve(command, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+        var notices: [String] = []
+        let log: (descriptor: Int32, path: String?)
+        switch ServerLog.open(directory: logDirectory, server: name) {
+        case .success(let opened):
+            log = (opened.descriptor, opened.path)
+        case .failure(let failure):
+            notices.append("MCP server \(name): its log cannot be written (\(failure.message)); its messages are discarded")
+            log = (open("/dev/null", O_WRONLY | O_CLOEXEC), nil)
+        }
+        defer { close(log.descriptor) }
+        let hint = log.path.map { "its log is \($0)" }
+        let process = try ServerProcess.spawn(
+            executable: executable, arguments: arguments, environment: environment, stderr: log.descriptor,
+            onExit: { exit in onLost(.init(exit.description, hint: hint)) })
+        let transport = PipeTransport(input: process.output, output: process.input) { failure in
+            // Output that ends is a process that ends, or one that can no longer be
+            // understood: either way it goes, and its exit says how.
+            if failure == .messageTooLong { onLost(.init("stopped: \(failure.message)", hint: hint)) }
+            Task { await process.terminate(grace: terminationGrace, timer: timer) }
+        }
+        return LaunchedServer(
+            transport: transport, processID: process.pid, notices: notices,
+            stop: { await process.terminate(grace: terminationGrace, timer: timer) })
+    }
+
+    /// `command` itself when it names a path, else its first executable match in `path`.
+    static func resolve(_ command: String, path: String) throws(ToolServerFailure) -> String {
+        if command.contains("/") { return command }
+        for directory in path.split(separator: ":", omittingEmptySubsequences: true) {
+            let candidate = "\(directory)/\(command)"
+            var info = stat()
+            if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 {
+                return candidate
+            }
+        }
+        throw .notFound(command, searched: path)
+    }
+}

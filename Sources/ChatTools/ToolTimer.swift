@@ -1,0 +1,30 @@
+/// The provider's waits — a call's timeout, the wait for servers still starting, the grace
+/// before SIGKILL — on an injected clock, so tests move time instead of sleeping.
+struct ToolTimer: Sendable {
+    private let start: @Sendable (Duration) -> @Sendable () async throws -> Void
+
+    init<C: Clock>(_ clock: C) where C.Duration == Duration {
+        start = { duration in
+            let deadline = clock.now.advanced(by: duration)
+            return { try await clock.sleep(until: deadline, tolerance: nil) }
+        }
+    }
+
+    /// A wait that ends `duration` after this call, not after the wait begins: a caller
+    /// fixes the deadline before the work it bounds, so a clock a test moves on while the
+    /// work runs still counts that time.
+    func deadline(after duration: Duration) -> @Sendable () async throws -> Void {
+        start(duration)
+    }
+}
+
+/// Durations as people read them in a notice: `60 s`, `1.5 s`, `250 ms`.
+enum DurationText {
+    static func describe(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if milliseconds < 1000 { return "\(milliseconds) ms" }
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000) s" }
+        let tenths = (milliseconds + 50) / 100
+        return "\(tenths / 10).\(tenths % 10) s"
+    }
+}
