@@ -16,7 +16,7 @@ run: deps build
 	  exec $(BIN) $(ARGS); \
 	fi
 
-## make deps: system packages (libedit-dev; tmux for terminal tests), only when missing.
+## make deps: system packages (libedit-dev, libsqlite3-dev; tmux for terminal tests), only when missing.
 deps:
 	@./.ci/install-deps
 

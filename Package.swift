@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "bankfuture-chat-tools", targets: ["bankfuture-chat-tools"]),
         .executable(name: "fake-openrouter", targets: ["fake-openrouter"]),
         .library(name: "ChatCore", targets: ["ChatCore"]),
+        // For the benchmark package (the session index).
+        .library(name: "ChatStorage", targets: ["ChatStorage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,8 +38,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Storage: line history, session files, caches, attachments and images on disk.
-        .target(name: "ChatStorage", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+        // Storage: line history, session files and their search index, caches, attachments and images on disk.
+        .target(name: "ChatStorage", dependencies: ["ChatCore", "CSQLite"], swiftSettings: swiftSettings),
+        // The system's SQLite (with FTS5), reached through pkg-config: the session index.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // Child processes on pipes without Foundation: spawn, watch and reap, line framing,
         // a writer thread, private logs.
         .target(name: "ChatProcess", dependencies: ["CSpawnShim"], swiftSettings: swiftSettings),

@@ -12,10 +12,22 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
+        // Clocks, the median and the output lines the benchmark executables share.
+        .target(name: "BenchSupport", swiftSettings: [.swiftLanguageMode(.v6)]),
         // Micro-benchmarks of ChatCore: SSE parser, stream-chunk decoder, request encoding.
         .executableTarget(
             name: "bench-micro",
-            dependencies: [.product(name: "ChatCore", package: "bankfuture-chat")],
+            dependencies: ["BenchSupport", .product(name: "ChatCore", package: "bankfuture-chat")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The session index (`--sessions QUERY`): first build and searches over 100 to 10,000
+        // saved conversations, and the index update after an autosave.
+        .executableTarget(
+            name: "bench-sessions",
+            dependencies: [
+                "BenchSupport", .product(name: "ChatCore", package: "bankfuture-chat"),
+                .product(name: "ChatStorage", package: "bankfuture-chat"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // A minimal HTTP server on 127.0.0.1 that answers every POST with one pre-rendered

@@ -41,14 +41,19 @@ def hyperfine(name):
     return result
 
 
-def micro():
+def results(name):
+    """The `RESULT name value unit` lines of a bench-* output file: {name: value}."""
     values = {}
-    if exists("micro.txt"):
-        for line in open(path("micro.txt")):
+    if exists(name):
+        for line in open(path(name)):
             parts = line.split()
             if len(parts) >= 3 and parts[0] == "RESULT":
                 values[parts[1]] = float(parts[2])
     return values
+
+
+def micro():
+    return results("micro.txt")
 
 
 def rss(pattern):
@@ -179,6 +184,30 @@ if "request_linearity" in m:
     r = m["request_linearity"]
     rows.append(("Growth: cost per message at 10,000 ÷ at 100", "%.2f×" % r, "—", "—", "linear (≈ 1×)",
                  verdict(r < 1.5)))
+
+s = results("sessions.txt")
+sizes = [n for n in (100, 1000, 10000) if "sessions_build_s_%d" % n in s]
+for n in sizes:
+    kb = s.get("sessions_kb_%d" % n, 100)
+    label = "{:,} conversations of ~{:.0f} KB".format(n, kb)
+    rows.append(("`--sessions QUERY`, first run (builds the index), %s" % label,
+                 "%.2f s (%.2f s of CPU; index %s)" % (s["sessions_build_s_%d" % n], s.get("sessions_build_cpu_s_%d" % n, float("nan")),
+                                                      mb(s.get("sessions_index_mb_%d" % n, 0) * 1e6)),
+                 "—", "the files read and decoded alone: %.2f s" % s.get("sessions_decode_s_%d" % n, float("nan")),
+                 "< 10 s" if n == 1000 else "—",
+                 verdict(s["sessions_build_s_%d" % n] < 10) if n == 1000 else "(information)"))
+    searches = [(key, s["sessions_search_ms_%s_%d" % (key, n)], int(s.get("sessions_search_matches_%s_%d" % (key, n), 0)))
+                for key in ("rare", "phrase", "common", "prefix") if "sessions_search_ms_%s_%d" % (key, n) in s]
+    worst = max(t for _, t, _ in searches) if searches else float("nan")
+    rows.append(("`--sessions QUERY` once indexed, %s (median of 20; rare / two words / common / prefix)" % label,
+                 " / ".join("%.1f ms" % t for _, t, _ in searches),
+                 "matches: " + " / ".join("{:,}".format(c) for _, _, c in searches),
+                 "list %.1f ms" % s.get("sessions_list_ms_%d" % n, float("nan")),
+                 "< 100 ms" if n == 1000 else "—", verdict(worst < 100) if n == 1000 else "(information)"))
+if "sessions_didsave_ms" in s:
+    rows.append(("Index update after an autosave (didSave), {:,}-message conversation (median of 50)".format(int(s["sessions_didsave_messages"])),
+                 "%.2f ms" % s["sessions_didsave_ms"], "—", "the file write beside it: %.2f ms" % s["sessions_autosave_write_ms"],
+                 "< 5 ms", verdict(s["sessions_didsave_ms"] < 5)))
 
 ours_rss, _ = rss("rss-oneshot.*")
 curl_rss, _ = rss("rss-curl.*")

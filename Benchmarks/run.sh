@@ -10,6 +10,8 @@
 #   BENCH_NO_PEERS=1    skip installing/running llm and sgpt
 #   BENCH_NO_VALGRIND=1 skip the leak check (it takes a minute or two)
 #   BENCH_SKIP_BUILD=1  use the binaries already built
+#   BENCH_SESSION_SIZES=100,1000,10000  how many saved conversations the session index is timed over
+#   BENCH_NO_SESSIONS=1 skip the session index benchmark (it writes ~1 GB and takes a few minutes)
 #   BENCH_DYNAMIC=1     also build with the Swift runtime linked dynamically (.build-dynamic, ~15 min
 #                       the first time) and compare start-up, one-shot and RSS with the release build
 set -euo pipefail
@@ -26,6 +28,7 @@ FAKE=$ROOT/.build/release/fake-openrouter
 MICRO=$ROOT/Benchmarks/.build/release/bench-micro
 SSE=$ROOT/Benchmarks/.build/release/sse-server
 FLOOR=$ROOT/Benchmarks/.build/release/bench-http-floor
+SESSIONS=$ROOT/Benchmarks/.build/release/bench-sessions
 DYNAMIC_BIN=$ROOT/.build-dynamic/release/bankfuture-chat
 MODEL=google/gemini-2.5-flash
 KEY=sk-or-v1-bench-0000000000000000
@@ -207,6 +210,17 @@ hyperfine -N --style basic --warmup 1 --runs "$STREAM_RUNS" --export-json "$OUT/
 
 say "micro-benchmarks (CPU time of the measuring thread, medians)"
 "$MICRO" all >"$OUT/micro.txt"
+
+if [ -z "${BENCH_NO_SESSIONS:-}" ]; then
+  # 10,000 conversations of ~100 KB are ~1 GB of session files plus the index: with less
+  # than 4 GB free in the temporary folder, the 10,000 are written smaller (and the table says so).
+  TMP=${TMPDIR:-/tmp}
+  free_kb=$(df -Pk "$TMP" | awk 'NR == 2 { print $4 }')
+  kb_10k=100
+  [ "$free_kb" -lt 4000000 ] && kb_10k=20
+  say "session index: --sessions QUERY over ${BENCH_SESSION_SIZES:-100,1000,10000} saved conversations (writes them to $TMP; a few minutes)"
+  "$SESSIONS" --sizes "${BENCH_SESSION_SIZES:-100,1000,10000}" --kb 100 --kb-10000 "$kb_10k" --dir "$TMP/bench-sessions-$$" >"$OUT/sessions.txt"
+fi
 
 # --- 4/5. Memory -------------------------------------------------------------------------
 say "peak RSS: one-shot, and scripted sessions of 10, 100 and 1,000 turns"

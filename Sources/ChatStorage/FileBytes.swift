@@ -17,12 +17,21 @@ public enum FileBytes {
 
     /// Reads at most `limit` bytes of `path` (everything when there are fewer).
     public static func contents(of path: String, limit: Int = .max) throws(ReadError) -> [UInt8] {
+        try contentsAndStatus(of: path, limit: limit).bytes
+    }
+
+    /// Reads like ``contents(of:limit:)`` and returns the status of the file that was read
+    /// (`fstat` of the same descriptor), so a caller can tell which version of a file that is
+    /// replaced by rename it has.
+    static func contentsAndStatus(of path: String, limit: Int = .max) throws(ReadError) -> (bytes: [UInt8], status: stat) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw error(errno) }
         defer { close(fd) }
         var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw error(EISDIR) }
+        guard fstat(fd, &info) == 0 else { throw error(errno) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw error(EISDIR) }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(limit, max(0, Int(info.st_size))))
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while bytes.count < limit {
             let wanted = min(chunk.count, limit - bytes.count)
@@ -34,7 +43,7 @@ public enum FileBytes {
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
-        return bytes
+        return (bytes, info)
     }
 
     /// A file opened for reading in pieces (an attachment is encoded as it is read, so its

@@ -51,9 +51,11 @@ enum REPL {
         if interactive { models.refreshInBackground() }
         let directory = SessionDirectory(stateDirectory: settings.stateDirectory)
         let catalog = launch.sessionCatalog
+        let updates = catalog.map(IndexUpdates.init)
+        defer { updates?.finish() }
         var didSave: (@Sendable (String, SessionArchive, Double) -> Void)?
-        if let catalog {
-            didSave = { @Sendable name, archive, modified in catalog.didSave(name, archive: archive, modified: modified) }
+        if let updates {
+            didSave = { @Sendable name, archive, modified in updates.didSave(name, archive: archive, modified: modified) }
         }
         let conversations = SessionFiles(
             autosave: launch.autosave, attachments: directory.attachments, directory: directory, now: Launch.now, didSave: didSave)

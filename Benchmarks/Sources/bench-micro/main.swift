@@ -6,33 +6,13 @@
 // lines on stdout (Benchmarks/run.sh reads those). Every figure is the median of several
 // runs after a warm-up run.
 
+import BenchSupport
 import ChatCore
 import Foundation  // String(format:) only
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// This thread's CPU time in seconds. The machine is shared (other builds run beside the
-/// benchmarks), so micro-benchmarks count the CPU time of the measured thread: wall time
-/// would add whatever time the scheduler gave to other processes.
-func cpuNow() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
-func wallNow() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let mid = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
 
 /// Runs `body` once to warm up, then `runs` times; returns the median CPU seconds (and
 /// logs the median wall seconds beside it, for comparison).
@@ -58,16 +38,6 @@ func measureRuns(runs: Int, _ body: () -> Void) -> (median: Double, fastest: Dou
             format: "  (median of %d runs: %.3f ms CPU, %.3f ms wall; fastest %.3f ms CPU)", runs, median(cpu) * 1000, median(wall) * 1000,
             cpu.min()! * 1000))
     return (median(cpu), cpu.min()!)
-}
-
-func result(_ name: String, _ value: Double, _ unit: String) {
-    print("RESULT \(name) \(value) \(unit)")
-}
-
-/// Human-readable progress on stderr (unbuffered write, no stdio globals).
-func log(_ text: String) {
-    let line = text + "\n"
-    _ = line.withCString { write(2, $0, strlen($0)) }
 }
 
 /// An OpenRouter-shaped stream chunk carrying `content` (already JSON-safe).
