@@ -74,7 +74,9 @@ struct HostFailureTests {
 
     @Test func aMissingHostIsOneNoticeAndEveryServerFails() async throws {
         let client = try client(hostPath: "/nonexistent/bankfuture-chat-tools")
-        let reason = "the tool host (/nonexistent/bankfuture-chat-tools) could not start: posix_spawn failed: No such file or directory"
+        let reason =
+            "the tool host (/nonexistent/bankfuture-chat-tools) could not start: posix_spawn failed: No such file or directory "
+            + "(it is built with `make build`, or `swift build --product bankfuture-chat-tools`)"
         let (tools, notices) = await client.tools(waitingUpTo: .seconds(10))
         #expect(tools.isEmpty)
         #expect(notices == [reason + "; the chat goes on without tools"])
