@@ -86,6 +86,35 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: timeServerInstalled)) func jsonHasTheCallsMadeAndTwoCallsInOneAnswerBothRun() async throws {
+        try await withFake { fake, sandbox in
+            let run = try chat(["-m", "fake/tools-2", "-y", "--json", "what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
+            #expect(run.status == 0, "\(run.stderr)")
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+            let calls = try #require(object["tool_calls"] as? [[String: Any]])
+            #expect(calls.map { $0["tool"] as? String } == ["time.get_current_time", "time.convert_time"])
+            #expect(calls.allSatisfy { $0["approved"] as? Bool == true })
+            #expect((calls.first?["result"] as? String)?.contains("UTC") == true)
+            #expect(try toolMessages(fake).map { $0["tool_call_id"] as? String } == ["call_fake_1", "call_fake_2"])
+        }
+    }
+
+    @Test(.enabled(if: timeServerInstalled)) func aResumedSessionResendsTheCallsAndTheirResults() async throws {
+        try await withFake { fake, sandbox in
+            let first = try chat(["--session", "clock", "-y", "what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
+            #expect(first.status == 0, "\(first.stderr)")
+            let second = try chat(
+                ["--session", "clock", "--no-tools", "-m", "fake/echo", "thanks"], fake: fake, sandbox: sandbox, stdin: "")
+            #expect(second.status == 0, "\(second.stderr)")
+            let messages = try #require(fake.chatRequests.last?.json?["messages"] as? [[String: Any]])
+            #expect(messages.map { $0["role"] as? String } == ["user", "assistant", "tool", "assistant", "user"])
+            let calls = try #require(messages[1]["tool_calls"] as? [[String: Any]])
+            #expect(calls.first?["id"] as? String == messages[2]["tool_call_id"] as? String)
+            #expect((messages[2]["content"] as? String)?.contains("UTC") == true)
+        }
+    }
+
     @Test(.enabled(if: timeServerInstalled)) func noToolsOffersNone() async throws {
         try await withFake { fake, sandbox in
             let run = try chat(["--no-tools", "hello"], fake: fake, sandbox: sandbox, stdin: "")
@@ -137,5 +166,67 @@ import Testing
             try terminal.send("/exit\r")
             #expect(try terminal.waitForExit() == 0)
         }
+    }
+
+    /// An MCP server (on the `mcp` package of the venv) whose one tool, `wait`, waits until it
+    /// is cancelled, saying so on stderr — its log.
+    static let waitingServer = #"""
+        import sys
+        import anyio
+        from mcp.server.mcpserver import MCPServer
+
+        server = MCPServer("waiting", version="1")
+
+        def note(text):
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+
+        @server.tool(name="wait", description="Waits until cancelled.")
+        async def wait() -> str:
+            note("wait called")
+            try:
+                await anyio.sleep(3600)
+            except anyio.get_cancelled_exc_class():
+                note("wait cancelled")
+                raise
+            return "waited"
+
+        anyio.run(server.run_stdio_async)
+        """#
+
+    @Test(.enabled(if: timeServerInstalled)) func ctrlCWhileAToolRunsCancelsItOnItsServerAndTheTurn() async throws {
+        let sandbox = try Sandbox()
+        let script = try sandbox.write("waiting.py", Self.waitingServer)
+        let servers = #"{"waiting": {"command": "\#(Self.venv)/bin/python3", "args": ["\#(script)"]}}"#
+        try await withFake(config: #"{"model": "fake/tools", "auto_approve_tools": ["*"], "mcp_servers": \#(servers)}"#) {
+            fake, sandbox in
+            let terminal = try PseudoTerminal.spawn(
+                executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment())
+            try terminal.waitFor("> ")
+            try terminal.send("wait for me\r")
+            try terminal.waitFor("waiting.wait {}")
+            let log = sandbox.root + "/state/bankfuture-chat/mcp/waiting.log"
+            #expect(await Self.waitForLine("wait called", in: log))
+            try terminal.sendControl("c")
+            // MCP cancellation reaches the server; the turn is cancelled, nothing more is sent.
+            #expect(await Self.waitForLine("wait cancelled", in: log))
+            try terminal.waitFor("> ")
+            #expect(fake.chatRequests.count == 1)
+            try terminal.send("/history\r")
+            try terminal.waitFor("(no messages yet)")
+            try terminal.send("/exit\r")
+            #expect(try terminal.waitForExit() == 0)
+        }
+        sandbox.remove()
+    }
+
+    /// Returns once `file` holds the line `line` (a server's log), or false after 20 s.
+    static func waitForLine(_ line: String, in file: String) async -> Bool {
+        for _ in 0..<2000 {
+            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            if text.split(separator: "\n").contains(Substring(line)) { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
     }
 }
