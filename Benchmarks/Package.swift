@@ -36,6 +36,14 @@ let package = Package(
             name: "sse-server",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The client's own cost per tool round: a hand-written MCP stdio server that logs the
+        // tool's own time, and a raw-socket HTTP server that answers with tool calls and
+        // times the gap between a tool-call answer and the next request.
+        .executableTarget(
+            name: "bench-tools",
+            dependencies: ["BenchSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // The HTTP stack's own cost on the 20 MB stream: the body read and counted, nothing else.
         .executableTarget(
             name: "bench-http-floor",
