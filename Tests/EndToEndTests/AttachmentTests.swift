@@ -35,17 +35,6 @@ import Testing
             + le32(8000) + le32(16000) + le16(2) + le16(16) + Array("data".utf8) + le32(UInt32(samples.count)) + samples
     }()
 
-    func withFake(_ body: (FakeOpenRouter, Sandbox) async throws -> Void) async throws {
-        let fake = try await FakeOpenRouter.start()
-        let sandbox = try Sandbox()
-        defer { sandbox.remove() }
-        do { try await body(fake, sandbox) } catch {
-            try await fake.shutdown()
-            throw error
-        }
-        try await fake.shutdown()
-    }
-
     func write(_ sandbox: Sandbox, _ name: String, _ bytes: [UInt8]) -> String {
         let path = sandbox.root + "/" + name
         _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))

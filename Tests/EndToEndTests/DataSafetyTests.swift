@@ -6,17 +6,6 @@ import Testing
 /// The key never leaks, nothing typed is lost across processes, output failures stop the
 /// request, waits and memory are bounded: the built binary against FakeOpenRouter.
 @Suite(.serialized) struct DataSafetyTests {
-    func withFake(_ body: (FakeOpenRouter, Sandbox) async throws -> Void) async throws {
-        let fake = try await FakeOpenRouter.start()
-        let sandbox = try Sandbox()
-        defer { sandbox.remove() }
-        do { try await body(fake, sandbox) } catch {
-            try await fake.shutdown()
-            throw error
-        }
-        try await fake.shutdown()
-    }
-
     // MARK: The key
 
     @Test(arguments: ["sk-or-v1-SECRET\n# PLUGH line", "sk-or-v1-SECRET def", "sk-or-v1-SEC\u{1B}RET", "sk-or\tSECRET"])

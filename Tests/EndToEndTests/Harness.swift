@@ -18,6 +18,19 @@ enum Binaries {
     static var fake: String { directory + "/fake-openrouter" }
 }
 
+/// Runs `body` with a fresh fake and a fresh sandbox; shuts the fake down and removes the
+/// sandbox whether or not `body` throws.
+func withFake(_ body: (FakeOpenRouter, Sandbox) async throws -> Void) async throws {
+    let fake = try await FakeOpenRouter.start()
+    let sandbox = try Sandbox()
+    defer { sandbox.remove() }
+    do { try await body(fake, sandbox) } catch {
+        try await fake.shutdown()
+        throw error
+    }
+    try await fake.shutdown()
+}
+
 /// A scratch HOME with XDG dirs, so tests never touch the real ones.
 struct Sandbox {
     let root: String

@@ -8,17 +8,6 @@ import Testing
 @Suite(.serialized) struct OneShotTests {
     let secret = "sk-or-test-SECRET-0123456789"
 
-    func withFake(_ body: (FakeOpenRouter, Sandbox) async throws -> Void) async throws {
-        let fake = try await FakeOpenRouter.start()
-        let sandbox = try Sandbox()
-        defer { sandbox.remove() }
-        do { try await body(fake, sandbox) } catch {
-            try await fake.shutdown()
-            throw error
-        }
-        try await fake.shutdown()
-    }
-
     @Test func answerGoesToStdoutAloneAndUsageToStderr() async throws {
         try await withFake { fake, sandbox in
             fake.enqueue(

@@ -6,17 +6,6 @@ import Testing
 /// Reasoning, web search, structured output, routing, caching and usage figures: the exact
 /// request fields and the exact lines shown, against FakeOpenRouter.
 @Suite(.serialized) struct OpenRouterDepthTests {
-    func withFake(_ body: (FakeOpenRouter, Sandbox) async throws -> Void) async throws {
-        let fake = try await FakeOpenRouter.start()
-        let sandbox = try Sandbox()
-        defer { sandbox.remove() }
-        do { try await body(fake, sandbox) } catch {
-            try await fake.shutdown()
-            throw error
-        }
-        try await fake.shutdown()
-    }
-
     /// JSON text with sorted keys, to compare values parsed from different texts.
     func canonical(_ value: Any) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)

@@ -5,17 +5,6 @@ import Testing
 
 /// Roles from files and built in, and `-e` shell commands: what runs only when approved.
 @Suite(.serialized) struct RoleShellTests {
-    func withFake(_ body: (FakeOpenRouter, Sandbox) async throws -> Void) async throws {
-        let fake = try await FakeOpenRouter.start()
-        let sandbox = try Sandbox()
-        defer { sandbox.remove() }
-        do { try await body(fake, sandbox) } catch {
-            try await fake.shutdown()
-            throw error
-        }
-        try await fake.shutdown()
-    }
-
     func role(_ sandbox: Sandbox, _ name: String, _ text: String) throws {
         try FileManager.default.createDirectory(atPath: sandbox.root + "/config/bankfuture-chat/roles", withIntermediateDirectories: true)
         _ = try sandbox.write("config/bankfuture-chat/roles/\(name).md", text)

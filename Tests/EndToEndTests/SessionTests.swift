@@ -6,17 +6,6 @@ import Testing
 /// Saved conversations, found again: `--sessions [QUERY]`, `--delete-session`, and in the REPL
 /// `/sessions`, `/session NAME`, `/rename NAME`, through the index beside the files.
 @Suite(.serialized) struct SessionTests {
-    func withFake(_ body: (FakeOpenRouter, Sandbox) async throws -> Void) async throws {
-        let fake = try await FakeOpenRouter.start()
-        let sandbox = try Sandbox()
-        defer { sandbox.remove() }
-        do { try await body(fake, sandbox) } catch {
-            try await fake.shutdown()
-            throw error
-        }
-        try await fake.shutdown()
-    }
-
     func sessions(_ sandbox: Sandbox) -> String { sandbox.root + "/state/bankfuture-chat/sessions" }
 
     /// Three saved conversations: `tokio` (two turns), `greeting` (Cyrillic), `budget`.

@@ -22,17 +22,12 @@ import Testing
     }()
 
     func withFake(config: String? = nil, _ body: (FakeOpenRouter, Sandbox) async throws -> Void) async throws {
-        let fake = try await FakeOpenRouter.start()
-        let sandbox = try Sandbox()
-        defer { sandbox.remove() }
         let servers = #"{"time": {"command": "\#(Self.timeServer)", "args": ["--local-timezone", "UTC"]}}"#
-        _ = try sandbox.write(
-            "config/bankfuture-chat/config.json", config ?? #"{"model": "fake/tools", "mcp_servers": \#(servers)}"#)
-        do { try await body(fake, sandbox) } catch {
-            try await fake.shutdown()
-            throw error
+        try await EndToEndTests.withFake { fake, sandbox in
+            _ = try sandbox.write(
+                "config/bankfuture-chat/config.json", config ?? #"{"model": "fake/tools", "mcp_servers": \#(servers)}"#)
+            try await body(fake, sandbox)
         }
-        try await fake.shutdown()
     }
 
     /// The tool messages of the last request: `tool_call_id` and content.
