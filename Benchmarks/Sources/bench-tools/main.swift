@@ -5,9 +5,9 @@
 //
 // `mcp-server` is a minimal MCP stdio server written by hand (newline-delimited JSON-RPC 2.0
 // on stdin and stdout): `initialize`, `ping`, `tools/list` with one tool `echo`, and
-// `tools/call`. For every `tools/call` it appends `RECV_NS SENT_NS` to FILE: CLOCK_MONOTONIC
-// right after the request line was read and right after the reply was written — the tool's
-// own time, which the round overhead leaves out.
+// `tools/call`. For every `tools/call` it appends `RECV_NS SENT_NS SENT_PRE_NS` to FILE:
+// CLOCK_MONOTONIC right after the request line was read, right after the reply was written,
+// and just before that write — the tool's own time, which the round overhead leaves out.
 //
 // `run` serves a raw-socket HTTP/1.1 OpenRouter on 127.0.0.1 and runs the client M times as
 // `PATH --config CFG --base-url URL -y go`, with this program as its one MCP server `b`
@@ -17,6 +17,14 @@
 // read that brings the first bytes of the next request. The overhead of a round is
 // (T1 − T0) − (SENT_NS − RECV_NS): parsing the call, the hop to the tool host and on to the
 // server and back, building and sending the next request. It prints `RESULT` lines (ms).
+//
+// A write that wakes the reader can hand it this thread's core: on a busy 2-core machine the
+// writer may run again only after the client has gone on (the tool's RECV then comes before
+// T0), so a stamp taken after a write can be late by milliseconds. The headline figure
+// therefore uses the stamps taken just before each of the two writes (T0_PRE, SENT_PRE):
+// that can only add the two writes' own few microseconds to the overhead. The figure from
+// the after-write stamps is printed beside it, with the number of rounds where the order
+// shows such a late stamp.
 
 import BenchSupport
 import Foundation
@@ -122,10 +130,12 @@ func mcpServer(log path: String) -> Never {
             default:
                 reply["error"] = ["code": -32601, "message": "method not found: \(method)"] as [String: Any]
             }
-            writeAll(1, jsonLine(reply))
+            let replyLine = jsonLine(reply)
+            let beforeWrite = monotonicNanoseconds()
+            writeAll(1, replyLine)
             if method == "tools/call" {
                 let sent = monotonicNanoseconds()
-                writeAll(logFD, Array("\(received) \(sent)\n".utf8))
+                writeAll(logFD, Array("\(received) \(sent) \(beforeWrite)\n".utf8))
             }
         }
     }
@@ -133,13 +143,23 @@ func mcpServer(log path: String) -> Never {
 
 // MARK: - run: the HTTP side
 
+/// One tool round as the HTTP server timed it (CLOCK_MONOTONIC, ns).
+struct Round {
+    /// Right after the last byte of the tool-call answer was written.
+    var t0: UInt64
+    /// Just before that write.
+    var t0Pre: UInt64
+    /// At the read that brought the first bytes of the next request.
+    var t1: UInt64
+}
+
 /// What the HTTP server saw, shared between its thread and the main one.
 final class Observations: @unchecked Sendable {
     private let lock = NSLock()
     /// T0 of the tool-call answer whose follow-up has not arrived yet, and its call id.
-    private var pending: (t0: UInt64, callID: String, toolMessages: Int)?
-    /// (T0, T1) per round, in order, for the current run.
-    private var rounds: [(t0: UInt64, t1: UInt64)] = []
+    private var pending: (t0: UInt64, t0Pre: UInt64, callID: String, toolMessages: Int)?
+    /// (T0, T0_PRE, T1) per round, in order, for the current run.
+    private var rounds: [Round] = []
     private var t1Candidate: UInt64?
     private var failures: [String] = []
     private var callCounter = 0
@@ -158,7 +178,7 @@ final class Observations: @unchecked Sendable {
         withLock { s in
             if let pending = s.pending {
                 if let t1 = s.t1Candidate {
-                    s.rounds.append((pending.t0, t1))
+                    s.rounds.append(Round(t0: pending.t0, t0Pre: pending.t0Pre, t1: t1))
                 } else {
                     s.failures.append("no first-bytes time for the request after call \(pending.callID)")
                 }
@@ -176,14 +196,14 @@ final class Observations: @unchecked Sendable {
         }
     }
 
-    func answered(callID: String, toolMessages: Int, at t0: UInt64) {
-        withLock { $0.pending = (t0, callID, toolMessages) }
+    func answered(callID: String, toolMessages: Int, writeStarted t0Pre: UInt64, ended t0: UInt64) {
+        withLock { $0.pending = (t0, t0Pre, callID, toolMessages) }
     }
 
     func failure(_ text: String) { withLock { $0.failures.append(text) } }
 
     /// Takes this run's rounds and failures and starts the next run clean.
-    func takeRun() -> (rounds: [(t0: UInt64, t1: UInt64)], failures: [String], unanswered: Bool) {
+    func takeRun() -> (rounds: [Round], failures: [String], unanswered: Bool) {
         withLock { s in
             defer {
                 s.rounds = []
@@ -370,8 +390,11 @@ func answer(_ request: HTTPRequest, on fd: Int32, rounds wanted: Int, observatio
         toolMessages: toolMessages.count, toolCallIDs: toolMessages.compactMap { $0["tool_call_id"] as? String },
         rounds: offered.contains("b__echo") ? wanted : 0)
     if let callID {
-        writeAll(fd, Chunks.response(Chunks.toolCall(id: callID)))
-        observations.answered(callID: callID, toolMessages: toolMessages.count, at: monotonicNanoseconds())
+        let response = Chunks.response(Chunks.toolCall(id: callID))
+        let beforeWrite = monotonicNanoseconds()
+        writeAll(fd, response)
+        let afterWrite = monotonicNanoseconds()
+        observations.answered(callID: callID, toolMessages: toolMessages.count, writeStarted: beforeWrite, ended: afterWrite)
     } else {
         writeAll(fd, Chunks.response(Chunks.done))
     }
@@ -445,9 +468,11 @@ func runBenchmark(client: String, rounds: Int, runs: Int, logBase: String?, dir:
     environment["OPENROUTER_API_KEY"] = "sk-or-v1-bench-0000000000000000"
 
     var all: [Double] = []
+    var allPost: [Double] = []
     var firsts: [Double] = []
     var raw: [Double] = []
     var toolTimes: [Double] = []
+    var lateStamps = 0
     let config = scratch + "/config.json"
     for run in 1...runs {
         let logPath = "\(logPrefix).\(run)"
@@ -502,14 +527,20 @@ func runBenchmark(client: String, rounds: Int, runs: Int, logBase: String?, dir:
         var overheads: [Double] = []
         for (index, round) in taken.rounds.enumerated() {
             let fields = lines[index].split(separator: " ").compactMap { UInt64($0) }
-            guard fields.count == 2, fields[1] >= fields[0], round.t1 >= round.t0 else { fail("bad log line: \(lines[index])") }
-            let between = Double(round.t1 - round.t0) / 1e6
-            let tool = Double(fields[1] - fields[0]) / 1e6
-            // The tool's line must fall between the two times it is subtracted from.
-            guard fields[0] >= round.t0, fields[1] <= round.t1 else {
-                fail("run \(run) round \(index + 1): the tool's times are not inside T0…T1")
+            guard fields.count == 3 else { fail("bad log line: \(lines[index])") }
+            let (received, sent, sentPre) = (fields[0], fields[1], fields[2])
+            // What cannot be late must be in order: the call arrives after the answer's write
+            // began, and the tool's reply is written before the next request arrives.
+            guard received >= round.t0Pre, sentPre >= received, sent >= sentPre, sentPre <= round.t1, round.t0 >= round.t0Pre else {
+                fail(
+                    "run \(run) round \(index + 1): times out of order: T0_PRE \(round.t0Pre) T0 \(round.t0) RECV \(received) SENT_PRE \(sentPre) SENT \(sent) T1 \(round.t1)"
+                )
             }
+            if received < round.t0 || sent > round.t1 { lateStamps += 1 }
+            let between = Double(round.t1 - round.t0Pre) / 1e6
+            let tool = Double(sentPre - received) / 1e6
             overheads.append(between - tool)
+            allPost.append((Double(round.t1) - Double(round.t0) - Double(sent) + Double(received)) / 1e6)
             raw.append(between)
             toolTimes.append(tool)
         }
@@ -522,9 +553,10 @@ func runBenchmark(client: String, rounds: Int, runs: Int, logBase: String?, dir:
 
     log(
         String(
-            format: "tool rounds: %d (%d runs × %d); overhead median %.2f ms, p90 %.2f, min %.2f, max %.2f; first round median %.2f ms (max %.2f); T1−T0 median %.2f ms, tool's own time median %.3f ms",
+            format:
+                "tool rounds: %d (%d runs × %d); overhead median %.2f ms, p90 %.2f, min %.2f, max %.2f; first round median %.2f ms (max %.2f); T1−T0 median %.2f ms, tool's own time median %.3f ms; from the after-write stamps: median %.2f ms (%d rounds with a late stamp)",
             all.count, runs, rounds, median(all), percentile(all, 0.9), all.min()!, all.max()!, median(firsts), firsts.max()!,
-            median(raw), median(toolTimes)))
+            median(raw), median(toolTimes), median(allPost), lateStamps))
     result("tools_rounds", Double(all.count), "rounds")
     result("tools_runs", Double(runs), "runs")
     result("tools_overhead_median_ms", median(all), "ms")
@@ -537,6 +569,8 @@ func runBenchmark(client: String, rounds: Int, runs: Int, logBase: String?, dir:
     result("tools_first_round_max_ms", firsts.max()!, "ms")
     result("tools_between_median_ms", median(raw), "ms")
     result("tools_tool_time_median_ms", median(toolTimes), "ms")
+    result("tools_overhead_postwrite_median_ms", median(allPost), "ms")
+    result("tools_late_stamps", Double(lateStamps), "rounds")
 }
 
 // MARK: - main
