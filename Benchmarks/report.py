@@ -149,6 +149,49 @@ if "bankfuture-chat" in oneshot and "curl" in oneshot:
         rows.append(("One-shot round trip vs sgpt", ms(ours), "sgpt %s" % ms(sgpt),
                      "%.1f× faster" % (sgpt / ours), "—", "(information)"))
 
+attach = hyperfine("attach.json")
+file_bytes = int(open(path("attach-file-bytes.txt")).read()) if exists("attach-file-bytes.txt") else 20 * 1048576
+body_bytes = int(open(path("attach-body-bytes.txt")).read()) if exists("attach-body-bytes.txt") else 0
+if "bankfuture-chat" in attach and "curl" in attach:
+    ours, curl = attach["bankfuture-chat"]["median"], attach["curl"]["median"]
+    rows.append(("20 MiB PNG attached (`-f big.png describe`): read, encode, send, answer; vs curl `--data-binary @body.json` (the same %s of JSON) to the same fake" % mb(body_bytes),
+                 ms(ours), "curl %s" % ms(curl), "%.2f× curl" % (ours / curl), "≤ 1.5× curl", verdict(ours <= 1.5 * curl)))
+lean = hyperfine("attach-lean.json")
+if "bankfuture-chat" in lean and "curl" in lean:
+    ours, curl = lean["bankfuture-chat"]["median"], lean["curl"]["median"]
+    user = (lean["bankfuture-chat"]["user"] or 0) + (lean["bankfuture-chat"]["system"] or 0)
+    rows.append(("The same upload to a server that only reads the body (sse-server, 64-byte answer)",
+                 "%s (%.0f ms CPU, mean)" % (ms(ours), user * 1000), "curl %s" % ms(curl), "%.2f× curl" % (ours / curl),
+                 "—", "(information)"))
+attach_rss, _ = rss("rss-attach.*")
+attach_curl_rss, _ = rss("rss-attach-curl.*")
+if attach_rss:
+    rows.append(("Peak RSS, one-shot with the 20 MiB image attached", mb(attach_rss),
+                 "curl %s" % mb(attach_curl_rss) if attach_curl_rss else "—",
+                 "%.2f× the file (%s)" % (attach_rss / file_bytes, mb(file_bytes)), "< 3× the file",
+                 verdict(attach_rss < 3 * file_bytes)))
+
+t = results("turn-cpu.txt")
+if "turncpu_turn1_ms" in t:
+    turns = int(t["turncpu_turns"])
+    mid = t.get("turncpu_turns2to10_median_ms", float("nan"))
+    growth = t.get("turncpu_slope_ms_per_turn", 0.0) * (turns - 2)
+    reread = t.get("turncpu_later_read_max_mb", 0.0)
+    flat = reread < t["turncpu_image_mib"] * 1.048576 and growth <= max(1.0, 0.25 * mid)
+    rows.append(("Client CPU per turn, %d-turn `--stdin repl` session with %d images of %g MiB in its history (turn 1 / median of turns 2–10 / turn %d)"
+                 % (turns, t["turncpu_images"], t["turncpu_image_mib"], turns),
+                 "%.1f / %.1f / %.1f ms" % (t["turncpu_turn1_ms"], mid, t["turncpu_last_ms"]),
+                 "`/file` of the %d (read + encode): %.1f ms, read %.1f MB" % (t["turncpu_images"], t["turncpu_attach_ms"], t["turncpu_attach_read_mb"]),
+                 "slope %+.3f ms per turn over 2–%d (%+.1f ms in all); later turns read ≤ %.3f MB" % (
+                     t.get("turncpu_slope_ms_per_turn", float("nan")), turns, growth, reread),
+                 "flat: files read and encoded once", verdict(flat)))
+    rows.append(("The same turns from /proc/PID/stat (utime+stime, 10 ms ticks); bytes written per turn",
+                 "%.0f / %.0f / %.0f ms" % (t["turncpu_turn1_ticks_ms"], t.get("turncpu_turns2to10_ticks_median_ms", float("nan")), t["turncpu_last_ticks_ms"]),
+                 "the fake: %.0f ms CPU per turn" % t["turncpu_server_median_ms"] if "turncpu_server_median_ms" in t else "—",
+                 "written: turn 1 %.1f MB, turn %d %.1f MB (request ≈ %.1f MB of base64)" % (
+                     t["turncpu_turn1_written_mb"], turns, t["turncpu_last_written_mb"], t["turncpu_request_base64_mb"]),
+                 "—", "(information)"))
+
 stream = hyperfine("stream.json")
 if "bankfuture-chat" in stream and "curl -N" in stream:
     ours = stream["bankfuture-chat"]["median"]

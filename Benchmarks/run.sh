@@ -12,6 +12,8 @@
 #   BENCH_SKIP_BUILD=1  use the binaries already built
 #   BENCH_SESSION_SIZES=100,1000,10000  how many saved conversations the session index is timed over
 #   BENCH_NO_SESSIONS=1 skip the session index benchmark (it writes ~1 GB and takes a few minutes)
+#   BENCH_ATTACH_RUNS=N runs of the 20 MiB attachment upload (default 10)
+#   BENCH_TURNS=N       turns of the session with 10 images in its history (default 50)
 #   BENCH_DYNAMIC=1     also build with the Swift runtime linked dynamically (.build-dynamic, ~15 min
 #                       the first time) and compare start-up, one-shot and RSS with the release build
 set -euo pipefail
@@ -195,6 +197,60 @@ for peer in "${peers[@]}"; do
   esac
 done
 hyperfine -N --style basic --warmup 3 --runs "$RUNS" --export-json "$OUT/oneshot.json" "${oneshot_cmds[@]}"
+
+# --- 2b. Attachments ---------------------------------------------------------------------
+# A fake of their own: the fake keeps every request body, and these are 14-28 MB each.
+"$FAKE" --port 0 >"$OUT/fake-attach.url" 2>"$OUT/fake-attach.log" &
+attach_fake=$!
+pids+=($attach_fake)
+# And a server that only reads the request and answers 64 bytes: the upload without the
+# fake's decoding of 28 MB of JSON (several JSONSerialization passes) in the figure.
+"$SSE" --port 0 --answer-bytes 64 >"$OUT/lean.url" 2>"$OUT/lean.log" &
+pids+=($!)
+ATTACH_URL=$(wait_for_url "$OUT/fake-attach.url")
+LEAN_URL=$(wait_for_url "$OUT/lean.url")
+ATT=$OUT/attach
+mkdir -p "$ATT"
+
+say "attachment: a 20 MiB PNG read, encoded and sent (-f) vs curl --data-binary of the same JSON"
+python3 Benchmarks/attachment.py png "$ATT/big.png" --bytes $((20 * 1048576)) --seed 20
+python3 Benchmarks/attachment.py body "$ATT/big.png" --prompt describe --model "$MODEL" >"$ATT/body.json"
+wc -c <"$ATT/big.png" >"$OUT/attach-file-bytes.txt"
+wc -c <"$ATT/body.json" >"$OUT/attach-body-bytes.txt"
+# body.json must be what the client sends: checked byte for byte on a small file, where the
+# --debug wire log shows the whole body.
+python3 Benchmarks/attachment.py png "$ATT/small.png" --bytes 3000 --seed 3
+python3 Benchmarks/attachment.py body "$ATT/small.png" --prompt describe --model "$MODEL" >"$ATT/small.json"
+"$BIN" --base-url "$ATTACH_URL" --debug -f "$ATT/small.png" describe >/dev/null 2>"$ATT/small.wire"
+grep -a '^\[wire\] > {' "$ATT/small.wire" | sed 's/^\[wire\] > //' | tr -d '\n' | cmp -s - "$ATT/small.json" \
+  || { echo "the client's request for -f small.png differs from attachment.py's body; see $ATT/small.wire" >&2; exit 1; }
+"$BIN" --base-url "$ATTACH_URL" -f "$ATT/big.png" describe >"$ATT/ours.check" 2>&1
+grep -q "Echo: describe \[image image/png 20971520 B\]" "$ATT/ours.check" \
+  || { echo "bankfuture-chat did not send the image: $(head -c 300 "$ATT/ours.check")" >&2; exit 1; }
+# curl waits up to 1 s for a `100 Continue` before it sends a body over 1 MB (neither server
+# sends one); an empty `Expect:` turns that off, so curl's figure is the upload, not the wait.
+attach_curl() {  # base-url -> the curl command line
+  echo "curl -sS -N -X POST $1/chat/completions -H 'Authorization: Bearer $KEY' -H 'Content-Type: application/json' -H 'HTTP-Referer: https://bankfuture.com' -H 'X-Title: BankFuture' -H 'Expect:' --data-binary @$ATT/body.json"
+}
+eval "$(attach_curl "$ATTACH_URL")" >"$ATT/curl.check"
+grep -q '"content":" 20971520"' "$ATT/curl.check" || { echo "curl did not get the image's echo" >&2; exit 1; }
+hyperfine -N --style basic --warmup 1 --runs "${BENCH_ATTACH_RUNS:-10}" --export-json "$OUT/attach.json" \
+  -n bankfuture-chat "$BIN --base-url $ATTACH_URL -f $ATT/big.png describe" -n curl "$(attach_curl "$ATTACH_URL")"
+hyperfine -N --style basic --warmup 1 --runs "${BENCH_ATTACH_RUNS:-10}" --export-json "$OUT/attach-lean.json" \
+  -n bankfuture-chat "$BIN --base-url $LEAN_URL -f $ATT/big.png describe" -n curl "$(attach_curl "$LEAN_URL")"
+for i in $(seq 1 5); do
+  /usr/bin/time -f "%M %e" -o "$OUT/rss-attach.$i" "$BIN" --base-url "$ATTACH_URL" -f "$ATT/big.png" describe >/dev/null 2>&1
+  /usr/bin/time -f "%M %e" -o "$OUT/rss-attach-curl.$i" sh -c "$(attach_curl "$ATTACH_URL")" >/dev/null 2>&1
+done
+echo "peak RSS KiB, ours: $(cat "$OUT"/rss-attach.? | cut -d' ' -f1 | sort -n | tr '\n' ' ')curl: $(cat "$OUT"/rss-attach-curl.? | cut -d' ' -f1 | sort -n | tr '\n' ' ')" >&2
+rm -f "$ATT/big.png" "$ATT/body.json"
+
+say "attachments: client CPU per turn over ${BENCH_TURNS:-50} turns with 10 images of 1 MiB in the history"
+python3 Benchmarks/turn_cpu.py --client "$BIN" --url "$ATTACH_URL" --images 10 --image-mib 1 \
+  --turns "${BENCH_TURNS:-50}" --dir "$OUT/turn-cpu" --server-pid "$attach_fake" >"$OUT/turn-cpu.txt"
+rm -f "$OUT"/turn-cpu/img*.png
+kill "$attach_fake" 2>/dev/null || true
+wait "$attach_fake" 2>/dev/null || true
 
 # --- 3. Streaming throughput ----------------------------------------------------------------
 say "a 20 MiB answer as small SSE events, rendered to /dev/null"
