@@ -128,6 +128,15 @@ def prompt_row(name, label, target):
 
 prompt_row("prompt.txt", "Launch to REPL prompt, pty, HTTP transport", "< 50 ms")
 prompt_row("prompt-offline.txt", "Launch to REPL prompt, pty, `--offline`", None)
+if exists("prompt-mcp3.txt") and open(path("prompt-mcp3.txt")).read().strip():
+    median3, lo3, hi3, _ = open(path("prompt-mcp3.txt")).read().split()
+    median3 = float(median3) / 1000
+    server = open(path("prompt-mcp3.server")).read().strip() if exists("prompt-mcp3.server") else "stdio"
+    plain = float(open(path("prompt.txt")).read().split()[0]) / 1000 if exists("prompt.txt") else None
+    rows.append(("Launch to REPL prompt, pty, three stdio MCP servers configured (%s ×3)" % server,
+                 "%s (min %s, max %s ms)" % (ms(median3), lo3, hi3),
+                 "without servers: %s" % ms(plain) if plain else "—",
+                 "%+.1f ms" % ((median3 - plain) * 1000) if plain else "—", "< 50 ms", verdict(median3 < 0.050)))
 eof = hyperfine("repl-eof.json")
 for name, r in eof.items():
     rows.append(("`--stdin repl` with immediate EOF (no-terminal proxy)", ms(r["median"]), "—", "—", "—", "(information)"))
@@ -191,6 +200,16 @@ if "turncpu_turn1_ms" in t:
                  "written: turn 1 %.1f MB, turn %d %.1f MB (request ≈ %.1f MB of base64)" % (
                      t["turncpu_turn1_written_mb"], turns, t["turncpu_last_written_mb"], t["turncpu_request_base64_mb"]),
                  "—", "(information)"))
+
+tools = results("tools.txt")
+if "tools_overhead_median_ms" in tools:
+    rows.append(("Client overhead per tool round: last byte of the tool-call answer → next request on the wire, minus the tool's own time (%d runs × %d rounds)"
+                 % (tools["tools_runs"], tools["tools_rounds"] / tools["tools_runs"]),
+                 "median %.2f ms (p90 %.2f, min %.2f, max %.2f)" % (
+                     tools["tools_overhead_median_ms"], tools["tools_overhead_p90_ms"], tools["tools_overhead_min_ms"], tools["tools_overhead_max_ms"]),
+                 "first round of a run: median %.2f ms (max %.2f)" % (tools["tools_first_round_median_ms"], tools["tools_first_round_max_ms"]),
+                 "T1 − T0 median %.2f ms; the tool's own time %.3f ms" % (tools["tools_between_median_ms"], tools["tools_tool_time_median_ms"]),
+                 "< 5 ms", verdict(tools["tools_overhead_median_ms"] < 5)))
 
 stream = hyperfine("stream.json")
 if "bankfuture-chat" in stream and "curl -N" in stream:

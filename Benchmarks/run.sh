@@ -14,6 +14,7 @@
 #   BENCH_NO_SESSIONS=1 skip the session index benchmark (it writes ~1 GB and takes a few minutes)
 #   BENCH_ATTACH_RUNS=N runs of the 20 MiB attachment upload (default 10)
 #   BENCH_TURNS=N       turns of the session with 10 images in its history (default 50)
+#   BENCH_TOOL_RUNS=N BENCH_TOOL_ROUNDS=N  tool-round overhead: client runs, rounds per run (default 5, 10)
 #   BENCH_DYNAMIC=1     also build with the Swift runtime linked dynamically (.build-dynamic, ~15 min
 #                       the first time) and compare start-up, one-shot and RSS with the release build
 set -euo pipefail
@@ -31,6 +32,9 @@ MICRO=$ROOT/Benchmarks/.build/release/bench-micro
 SSE=$ROOT/Benchmarks/.build/release/sse-server
 FLOOR=$ROOT/Benchmarks/.build/release/bench-http-floor
 SESSIONS=$ROOT/Benchmarks/.build/release/bench-sessions
+TOOLS=$ROOT/Benchmarks/.build/release/bench-tools
+TOOL_HOST=$ROOT/.build/release/bankfuture-chat-tools   # found by the client beside itself
+MCP_TIME=$ROOT/.build/mcp-venv/bin/mcp-server-time     # ./.ci/install-deps creates it
 DYNAMIC_BIN=$ROOT/.build-dynamic/release/bankfuture-chat
 MODEL=google/gemini-2.5-flash
 KEY=sk-or-v1-bench-0000000000000000
@@ -173,6 +177,25 @@ python3 Benchmarks/prompt_latency.py --runs "$RUNS" --prompt "$MODEL> " -- \
 python3 Benchmarks/prompt_latency.py --runs "$RUNS" --prompt "$MODEL> " -- \
   env TERM=xterm "$BIN" --offline >"$OUT/prompt-offline.txt"
 echo "prompt (HTTP transport): $(cat "$OUT/prompt.txt")   prompt (--offline): $(cat "$OUT/prompt-offline.txt")  [median min max runs, ms]" >&2
+
+# The same with three stdio MCP servers configured: they start in the background (through
+# the tool host), so the prompt must not wait for them. mcp-server-time (Python) when
+# ./.ci/install-deps made it, else bench-tools' own server; three entries, three processes.
+[ -x "$TOOL_HOST" ] || { echo "no tool host at $TOOL_HOST (make release builds it)" >&2; exit 1; }
+if [ -x "$MCP_TIME" ]; then
+  mcp3_server=mcp-server-time
+  mcp3_entry='{"command":"'$MCP_TIME'"}'
+else
+  mcp3_server=bench-tools
+  mcp3_entry='{"command":"'$TOOLS'","args":["mcp-server","--log","/dev/null"]}'
+fi
+echo '{"mcp_servers":{"s1":'"$mcp3_entry"',"s2":'"$mcp3_entry"',"s3":'"$mcp3_entry"'}}' >"$OUT/mcp3.json"
+echo "$mcp3_server" >"$OUT/prompt-mcp3.server"
+# First: the three do start with this config (`/mcp` says `ready` for each within 30 s).
+python3 Benchmarks/mcp_ready.py --count 3 -- "$BIN" --config "$OUT/mcp3.json" --base-url "$URL"
+python3 Benchmarks/prompt_latency.py --runs "$RUNS" --prompt "$MODEL> " -- \
+  env TERM=xterm "$BIN" --config "$OUT/mcp3.json" --base-url "$URL" >"$OUT/prompt-mcp3.txt"
+echo "prompt with three stdio MCP servers ($mcp3_server): $(cat "$OUT/prompt-mcp3.txt")  [median min max runs, ms]" >&2
 # The peers' interactive modes, to their prompts ("> " for llm chat, ">>> " for sgpt --repl).
 for peer in "${peers[@]}"; do
   case $peer in
@@ -251,6 +274,10 @@ python3 Benchmarks/turn_cpu.py --client "$BIN" --url "$ATTACH_URL" --images 10 -
 rm -f "$OUT"/turn-cpu/img*.png
 kill "$attach_fake" 2>/dev/null || true
 wait "$attach_fake" 2>/dev/null || true
+
+# --- 2c. Tool rounds ---------------------------------------------------------------------
+say "tools: the client's overhead per tool round (${BENCH_TOOL_RUNS:-5} runs × ${BENCH_TOOL_ROUNDS:-10} rounds against bench-tools' HTTP and MCP servers)"
+"$TOOLS" run --client "$BIN" --runs "${BENCH_TOOL_RUNS:-5}" --rounds "${BENCH_TOOL_ROUNDS:-10}" --dir "$OUT/tools" >"$OUT/tools.txt"
 
 # --- 3. Streaming throughput ----------------------------------------------------------------
 say "a 20 MiB answer as small SSE events, rendered to /dev/null"
