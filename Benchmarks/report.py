@@ -208,7 +208,9 @@ if "tools_overhead_median_ms" in tools:
                  "median %.2f ms (p90 %.2f, min %.2f, max %.2f)" % (
                      tools["tools_overhead_median_ms"], tools["tools_overhead_p90_ms"], tools["tools_overhead_min_ms"], tools["tools_overhead_max_ms"]),
                  "first round of a run: median %.2f ms (max %.2f)" % (tools["tools_first_round_median_ms"], tools["tools_first_round_max_ms"]),
-                 "T1 − T0 median %.2f ms; the tool's own time %.3f ms" % (tools["tools_between_median_ms"], tools["tools_tool_time_median_ms"]),
+                 "T1 − T0 median %.2f ms; the tool's own time %.3f ms; from after-write stamps %.2f ms (%d late)" % (
+                     tools["tools_between_median_ms"], tools["tools_tool_time_median_ms"],
+                     tools.get("tools_overhead_postwrite_median_ms", float("nan")), tools.get("tools_late_stamps", 0)),
                  "< 5 ms", verdict(tools["tools_overhead_median_ms"] < 5)))
 
 stream = hyperfine("stream.json")
