@@ -33,9 +33,13 @@ release:
 	$(SWIFT) build -c release --static-swift-stdlib --product bankfuture-chat-tools
 
 ## make test: every test suite, including end-to-end tests of the built binaries.
+## Swift Testing starts every test at once unless told otherwise; hundreds of servers and
+## programs at once on two cores make tests that wait for an answer time out, so at most
+## TEST_WIDTH test cases run at a time (Swift Testing's SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH).
+TEST_WIDTH ?= 8
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build
 
 ## make lint: the house style (.swift-format), checked strictly; `make format` applies it.
 lint:

@@ -11,60 +11,60 @@ private func ignoredSignals(_ statusLine: String) -> UInt64 {
 }
 
 @Suite struct PseudoTerminalTests {
-    @Test func catEchoesTypedLinesAndEndsOnControlD() throws {
-        let terminal = try PseudoTerminal.spawn(executable: "/bin/cat", environment: shellEnvironment)
+    @Test func catEchoesTypedLinesAndEndsOnControlD() async throws {
+        let terminal = try await PseudoTerminal.spawn(executable: "/bin/cat", environment: shellEnvironment)
         try terminal.send("hello pty\n")
         // The terminal echoes the typed line, then cat prints it: two copies.
-        try terminal.waitFor("hello pty")
-        try terminal.waitFor("hello pty")
+        try await terminal.waitFor("hello pty")
+        try await terminal.waitFor("hello pty")
         try terminal.sendControl("d")
-        #expect(try terminal.waitForExit() == 0)
+        #expect(try await terminal.waitForExit() == 0)
     }
 
-    @Test func readsWhatTheProgramPrintsAndItsExitStatus() throws {
-        let terminal = try PseudoTerminal.spawn(
+    @Test func readsWhatTheProgramPrintsAndItsExitStatus() async throws {
+        let terminal = try await PseudoTerminal.spawn(
             executable: "/bin/sh", arguments: ["-c", "read x; echo got:$x; exit 3"], environment: shellEnvironment)
         try terminal.send("Привет 👋\n")
-        let text = try terminal.waitFor("got:Привет 👋")
+        let text = try await terminal.waitFor("got:Привет 👋")
         #expect(text.hasSuffix("got:Привет 👋"))
-        #expect(try terminal.waitForExit() == 3)
+        #expect(try await terminal.waitForExit() == 3)
         #expect(terminal.output.contains("got:Привет 👋\r\n"))  // the terminal's own newline
     }
 
-    @Test func programsSeeATerminalOfTheRequestedSize() throws {
-        let terminal = try PseudoTerminal.spawn(
+    @Test func programsSeeATerminalOfTheRequestedSize() async throws {
+        let terminal = try await PseudoTerminal.spawn(
             executable: "/bin/sh", arguments: ["-c", "test -t 0 && test -t 1 && stty size"],
             environment: shellEnvironment, columns: 77, rows: 22)
-        try terminal.waitFor("22 77")
-        #expect(try terminal.waitForExit() == 0)
+        try await terminal.waitFor("22 77")
+        #expect(try await terminal.waitForExit() == 0)
     }
 
-    @Test func eachWaitSearchesAfterThePreviousMatch() throws {
-        let terminal = try PseudoTerminal.spawn(
+    @Test func eachWaitSearchesAfterThePreviousMatch() async throws {
+        let terminal = try await PseudoTerminal.spawn(
             executable: "/bin/sh", arguments: ["-c", "echo '> one'; read x; echo '> two'; read y"],
             environment: shellEnvironment)
-        try terminal.waitFor("> ")
+        try await terminal.waitFor("> ")
         try terminal.send("a\n")
         // The second wait for the same prompt must not be satisfied by the first one.
-        #expect(try terminal.waitFor("> ").isEmpty == false)
+        #expect(try await terminal.waitFor("> ").isEmpty == false)
         #expect(terminal.text.contains("> two"))
         try terminal.send("b\n")
-        #expect(try terminal.waitForExit() == 0)
+        #expect(try await terminal.waitForExit() == 0)
     }
 
-    @Test func controlCInterruptsTheForegroundProgram() throws {
-        let terminal = try PseudoTerminal.spawn(
+    @Test func controlCInterruptsTheForegroundProgram() async throws {
+        let terminal = try await PseudoTerminal.spawn(
             executable: "/bin/sh", arguments: ["-c", "echo ready; exec sleep 30"], environment: shellEnvironment)
-        try terminal.waitFor("ready")
+        try await terminal.waitFor("ready")
         try terminal.sendControl("c")
-        #expect(try terminal.waitForExit(timeout: .seconds(5)) == 128 + SIGINT)
+        #expect(try await terminal.waitForExit(timeout: .seconds(5)) == 128 + SIGINT)
     }
 
-    @Test func timeoutErrorCarriesTheOutputSoFar() throws {
-        let terminal = try PseudoTerminal.spawn(
+    @Test func timeoutErrorCarriesTheOutputSoFar() async throws {
+        let terminal = try await PseudoTerminal.spawn(
             executable: "/bin/sh", arguments: ["-c", "echo partial output; sleep 30"], environment: shellEnvironment)
         do {
-            try terminal.waitFor("never printed", timeout: .milliseconds(300))
+            try await terminal.waitFor("never printed", timeout: .milliseconds(300))
             Issue.record("waitFor did not time out")
         } catch let error as TestProcessError {
             #expect(error.message.contains("never printed"))
@@ -73,57 +73,57 @@ private func ignoredSignals(_ statusLine: String) -> UInt64 {
         #expect(terminal.terminate() == 128 + SIGTERM)
     }
 
-    @Test func waitingForOutputOfAnExitedProgramFailsAtOnce() throws {
-        let terminal = try PseudoTerminal.spawn(executable: "/bin/echo", arguments: ["bye"], environment: shellEnvironment)
+    @Test func waitingForOutputOfAnExitedProgramFailsAtOnce() async throws {
+        let terminal = try await PseudoTerminal.spawn(executable: "/bin/echo", arguments: ["bye"], environment: shellEnvironment)
         let started = ContinuousClock.now
-        #expect(throws: TestProcessError.self) { try terminal.waitFor("hello", timeout: .seconds(10)) }
+        await #expect(throws: TestProcessError.self) { try await terminal.waitFor("hello", timeout: .seconds(10)) }
         #expect(ContinuousClock.now - started < .seconds(5))
-        #expect(try terminal.waitForExit() == 0)
+        #expect(try await terminal.waitForExit() == 0)
         #expect(terminal.text.contains("bye"))
     }
 
-    @Test func stdinPipeFeedsStandardInputWhileDevTTYStaysTheTerminal() throws {
-        let terminal = try PseudoTerminal.spawn(
+    @Test func stdinPipeFeedsStandardInputWhileDevTTYStaysTheTerminal() async throws {
+        let terminal = try await PseudoTerminal.spawn(
             executable: "/bin/sh", arguments: ["-c", "cat; read x </dev/tty; echo tty:$x"],
             environment: shellEnvironment, stdinPipe: "piped system prompt\nsecond line\n")
-        try terminal.waitFor("piped system prompt")
-        try terminal.waitFor("second line")
+        try await terminal.waitFor("piped system prompt")
+        try await terminal.waitFor("second line")
         try terminal.send("typed\n")
-        try terminal.waitFor("tty:typed")
-        #expect(try terminal.waitForExit() == 0)
+        try await terminal.waitFor("tty:typed")
+        #expect(try await terminal.waitForExit() == 0)
     }
 
-    @Test func stdinPipeIsNotATerminal() throws {
-        let terminal = try PseudoTerminal.spawn(
+    @Test func stdinPipeIsNotATerminal() async throws {
+        let terminal = try await PseudoTerminal.spawn(
             executable: "/bin/sh",
             arguments: ["-c", "if test -t 0; then echo stdin:tty; else echo stdin:pipe; fi; test -t 1 && echo stdout:tty"],
             environment: shellEnvironment, stdinPipe: "")
-        try terminal.waitFor("stdin:pipe")
-        try terminal.waitFor("stdout:tty")
-        #expect(try terminal.waitForExit() == 0)
+        try await terminal.waitFor("stdin:pipe")
+        try await terminal.waitFor("stdout:tty")
+        #expect(try await terminal.waitForExit() == 0)
     }
 
-    @Test func childrenDoNotInheritIgnoredSIGPIPE() throws {
-        let terminal = try PseudoTerminal.spawn(executable: "/bin/grep", arguments: ["SigIgn", "/proc/self/status"])
-        #expect(try terminal.waitForExit() == 0)
+    @Test func childrenDoNotInheritIgnoredSIGPIPE() async throws {
+        let terminal = try await PseudoTerminal.spawn(executable: "/bin/grep", arguments: ["SigIgn", "/proc/self/status"])
+        #expect(try await terminal.waitForExit() == 0)
         let mask = ignoredSignals(terminal.text)
         #expect(mask & (1 << (SIGPIPE - 1)) == 0 && mask & (1 << (SIGINT - 1)) == 0, "SigIgn \(String(mask, radix: 16))")
     }
 
-    @Test func environmentIsExactlyWhatWasGivenPlusTERM() throws {
-        let terminal = try PseudoTerminal.spawn(
+    @Test func environmentIsExactlyWhatWasGivenPlusTERM() async throws {
+        let terminal = try await PseudoTerminal.spawn(
             executable: "/usr/bin/env", environment: ["ONLY_THIS": "yes"])
-        #expect(try terminal.waitForExit() == 0)
+        #expect(try await terminal.waitForExit() == 0)
         let lines = Set(terminal.text.split(separator: "\r\n").map(String.init))
         #expect(lines == ["ONLY_THIS=yes", "TERM=xterm"])
     }
 
-    @Test func signalsAndTermination() throws {
-        let terminal = try PseudoTerminal.spawn(
+    @Test func signalsAndTermination() async throws {
+        let terminal = try await PseudoTerminal.spawn(
             executable: "/bin/sh", arguments: ["-c", "echo up; exec sleep 30"], environment: shellEnvironment)
-        try terminal.waitFor("up")
+        try await terminal.waitFor("up")
         terminal.sendSignal(SIGHUP)
-        #expect(try terminal.waitForExit() == 128 + SIGHUP)
+        #expect(try await terminal.waitForExit() == 128 + SIGHUP)
         #expect(terminal.terminate() == 128 + SIGHUP)  // already ended: the same status
     }
 
@@ -132,48 +132,48 @@ private func ignoredSignals(_ statusLine: String) -> UInt64 {
         #expect(PseudoTerminal.stripANSI(colored) == "[model · 1 in]\rok!")
     }
 
-    @Test func waitForMatchesAcrossColorCodes() throws {
-        let terminal = try PseudoTerminal.spawn(
+    @Test func waitForMatchesAcrossColorCodes() async throws {
+        let terminal = try await PseudoTerminal.spawn(
             executable: "/usr/bin/printf", arguments: ["\\033[31merror:\\033[0m bad\\n"], environment: shellEnvironment)
-        try terminal.waitFor("error: bad")
+        try await terminal.waitFor("error: bad")
         #expect(terminal.output.contains("\u{1B}[31m"))
-        #expect(try terminal.waitForExit() == 0)
+        #expect(try await terminal.waitForExit() == 0)
     }
 
-    @Test func missingExecutableIsAnError() {
-        #expect(throws: TestProcessError.self) {
-            _ = try PseudoTerminal.spawn(executable: "no-such-program-here", environment: shellEnvironment)
+    @Test func missingExecutableIsAnError() async {
+        await #expect(throws: TestProcessError.self) {
+            _ = try await PseudoTerminal.spawn(executable: "no-such-program-here", environment: shellEnvironment)
         }
     }
 }
 
 @Suite struct ProcessRunnerTests {
-    @Test func collectsBothStreamsAndTheStatus() throws {
-        let result = try ProcessRunner.run(
+    @Test func collectsBothStreamsAndTheStatus() async throws {
+        let result = try await ProcessRunner.run(
             executable: "/bin/sh", arguments: ["-c", "echo out; echo err >&2; exit 4"], environment: shellEnvironment)
         #expect(result.status == 4)
         #expect(result.stdout == Array("out\n".utf8))
         #expect(result.stderr == Array("err\n".utf8))
     }
 
-    @Test func feedsStandardInput() throws {
+    @Test func feedsStandardInput() async throws {
         let input = Array("Привет\nline two\n".utf8)
-        let result = try ProcessRunner.run(executable: "cat", environment: shellEnvironment, stdin: input)
+        let result = try await ProcessRunner.run(executable: "cat", environment: shellEnvironment, stdin: input)
         #expect(result.status == 0)
         #expect(result.stdout == input)
     }
 
-    @Test func withoutInputStandardInputIsEmpty() throws {
-        let result = try ProcessRunner.run(
+    @Test func withoutInputStandardInputIsEmpty() async throws {
+        let result = try await ProcessRunner.run(
             executable: "/bin/sh", arguments: ["-c", "cat; echo end"], environment: shellEnvironment)
         #expect(result.stdout == Array("end\n".utf8))
     }
 
     /// Megabytes on both outputs while megabytes of input are still being written: a
     /// runner that read one pipe at a time would deadlock here.
-    @Test func largeOutputsOnBothStreamsDoNotDeadlock() throws {
+    @Test func largeOutputsOnBothStreamsDoNotDeadlock() async throws {
         let input = [UInt8](repeating: UInt8(ascii: "x"), count: 2_000_000)
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             executable: "/bin/sh",
             arguments: ["-c", "head -c 3000000 /dev/zero >&2; cat; head -c 1000000 /dev/zero >&2"],
             environment: shellEnvironment, stdin: input, timeout: .seconds(30))
@@ -182,22 +182,22 @@ private func ignoredSignals(_ statusLine: String) -> UInt64 {
         #expect(result.stderr.count == 4_000_000)
     }
 
-    @Test func childThatIgnoresItsInputDoesNotBreakTheRunner() throws {
+    @Test func childThatIgnoresItsInputDoesNotBreakTheRunner() async throws {
         let input = [UInt8](repeating: 1, count: 1_000_000)
-        let result = try ProcessRunner.run(executable: "/bin/true", environment: shellEnvironment, stdin: input)
+        let result = try await ProcessRunner.run(executable: "/bin/true", environment: shellEnvironment, stdin: input)
         #expect(result.status == 0)
     }
 
-    @Test func reportsDeathBySignal() throws {
-        let result = try ProcessRunner.run(
+    @Test func reportsDeathBySignal() async throws {
+        let result = try await ProcessRunner.run(
             executable: "/bin/sh", arguments: ["-c", "kill -TERM $$"], environment: shellEnvironment)
         #expect(result.status == 128 + SIGTERM)
     }
 
-    @Test func timesOutAndKills() throws {
+    @Test func timesOutAndKills() async throws {
         let started = ContinuousClock.now
         do {
-            _ = try ProcessRunner.run(
+            _ = try await ProcessRunner.run(
                 executable: "/bin/sh", arguments: ["-c", "echo started; exec sleep 30"], environment: shellEnvironment,
                 timeout: .milliseconds(500))
             Issue.record("no timeout")
@@ -207,10 +207,10 @@ private func ignoredSignals(_ statusLine: String) -> UInt64 {
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 
-    @Test func childrenDoNotInheritIgnoredSIGPIPE() throws {
+    @Test func childrenDoNotInheritIgnoredSIGPIPE() async throws {
         // The runner ignores SIGPIPE for itself; an ignored signal would stay ignored in
         // the child. Bit 13 of SigIgn is SIGPIPE.
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             executable: "/bin/grep", arguments: ["SigIgn", "/proc/self/status"], environment: shellEnvironment)
         #expect(ignoredSignals(String(decoding: result.stdout, as: UTF8.self)) & (1 << (SIGPIPE - 1)) == 0)
     }

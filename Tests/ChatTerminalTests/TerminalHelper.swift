@@ -19,7 +19,7 @@ enum TerminalHelper {
     static func spawn(
         role: String, environment: [String: String] = [:], stdinPipe: String? = nil,
         discardStandardError: Bool = false
-    ) throws -> PseudoTerminal {
+    ) async throws -> PseudoTerminal {
         var childEnvironment = [
             variable: role,
             "PATH": "/usr/bin:/bin",
@@ -30,11 +30,11 @@ enum TerminalHelper {
         childEnvironment.merge(environment) { _, new in new }
         let arguments = ["--testing-library", "swift-testing", "--filter", "terminalHelper"]
         if discardStandardError {
-            return try PseudoTerminal.spawn(
+            return try await PseudoTerminal.spawn(
                 executable: "/bin/sh", arguments: ["-c", "exec \"$@\" 2>/dev/null", "sh", testBinary()] + arguments,
                 environment: childEnvironment, stdinPipe: stdinPipe)
         }
-        return try PseudoTerminal.spawn(
+        return try await PseudoTerminal.spawn(
             executable: testBinary(), arguments: arguments, environment: childEnvironment, stdinPipe: stdinPipe)
     }
 

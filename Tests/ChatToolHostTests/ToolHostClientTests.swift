@@ -104,12 +104,10 @@ struct ToolHostClientTests {
         #expect(await HostPrograms.waitForLine("sleep called", in: logs + "/sleepy.log"))
         let host = try #require(client.hostProcessID)
         kill(host, SIGSTOP)
-        let st0 = (try? String(contentsOfFile: "/proc/\(host)/stat", encoding: .utf8)) ?? ""
-        let t0 = ContinuousClock.now
+        // SIGSTOP takes effect a moment later on a busy machine; cancel only once it has.
+        #expect(await Self.waitUntilStopped(host))
         long.cancel()
         let result = await long.value
-        let st1 = (try? String(contentsOfFile: "/proc/\(host)/stat", encoding: .utf8)) ?? ""
-        print("DEBUG", ContinuousClock.now - t0, st0.prefix(40), st1.prefix(40))
         kill(host, SIGCONT)
         #expect(
             result
@@ -117,5 +115,16 @@ struct ToolHostClientTests {
                     content: "The call of sleepy.sleep was cancelled; the tool host did not confirm it within 300 ms.", isError: true))
         await client.shutdown()
         #expect(HostPrograms.isGone(host))
+    }
+
+    /// Returns once `pid`'s state in `/proc/PID/stat` is `T` (stopped), or false after 10 s.
+    static func waitUntilStopped(_ pid: Int32) async -> Bool {
+        for _ in 0..<10_000 {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            // "PID (COMM) STATE ...": the state follows the last ')'.
+            if let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].hasPrefix(" T") { return true }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return false
     }
 }

@@ -59,7 +59,7 @@ import Testing
             let image = write(sandbox, "photo.dat", Self.png)
             let document = write(sandbox, "invoice.pdf", Self.pdf)
             let voice = write(sandbox, "note.bin", Self.wav)
-            let run = try chat(["-f", image, "-f", document, "-f", voice, "what are these?"], fake: fake, sandbox: sandbox)
+            let run = try await chat(["-f", image, "-f", document, "-f", voice, "what are these?"], fake: fake, sandbox: sandbox)
             #expect(run.status == 0, "\(run.stderr)")
             let sent = try parts(fake)
             #expect(sent.map { $0["type"] as? String } == ["text", "image_url", "file", "input_audio"])
@@ -79,7 +79,7 @@ import Testing
     @Test func aMessageWithoutAttachmentsKeepsAStringAndTextFilesAreInlined() async throws {
         try await withFake { fake, sandbox in
             let notes = try sandbox.write("notes.txt", "line one\n")
-            #expect(try chat(["-f", notes, "summarise"], fake: fake, sandbox: sandbox).status == 0)
+            #expect(try await chat(["-f", notes, "summarise"], fake: fake, sandbox: sandbox).status == 0)
             let messages = try #require(fake.chatRequests.last?.json?["messages"] as? [[String: Any]])
             #expect(messages.last?["content"] as? String == "summarise\n\nnotes.txt:\n```\nline one\n```")
         }
@@ -87,7 +87,7 @@ import Testing
 
     @Test func urlsAreSentAsTheyAreAndPDFPathsBecomeFileParts() async throws {
         try await withFake { fake, sandbox in
-            let run = try chat(
+            let run = try await chat(
                 ["-f", "https://example.com/cat.png", "-f", "https://example.com/paper.pdf", "look"], fake: fake, sandbox: sandbox)
             #expect(run.status == 0)
             let sent = try parts(fake)
@@ -103,17 +103,17 @@ import Testing
         try await withFake { fake, sandbox in
             let big = write(sandbox, "big.png", Self.png + [UInt8](repeating: 0, count: 2 * 1024 * 1024))
             let config = try sandbox.write("c.json", #"{"max_attachment_mb":1}"#)
-            let tooBig = try chat(["--config", config, "-f", big, "q"], fake: fake, sandbox: sandbox)
+            let tooBig = try await chat(["--config", config, "-f", big, "q"], fake: fake, sandbox: sandbox)
             #expect(tooBig.status == 2)
             #expect(tooBig.stderr.contains("big.png"))
             #expect(tooBig.stderr.contains("1 MB"))
             let blob = write(sandbox, "blob", [0, 1, 2, 3, 0xFE])
             let image = write(sandbox, "ok.png", Self.png)
-            let unknown = try chat(["-f", image, "-f", blob, "q"], fake: fake, sandbox: sandbox)
+            let unknown = try await chat(["-f", image, "-f", blob, "q"], fake: fake, sandbox: sandbox)
             #expect(unknown.status == 2)
             #expect(unknown.stderr.contains("PNG, JPEG, WebP, GIF, PDF, WAV or MP3"))
-            #expect(try chat(["-f", sandbox.root + "/missing.png", "q"], fake: fake, sandbox: sandbox).status == 2)
-            #expect(try chat(["-f", sandbox.root, "q"], fake: fake, sandbox: sandbox).stderr.contains("directory"))
+            #expect(try await chat(["-f", sandbox.root + "/missing.png", "q"], fake: fake, sandbox: sandbox).status == 2)
+            #expect(try await chat(["-f", sandbox.root, "q"], fake: fake, sandbox: sandbox).stderr.contains("directory"))
             #expect(fake.chatRequests.isEmpty)
         }
     }
@@ -122,11 +122,11 @@ import Testing
         try await withFake { fake, sandbox in
             let config = try sandbox.write("c.json", #"{"pdf_engine":"mistral-ocr"}"#)
             let document = write(sandbox, "a.pdf", Self.pdf)
-            _ = try chat(["--config", config, "-f", document, "read it"], fake: fake, sandbox: sandbox)
+            _ = try await chat(["--config", config, "-f", document, "read it"], fake: fake, sandbox: sandbox)
             let plugins = try #require(fake.chatRequests.last?.json?["plugins"] as? [[String: Any]])
             #expect(plugins.first?["id"] as? String == "file-parser")
             #expect((plugins.first?["pdf"] as? [String: Any])?["engine"] as? String == "mistral-ocr")
-            _ = try chat(["--config", config, "plain"], fake: fake, sandbox: sandbox)
+            _ = try await chat(["--config", config, "plain"], fake: fake, sandbox: sandbox)
             #expect(fake.chatRequests.last?.json?["plugins"] == nil)
         }
     }
@@ -134,9 +134,9 @@ import Testing
     @Test func aResumedSessionResendsItsAttachments() async throws {
         try await withFake { fake, sandbox in
             let image = write(sandbox, "cat.png", Self.png)
-            #expect(try chat(["--session", "pics", "-f", image, "what is it?"], fake: fake, sandbox: sandbox).status == 0)
+            #expect(try await chat(["--session", "pics", "-f", image, "what is it?"], fake: fake, sandbox: sandbox).status == 0)
             try FileManager.default.removeItem(atPath: image)
-            let again = try chat(["--session", "pics", "and now?"], fake: fake, sandbox: sandbox)
+            let again = try await chat(["--session", "pics", "and now?"], fake: fake, sandbox: sandbox)
             #expect(again.status == 0)
             let messages = try #require(fake.chatRequests.last?.json?["messages"] as? [[String: Any]])
             let first = try #require(messages.first?["content"] as? [[String: Any]])
@@ -150,52 +150,52 @@ import Testing
     @Test func theREPLShowsWhatIsAttachedAndHistoryNamesIt() async throws {
         try await withFake { fake, sandbox in
             let image = write(sandbox, "my photo.png", Self.png)
-            let terminal = try PseudoTerminal.spawn(
+            let terminal = try await PseudoTerminal.spawn(
                 executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment())
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("> ")
             // A dragged file arrives quoted.
             try terminal.send("/file '\(image)'\r")
-            try terminal.waitFor("to the next message")
+            try await terminal.waitFor("to the next message")
             try terminal.send("/file\r")
-            try terminal.waitFor("[image: my photo.png, 75 B]")
+            try await terminal.waitFor("[image: my photo.png, 75 B]")
             try terminal.send("describe\r")
-            try terminal.waitFor("Echo:")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("Echo:")
+            try await terminal.waitFor("> ")
             try terminal.send("/history\r")
-            try terminal.waitFor("[image: my photo.png, 75 B]")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("[image: my photo.png, 75 B]")
+            try await terminal.waitFor("> ")
             #expect(!terminal.output.contains(Data(Self.png).base64EncodedString()))
             try terminal.send("/file \(image.replacingOccurrences(of: " ", with: "\\ "))\r")
-            try terminal.waitFor("to the next message")
+            try await terminal.waitFor("to the next message")
             try terminal.send("/file clear\r")
-            try terminal.waitFor("dropped 1 attachment")
+            try await terminal.waitFor("dropped 1 attachment")
             try terminal.send("/exit\r")
-            #expect(try terminal.waitForExit() == 0)
+            #expect(try await terminal.waitForExit() == 0)
         }
     }
 
     @Test func theREPLWarnsWhenTheModelDoesNotTakeTheKindAndSendsAnyway() async throws {
         try await withFake { fake, sandbox in
             let image = write(sandbox, "cat.png", Self.png)
-            let terminal = try PseudoTerminal.spawn(
+            let terminal = try await PseudoTerminal.spawn(
                 executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "-m", "meta-llama/llama-3.1-8b-instruct"],
                 environment: sandbox.environment())
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("> ")
             // The model list is known once /models has shown it.
             try terminal.send("/models llama\r")
-            try terminal.waitFor("131K")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("131K")
+            try await terminal.waitFor("> ")
             try terminal.send("/file \(image)\r")
-            try terminal.waitFor("to the next message")
+            try await terminal.waitFor("to the next message")
             try terminal.send("what is it\r")
-            try terminal.waitFor("does not take image input (it takes text)")
-            try terminal.waitFor("google/gemini-2.5-flash")
-            try terminal.waitFor("Echo:")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("does not take image input (it takes text)")
+            try await terminal.waitFor("google/gemini-2.5-flash")
+            try await terminal.waitFor("Echo:")
+            try await terminal.waitFor("> ")
             #expect(fake.chatRequests.last?.model == "meta-llama/llama-3.1-8b-instruct")
             #expect(try parts(fake).contains { $0["type"] as? String == "image_url" })
             try terminal.send("/exit\r")
-            #expect(try terminal.waitForExit() == 0)
+            #expect(try await terminal.waitForExit() == 0)
         }
     }
 }

@@ -11,7 +11,7 @@ import Testing
     @Test(arguments: ["sk-or-v1-SECRET\n# PLUGH line", "sk-or-v1-SECRET def", "sk-or-v1-SEC\u{1B}RET", "sk-or\tSECRET"])
     func aKeyWithWhitespaceOrControlsInsideIsRefusedBeforeAnyRequest(_ key: String) async throws {
         try await withFake { fake, sandbox in
-            let run = try chat(["q"], fake: fake, sandbox: sandbox, env: sandbox.environment(key: key))
+            let run = try await chat(["q"], fake: fake, sandbox: sandbox, env: sandbox.environment(key: key))
             #expect(run.status == 2)
             #expect(run.stderr.contains("OPENROUTER_API_KEY"))
             #expect(!run.stderr.contains("SECRET"))
@@ -24,7 +24,7 @@ import Testing
 
     @Test func surroundingWhitespaceIsTrimmed() async throws {
         try await withFake { fake, sandbox in
-            let run = try chat(["q"], fake: fake, sandbox: sandbox, env: sandbox.environment(key: "  sk-or-v1-trim\n"))
+            let run = try await chat(["q"], fake: fake, sandbox: sandbox, env: sandbox.environment(key: "  sk-or-v1-trim\n"))
             #expect(run.status == 0)
             #expect(fake.chatRequests.first?.header("Authorization") == "Bearer sk-or-v1-trim")
         }
@@ -32,22 +32,22 @@ import Testing
 
     @Test func plainHTTPOnAnotherHostIsRefusedUnlessAllowed() async throws {
         try await withFake { fake, sandbox in
-            let refused = try chat(["--base-url", "http://192.0.2.1:9/api/v1", "q"], fake: nil, sandbox: sandbox)
+            let refused = try await chat(["--base-url", "http://192.0.2.1:9/api/v1", "q"], fake: nil, sandbox: sandbox)
             #expect(refused.status == 2)
             #expect(refused.stderr.contains("--allow-insecure-http"))
             #expect(refused.stderr.contains("base_url"))
             let config = try sandbox.write("c.json", #"{"base_url":"http://192.0.2.1:9/api/v1","max_retries":0,"timeout_seconds":0.5}"#)
-            let fromConfig = try chat(["--config", config, "q"], fake: nil, sandbox: sandbox)
+            let fromConfig = try await chat(["--config", config, "q"], fake: nil, sandbox: sandbox)
             #expect(fromConfig.status == 2)
             // Allowed: it goes on and fails only to connect (nothing listens there).
-            let allowed = try chat(["--config", config, "--allow-insecure-http", "q"], fake: nil, sandbox: sandbox)
+            let allowed = try await chat(["--config", config, "--allow-insecure-http", "q"], fake: nil, sandbox: sandbox)
             #expect(allowed.status == 1)
             #expect(!allowed.stderr.contains("--allow-insecure-http"))
             let allowedInConfig = try sandbox.write(
                 "d.json", #"{"base_url":"http://192.0.2.1:9/api/v1","max_retries":0,"timeout_seconds":0.5,"allow_insecure_http":true}"#)
-            #expect(try chat(["--config", allowedInConfig, "q"], fake: nil, sandbox: sandbox).status == 1)
+            #expect(try await chat(["--config", allowedInConfig, "q"], fake: nil, sandbox: sandbox).status == 1)
             // Loopback needs no permission (the fake itself is http://127.0.0.1).
-            #expect(try chat(["q"], fake: fake, sandbox: sandbox).status == 0)
+            #expect(try await chat(["q"], fake: fake, sandbox: sandbox).status == 0)
         }
     }
 
@@ -57,10 +57,12 @@ import Testing
         try await withFake { fake, sandbox in
             let config = try sandbox.write("c.json", #"{"max_retries":0}"#)
             fake.enqueue(.error(status: 500, message: "upstream down"))
-            let first = try chat(["--config", config, "--stdin", "repl"], fake: fake, sandbox: sandbox, stdin: "first question\n/exit\n")
+            let first = try await chat(
+                ["--config", config, "--stdin", "repl"], fake: fake, sandbox: sandbox, stdin: "first question\n/exit\n")
             #expect(first.status == 0)
             #expect(first.stderr.contains("upstream down"))
-            let second = try chat(["--config", config, "--continue", "--stdin", "repl"], fake: fake, sandbox: sandbox, stdin: "/retry\n")
+            let second = try await chat(
+                ["--config", config, "--continue", "--stdin", "repl"], fake: fake, sandbox: sandbox, stdin: "/retry\n")
             #expect(second.status == 0)
             #expect(second.stdout.contains("Echo: first question"))
             #expect(fake.chatRequests.last?.messages.map(\.content) == ["first question"])
@@ -70,16 +72,17 @@ import Testing
     @Test(arguments: [SIGTERM, SIGHUP])
     func aTurnInFlightWhenTheProcessIsKilledCanBeRetried(_ signal: Int32) async throws {
         try await withFake { fake, sandbox in
-            let terminal = try PseudoTerminal.spawn(
+            let terminal = try await PseudoTerminal.spawn(
                 executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "-m", "fake/slow"],
                 environment: sandbox.environment())
-            try terminal.waitFor("fake/slow> ")
+            try await terminal.waitFor("fake/slow> ")
             try terminal.send("answer me slowly\r")
-            try terminal.waitFor("Echo:")
+            try await terminal.waitFor("Echo:")
             terminal.sendSignal(signal)
-            #expect(try terminal.waitForExit() == 128 + signal)
+            #expect(try await terminal.waitForExit() == 128 + signal)
             #expect(try terminal.lineDiscipline() == (echo: true, canonical: true))
-            let resumed = try chat(["--continue", "--stdin", "repl", "-m", "m/fast"], fake: fake, sandbox: sandbox, stdin: "/retry\n")
+            let resumed = try await chat(
+                ["--continue", "--stdin", "repl", "-m", "m/fast"], fake: fake, sandbox: sandbox, stdin: "/retry\n")
             #expect(resumed.status == 0)
             #expect(resumed.stdout.contains("Echo: answer me slowly"))
             #expect(fake.chatRequests.last?.messages.map(\.content) == ["answer me slowly"])
@@ -92,7 +95,7 @@ import Testing
             let runs = try await withThrowingTaskGroup(of: Run.self) { group in
                 for word in ["alpha", "beta"] {
                     group.addTask {
-                        try chat(["--stdin", "repl"], fake: fake, sandbox: sandbox, env: environment, stdin: "\(word)\n")
+                        try await chat(["--stdin", "repl"], fake: fake, sandbox: sandbox, env: environment, stdin: "\(word)\n")
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -110,22 +113,22 @@ import Testing
     @Test func twoREPLsAppendToOneLineHistoryWithoutLosingLines() async throws {
         try await withFake { fake, sandbox in
             let spawn = {
-                try PseudoTerminal.spawn(
+                try await PseudoTerminal.spawn(
                     executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment())
             }
-            let one = try spawn()
-            let two = try spawn()
-            try one.waitFor("> ")
-            try two.waitFor("> ")
+            let one = try await spawn()
+            let two = try await spawn()
+            try await one.waitFor("> ")
+            try await two.waitFor("> ")
             for (index, terminal) in [one, two, one, two].enumerated() {
                 try terminal.send("line \(index)\r")
-                try terminal.waitFor("Echo: line \(index)")
-                try terminal.waitFor("> ")
+                try await terminal.waitFor("Echo: line \(index)")
+                try await terminal.waitFor("> ")
             }
             try one.send("/exit\r")
             try two.send("/exit\r")
-            #expect(try one.waitForExit() == 0)
-            #expect(try two.waitForExit() == 0)
+            #expect(try await one.waitForExit() == 0)
+            #expect(try await two.waitForExit() == 0)
             let history = try String(contentsOfFile: sandbox.root + "/state/bankfuture-chat/history", encoding: .utf8)
                 .replacingOccurrences(of: "\\040", with: " ")
             for index in 0..<4 { #expect(history.contains("line \(index)")) }
@@ -139,13 +142,13 @@ import Testing
             try FileManager.default.createDirectory(atPath: sandbox.root + "/state/bankfuture-chat", withIntermediateDirectories: true)
             let history = sandbox.root + "/state/bankfuture-chat/history"
             try FileManager.default.createSymbolicLink(atPath: history, withDestinationPath: victim)
-            let terminal = try PseudoTerminal.spawn(
+            let terminal = try await PseudoTerminal.spawn(
                 executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment())
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("> ")
             try terminal.send("typed line\r")
-            try terminal.waitFor("Echo: typed line")
+            try await terminal.waitFor("Echo: typed line")
             try terminal.send("/exit\r")
-            #expect(try terminal.waitForExit() == 0)
+            #expect(try await terminal.waitForExit() == 0)
             #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious\n")
             #expect((try FileManager.default.attributesOfItem(atPath: victim)[.posixPermissions] as? Int) == 0o644)
             let attributes = try FileManager.default.attributesOfItem(atPath: history)
@@ -161,7 +164,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let path = directory + "/bad.json"
             try #"{"version":\#(version),"model":"m","messages":[]}"#.write(toFile: path, atomically: true, encoding: .utf8)
-            let run = try chat(["--continue", "q"], fake: fake, sandbox: sandbox)
+            let run = try await chat(["--continue", "q"], fake: fake, sandbox: sandbox)
             #expect(run.status == 2)
             #expect(run.stderr.contains(path))
             #expect(run.stderr.split(separator: "\n").count == 1)
@@ -174,7 +177,7 @@ import Testing
             // The sessions folder is a file: nothing can be saved there.
             try FileManager.default.createDirectory(atPath: sandbox.root + "/state/bankfuture-chat", withIntermediateDirectories: true)
             _ = try sandbox.write("state/bankfuture-chat/sessions", "not a folder")
-            let run = try chat(["--session", "work", "q"], fake: fake, sandbox: sandbox)
+            let run = try await chat(["--session", "work", "q"], fake: fake, sandbox: sandbox)
             #expect(run.status == 1)
             #expect(run.stderr.contains("could not save the session"))
         }
@@ -191,7 +194,7 @@ import Testing
                 "$0" "$@" | head -c 10 > /dev/null
                 echo "status=${PIPESTATUS[0]}" >&2
                 """#
-            let result = try ProcessRunner.run(
+            let result = try await ProcessRunner.run(
                 executable: "/bin/bash", arguments: ["-c", script, Binaries.chat, "--base-url", fake.baseURL, "q"],
                 environment: sandbox.environment(), timeout: .seconds(30))
             let stderr = String(decoding: result.stderr, as: UTF8.self)
@@ -205,7 +208,7 @@ import Testing
     @Test func aFullDiskIsOneLineAndExitOne() async throws {
         try await withFake { fake, sandbox in
             let script = #""$0" "$@" > /dev/full"#
-            let result = try ProcessRunner.run(
+            let result = try await ProcessRunner.run(
                 executable: "/bin/bash", arguments: ["-c", script, Binaries.chat, "--base-url", fake.baseURL, "q"],
                 environment: sandbox.environment(), timeout: .seconds(30))
             let stderr = String(decoding: result.stderr, as: UTF8.self)
@@ -221,7 +224,7 @@ import Testing
         try await withFake { fake, sandbox in
             fake.enqueue(.stream([], StreamOptions(keepAliveComments: 600, delayBetweenWrites: .milliseconds(100), sendDone: false)))
             let config = try sandbox.write("c.json", #"{"max_retries":0,"timeout_seconds":1}"#)
-            let run = try chat(["--config", config, "q"], fake: fake, sandbox: sandbox)
+            let run = try await chat(["--config", config, "q"], fake: fake, sandbox: sandbox)
             #expect(run.status == 1)
             #expect(run.stderr.contains("no answer from the server for 1 s"))
         }
@@ -232,7 +235,7 @@ import Testing
             let chunk = #"{"choices":[{"delta":{"content":"this arrives one byte at a time"}}]}"#
             fake.enqueue(.stream([chunk], StreamOptions(chunkSize: 1, keepAliveComments: 0, delayBetweenWrites: .milliseconds(100))))
             let config = try sandbox.write("c.json", #"{"max_retries":0,"timeout_seconds":1}"#)
-            let run = try chat(["--config", config, "q"], fake: fake, sandbox: sandbox)
+            let run = try await chat(["--config", config, "q"], fake: fake, sandbox: sandbox)
             #expect(run.status == 1)
             #expect(run.stderr.contains("no answer from the server for 1 s"))
         }
@@ -243,7 +246,7 @@ import Testing
             let piece = String(repeating: "z", count: 64 * 1024)
             fake.enqueue(.streamText(pieces: Array(repeating: piece, count: 40), model: "m/1"))
             let config = try sandbox.write("c.json", #"{"max_retries":0,"max_answer_mb":1}"#)
-            let run = try chat(["--config", config, "q"], fake: fake, sandbox: sandbox)
+            let run = try await chat(["--config", config, "q"], fake: fake, sandbox: sandbox)
             #expect(run.status == 1)
             #expect(run.stderr.contains("max_answer_mb"))
             #expect(run.stdout.utf8.count <= 1024 * 1024 + 64 * 1024)

@@ -72,10 +72,10 @@ struct Run {
 func chat(
     _ arguments: [String], fake: FakeOpenRouter?, sandbox: Sandbox, env: [String: String]? = nil, stdin: String? = nil,
     pointAtFake: Bool = true
-) throws -> Run {
+) async throws -> Run {
     var args = arguments
     if let fake, pointAtFake { args = ["--base-url", fake.baseURL] + args }
-    let result = try ProcessRunner.run(
+    let result = try await ProcessRunner.run(
         executable: Binaries.chat, arguments: args, environment: env ?? sandbox.environment(),
         stdin: stdin.map { Array($0.utf8) }, timeout: .seconds(30))
     return Run(

@@ -25,9 +25,9 @@ import Testing
 
     @Test func imageFlagSavesByteIdenticalFilesAndPrintsThePaths() async throws {
         try await withFake({ _, s in #"{"image_dir":"\#(s.root)/pictures"}"# }) { fake, sandbox, dir in
-            let first = try chat(["--image", "a red square"], fake: fake, sandbox: sandbox)
+            let first = try await chat(["--image", "a red square"], fake: fake, sandbox: sandbox)
             #expect(first.status == 0, "\(first.stderr)")
-            let second = try chat(["--image", "a red square"], fake: fake, sandbox: sandbox)
+            let second = try await chat(["--image", "a red square"], fake: fake, sandbox: sandbox)
             #expect(second.status == 0)
             let names = files(in: dir)
             #expect(names.count == 2, "unique names: \(names)")
@@ -43,7 +43,7 @@ import Testing
 
     @Test func imageCommandInTheREPLKeepsHistorySmall() async throws {
         try await withFake({ _, s in #"{"image_dir":"\#(s.root)/pictures"}"# }) { fake, sandbox, dir in
-            let run = try chat(["--stdin", "repl"], fake: fake, sandbox: sandbox, stdin: "/image a cat\n/history\n")
+            let run = try await chat(["--stdin", "repl"], fake: fake, sandbox: sandbox, stdin: "/image a cat\n/history\n")
             #expect(run.status == 0, "\(run.stderr)")
             #expect(files(in: dir).count == 1)
             #expect(run.stdout.contains("[image saved: "))
@@ -54,7 +54,7 @@ import Testing
 
     @Test func imagesInANormalAnswerAreSavedToo() async throws {
         try await withFake({ _, s in #"{"image_dir":"\#(s.root)/pictures"}"# }) { fake, sandbox, dir in
-            let run = try chat(["-m", "fake/image", "draw"], fake: fake, sandbox: sandbox)
+            let run = try await chat(["-m", "fake/image", "draw"], fake: fake, sandbox: sandbox)
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stderr.contains("image saved: "))
             #expect(files(in: dir).count == 1)
@@ -65,10 +65,10 @@ import Testing
         try await withFake({ f, s in
             #"{"image_dir":"\#(s.root)/pictures","image_provider":"openai","image_base_url":"\#(f.openAIBaseURL)"}"#
         }) { fake, sandbox, dir in
-            let missing = try chat(["--image", "x"], fake: fake, sandbox: sandbox)
+            let missing = try await chat(["--image", "x"], fake: fake, sandbox: sandbox)
             #expect(missing.status == 2)
             #expect(missing.stderr.contains("OPENAI_API_KEY"))
-            let run = try chat(
+            let run = try await chat(
                 ["--image", "a boat"], fake: fake, sandbox: sandbox, env: sandbox.environment(["OPENAI_API_KEY": "oa-test"]))
             #expect(run.status == 0, "\(run.stderr)")
             #expect(files(in: dir).count == 1)
@@ -80,7 +80,7 @@ import Testing
     @Test func aModelWithoutImagesIsAClearError() async throws {
         try await withFake({ _, s in #"{"image_dir":"\#(s.root)/pictures","image_model":"openai/gpt-4o-mini"}"# }) { fake, sandbox, dir in
             fake.enqueue(.completion(content: "I can only talk", model: "openai/gpt-4o-mini"))
-            let run = try chat(["--image", "x"], fake: fake, sandbox: sandbox)
+            let run = try await chat(["--image", "x"], fake: fake, sandbox: sandbox)
             #expect(run.status == 1)
             #expect(run.stderr.contains("returned no image"))
             #expect(files(in: dir).isEmpty)
@@ -90,15 +90,15 @@ import Testing
     @Test func inlinePreviewOnlyOnTerminalsThatSupportIt() async throws {
         try await withFake({ _, s in #"{"image_dir":"\#(s.root)/pictures"}"# }) { fake, sandbox, _ in
             for (extra, expected) in [(["KITTY_WINDOW_ID": "1"], "\u{1B}_G"), (["TERM_PROGRAM": "iTerm.app"], "\u{1B}]1337;File=")] {
-                let terminal = try PseudoTerminal.spawn(
+                let terminal = try await PseudoTerminal.spawn(
                     executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "--image", "a dot"],
                     environment: sandbox.environment(extra))
-                #expect(try terminal.waitForExit() == 0)
+                #expect(try await terminal.waitForExit() == 0)
                 #expect(terminal.output.contains(expected))
             }
-            let plain = try PseudoTerminal.spawn(
+            let plain = try await PseudoTerminal.spawn(
                 executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "--image", "a dot"], environment: sandbox.environment())
-            #expect(try plain.waitForExit() == 0)
+            #expect(try await plain.waitForExit() == 0)
             #expect(!plain.output.contains("\u{1B}_G"))
             #expect(!plain.output.contains("\u{1B}]1337"))
         }

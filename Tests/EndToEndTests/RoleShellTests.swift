@@ -15,7 +15,7 @@ import Testing
             try role(
                 sandbox, "pirate",
                 "---\nmodel: openai/gpt-4o-mini\ntemperature: 0.2\nreasoning: low\n---\nYou are a pirate.\nSpeak like one.\n")
-            #expect(try chat(["--role", "pirate", "ahoy"], fake: fake, sandbox: sandbox).status == 0)
+            #expect(try await chat(["--role", "pirate", "ahoy"], fake: fake, sandbox: sandbox).status == 0)
             let body = try #require(fake.chatRequests.last?.json)
             #expect(body["model"] as? String == "openai/gpt-4o-mini")
             #expect(body["temperature"] as? Double == 0.2)
@@ -24,34 +24,34 @@ import Testing
             #expect(messages.first?.role == "system")
             #expect(messages.first?.content == "You are a pirate.\nSpeak like one.")
             // A flag still wins over the role.
-            _ = try chat(["--role", "pirate", "-m", "m/flag", "ahoy"], fake: fake, sandbox: sandbox)
+            _ = try await chat(["--role", "pirate", "-m", "m/flag", "ahoy"], fake: fake, sandbox: sandbox)
             #expect(fake.chatRequests.last?.model == "m/flag")
         }
     }
 
     @Test func builtInRolesAndAFileReplacesOne() async throws {
         try await withFake { fake, sandbox in
-            _ = try chat(["--role", "explain", "why is the sky blue"], fake: fake, sandbox: sandbox)
+            _ = try await chat(["--role", "explain", "why is the sky blue"], fake: fake, sandbox: sandbox)
             #expect(fake.chatRequests.last?.messages.first?.content.contains("explain") == true)
             try role(sandbox, "explain", "Answer in one word.")
-            _ = try chat(["--role", "explain", "why"], fake: fake, sandbox: sandbox)
+            _ = try await chat(["--role", "explain", "why"], fake: fake, sandbox: sandbox)
             #expect(fake.chatRequests.last?.messages.first?.content == "Answer in one word.")
         }
     }
 
     @Test func roleProblemsAreUsageErrorsNamingThem() async throws {
         try await withFake { fake, sandbox in
-            let unknown = try chat(["--role", "wizard", "q"], fake: fake, sandbox: sandbox)
+            let unknown = try await chat(["--role", "wizard", "q"], fake: fake, sandbox: sandbox)
             #expect(unknown.status == 2)
             #expect(unknown.stderr.contains("wizard"))
             try role(sandbox, "broken", "---\nmodel: a/b\ntemperature: hot\n---\nprompt\n")
-            let broken = try chat(["--role", "broken", "q"], fake: fake, sandbox: sandbox)
+            let broken = try await chat(["--role", "broken", "q"], fake: fake, sandbox: sandbox)
             #expect(broken.status == 2)
             #expect(broken.stderr.contains("broken.md, line 3"))
-            let twoPrompts = try chat(["--role", "explain", "-s", "other", "q"], fake: fake, sandbox: sandbox)
+            let twoPrompts = try await chat(["--role", "explain", "-s", "other", "q"], fake: fake, sandbox: sandbox)
             #expect(twoPrompts.status == 2)
             #expect(twoPrompts.stderr.contains("two system prompts"))
-            let piped = try chat(["--role", "explain", "q"], fake: fake, sandbox: sandbox, stdin: "piped system\n")
+            let piped = try await chat(["--role", "explain", "q"], fake: fake, sandbox: sandbox, stdin: "piped system\n")
             #expect(piped.status == 2)
             #expect(fake.chatRequests.isEmpty)
         }
@@ -60,7 +60,7 @@ import Testing
     @Test func theREPLListsAndSwitchesRoles() async throws {
         try await withFake { fake, sandbox in
             try role(sandbox, "pirate", "---\nmodel: openai/gpt-4o-mini\n---\nYou are a pirate.\n")
-            let run = try chat(["--stdin", "repl"], fake: fake, sandbox: sandbox, stdin: "/role\n/role pirate\nahoy\n/role nope\n")
+            let run = try await chat(["--stdin", "repl"], fake: fake, sandbox: sandbox, stdin: "/role\n/role pirate\nahoy\n/role nope\n")
             #expect(run.status == 0)
             #expect(run.stdout.contains("pirate"))
             #expect(run.stdout.contains("shell"))
@@ -75,7 +75,7 @@ import Testing
         try await withFake { fake, sandbox in
             let marker = sandbox.root + "/ran"
             fake.enqueue(.streamText(pieces: ["```sh\n", "touch \(marker)\n", "```"], model: "m/1"))
-            let run = try chat(["-e", "make a marker file"], fake: fake, sandbox: sandbox)
+            let run = try await chat(["-e", "make a marker file"], fake: fake, sandbox: sandbox)
             #expect(run.status == 0)
             #expect(run.stdout == "touch \(marker)\n")
             #expect(!FileManager.default.fileExists(atPath: marker))
@@ -86,9 +86,9 @@ import Testing
         }
     }
 
-    func shell(_ fake: FakeOpenRouter, _ sandbox: Sandbox, command: String) throws -> PseudoTerminal {
+    func shell(_ fake: FakeOpenRouter, _ sandbox: Sandbox, command: String) async throws -> PseudoTerminal {
         fake.enqueue(.streamText(pieces: [command], model: "m/1"))
-        return try PseudoTerminal.spawn(
+        return try await PseudoTerminal.spawn(
             executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "-e", "the task"],
             environment: sandbox.environment(["SHELL": "/bin/sh"]))
     }
@@ -96,11 +96,11 @@ import Testing
     @Test func onATerminalEExecutesAndPassesTheExitCodeThrough() async throws {
         try await withFake { fake, sandbox in
             let marker = sandbox.root + "/ran"
-            let terminal = try shell(fake, sandbox, command: "touch \(marker) && exit 7")
-            try terminal.waitFor("[e]xecute")
+            let terminal = try await shell(fake, sandbox, command: "touch \(marker) && exit 7")
+            try await terminal.waitFor("[e]xecute")
             #expect(!FileManager.default.fileExists(atPath: marker), "nothing runs before the key")
             try terminal.send("e")
-            #expect(try terminal.waitForExit() == 7)
+            #expect(try await terminal.waitForExit() == 7)
             #expect(FileManager.default.fileExists(atPath: marker))
         }
     }
@@ -108,10 +108,10 @@ import Testing
     @Test func anyOtherKeyAbortsAndRunsNothing() async throws {
         try await withFake { fake, sandbox in
             let marker = sandbox.root + "/ran"
-            let terminal = try shell(fake, sandbox, command: "touch \(marker)")
-            try terminal.waitFor("[e]xecute")
+            let terminal = try await shell(fake, sandbox, command: "touch \(marker)")
+            try await terminal.waitFor("[e]xecute")
             try terminal.send("x")
-            #expect(try terminal.waitForExit() == 130)
+            #expect(try await terminal.waitForExit() == 130)
             #expect(!FileManager.default.fileExists(atPath: marker))
         }
     }
@@ -119,14 +119,14 @@ import Testing
     @Test func describeExplainsThenAsksAgainAndCopyUsesTheClipboard() async throws {
         try await withFake { fake, sandbox in
             let marker = sandbox.root + "/ran"
-            let terminal = try shell(fake, sandbox, command: "touch \(marker)")
-            try terminal.waitFor("[e]xecute")
+            let terminal = try await shell(fake, sandbox, command: "touch \(marker)")
+            try await terminal.waitFor("[e]xecute")
             fake.enqueue(.streamText(pieces: ["It creates an empty file."], model: "m/1"))
             try terminal.send("d")
-            try terminal.waitFor("It creates an empty file.")
-            try terminal.waitFor("[e]xecute")
+            try await terminal.waitFor("It creates an empty file.")
+            try await terminal.waitFor("[e]xecute")
             try terminal.send("c")
-            #expect(try terminal.waitForExit() == 0)
+            #expect(try await terminal.waitForExit() == 0)
             #expect(terminal.output.contains("\u{1B}]52;c;"))
             #expect(!FileManager.default.fileExists(atPath: marker))
         }

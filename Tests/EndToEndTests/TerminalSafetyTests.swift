@@ -27,7 +27,7 @@ import Testing
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         for (name, text) in files { _ = try sandbox.write(name, text) }
-        let terminal = try PseudoTerminal.spawn(
+        let terminal = try await PseudoTerminal.spawn(
             executable: Binaries.chat,
             arguments: ["--base-url", fake.baseURL] + arguments.map { $0.replacingOccurrences(of: "$ROOT", with: sandbox.root) },
             environment: sandbox.environment(extra))
@@ -61,20 +61,20 @@ import Testing
                         #"{"model":"\#(json(hostileModel))","choices":[{"delta":{"content":"\#(json(Self.hostile))"}}]}"#,
                         #"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#,
                     ]))
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("> ")
             try terminal.send("hi\r")
-            try terminal.waitFor("1 in / 2 out tokens")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("1 in / 2 out tokens")
+            try await terminal.waitFor("> ")
             try terminal.send("/history\r")
-            try terminal.waitFor("[assistant]")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("[assistant]")
+            try await terminal.waitFor("> ")
             let output = terminal.output
             Self.expectClean(output)
             #expect(!output.contains("\u{1B}]0;MODEL"))
             // What was there is shown, not obeyed.
             #expect(output.contains("␛]0;PWNED"))
             try terminal.send("/exit\r")
-            #expect(try terminal.waitForExit() == 0)
+            #expect(try await terminal.waitForExit() == 0)
         }
     }
 
@@ -85,9 +85,9 @@ import Testing
                 .error(
                     status: 400, message: message,
                     metadataJSON: #"{"provider_name":"\#(json("Prov\u{1B}[2Jider"))","reasons":["\#(json("r\u{9B}1"))"]}"#))
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("> ")
             try terminal.send("hi\r")
-            let shown = try terminal.waitFor("(your message is kept: /retry)")
+            let shown = try await terminal.waitFor("(your message is kept: /retry)")
             Self.expectClean(terminal.output)
             let line = try #require(shown.split(separator: "\n").last { $0.contains("HTTP 400") })
             #expect(line.contains("bad  thing") || line.contains("bad thing"))
@@ -103,10 +103,10 @@ import Testing
                     completionPrice: "0"),
                 FakeModel(id: "good/model", name: "Good", contextLength: 2000, promptPrice: "0", completionPrice: "0"),
             ])
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("> ")
             try terminal.send("/models\r")
-            try terminal.waitFor("good/model")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("good/model")
+            try await terminal.waitFor("> ")
             Self.expectClean(terminal.output)
         }
     }
@@ -114,9 +114,9 @@ import Testing
     @Test func fileNamesInNoticesAreInert() async throws {
         let name = "note\u{1B}]0;FILE\u{07}.txt"
         try await withREPL(files: [name: "hello"]) { terminal, _, sandbox in
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("> ")
             try terminal.send("/file \(sandbox.root)/note*.txt\r")
-            try terminal.waitFor("to the next message")
+            try await terminal.waitFor("to the next message")
             Self.expectClean(terminal.output)
         }
     }
@@ -126,14 +126,14 @@ import Testing
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         fake.enqueue(.streamText(pieces: [Self.hostile], model: "m/1"))
-        let terminal = try PseudoTerminal.spawn(
+        let terminal = try await PseudoTerminal.spawn(
             executable: Binaries.chat, arguments: ["--base-url", fake.baseURL, "q"], environment: sandbox.environment())
-        #expect(try terminal.waitForExit() == 0)
+        #expect(try await terminal.waitForExit() == 0)
         Self.expectClean(terminal.output)
         #expect(terminal.output.contains("␛]0;PWNED"))
 
         fake.enqueue(.streamText(pieces: [Self.hostile], model: "m/1"))
-        let piped = try chat(["q"], fake: fake, sandbox: sandbox)
+        let piped = try await chat(["q"], fake: fake, sandbox: sandbox)
         #expect(piped.status == 0)
         #expect(piped.stdout == Self.hostile + "\n")
         Self.expectClean(piped.stderr)
@@ -145,12 +145,12 @@ import Testing
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         fake.setModels([FakeModel(id: "evil/\u{1B}[2Jx", name: "E\u{07}", contextLength: 1, promptPrice: "0", completionPrice: "0")])
-        let models = try chat(["--models"], fake: fake, sandbox: sandbox)
+        let models = try await chat(["--models"], fake: fake, sandbox: sandbox)
         #expect(models.status == 0)
         Self.expectClean(models.stdout)
         #expect(models.stdout.contains("evil/␛[2Jx"))
         fake.enqueue(.error(status: 402, message: "no \u{1B}]0;T\u{07} credits\nsecond line"))
-        let failed = try chat(["--config", try sandbox.write("c.json", #"{"max_retries":0}"#), "q"], fake: fake, sandbox: sandbox)
+        let failed = try await chat(["--config", try sandbox.write("c.json", #"{"max_retries":0}"#), "q"], fake: fake, sandbox: sandbox)
         #expect(failed.status == 1)
         Self.expectClean(failed.stderr)
         #expect(failed.stderr.split(separator: "\n").count == 1)
@@ -163,7 +163,7 @@ import Testing
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         fake.enqueue(.streamText(pieces: ["x\u{1B}y\u{7F}z\u{9B}w\u{85}"], model: "m/1"))
-        let run = try chat(["--json", "q"], fake: fake, sandbox: sandbox)
+        let run = try await chat(["--json", "q"], fake: fake, sandbox: sandbox)
         #expect(run.status == 0)
         #expect(run.stdout.contains(#"x\u001by\u007fz\u009bw\u0085"#))
         #expect(!run.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) })

@@ -38,7 +38,7 @@ import Testing
 
     @Test(.enabled(if: timeServerInstalled)) func oneShotWithYesRunsTheToolAndPrintsOnlyTheAnswer() async throws {
         try await withFake { fake, sandbox in
-            let run = try chat(["-y", "what time is it in UTC?"], fake: fake, sandbox: sandbox, stdin: "")
+            let run = try await chat(["-y", "what time is it in UTC?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.hasPrefix("The tool said: "))
             #expect(run.stdout.contains("UTC"))
@@ -63,7 +63,7 @@ import Testing
 
     @Test(.enabled(if: timeServerInstalled)) func withoutATerminalOrApprovalTheCallIsDeclined() async throws {
         try await withFake { fake, sandbox in
-            let run = try chat(["what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
+            let run = try await chat(["what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stderr.contains("declined time.get_current_time"))
             #expect(try toolMessages(fake).first?["content"] as? String == "declined by the user")
@@ -74,7 +74,7 @@ import Testing
         let servers = #"{"time": {"command": "\#(Self.timeServer)"}}"#
         try await withFake(config: #"{"model": "fake/tools", "auto_approve_tools": ["time.*"], "mcp_servers": \#(servers)}"#) {
             fake, sandbox in
-            let run = try chat(["what time is it in UTC?"], fake: fake, sandbox: sandbox, stdin: "")
+            let run = try await chat(["what time is it in UTC?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
             #expect(try toolMessages(fake).first?["content"] as? String != "declined by the user")
             #expect(run.stdout.contains("UTC"))
@@ -83,7 +83,7 @@ import Testing
 
     @Test(.enabled(if: timeServerInstalled)) func jsonHasTheCallsMadeAndTwoCallsInOneAnswerBothRun() async throws {
         try await withFake { fake, sandbox in
-            let run = try chat(["-m", "fake/tools-2", "-y", "--json", "what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
+            let run = try await chat(["-m", "fake/tools-2", "-y", "--json", "what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
             let object = try #require(
                 try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
@@ -97,9 +97,9 @@ import Testing
 
     @Test(.enabled(if: timeServerInstalled)) func aResumedSessionResendsTheCallsAndTheirResults() async throws {
         try await withFake { fake, sandbox in
-            let first = try chat(["--session", "clock", "-y", "what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
+            let first = try await chat(["--session", "clock", "-y", "what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(first.status == 0, "\(first.stderr)")
-            let second = try chat(
+            let second = try await chat(
                 ["--session", "clock", "--no-tools", "-m", "fake/echo", "thanks"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(second.status == 0, "\(second.stderr)")
             let messages = try #require(fake.chatRequests.last?.json?["messages"] as? [[String: Any]])
@@ -112,7 +112,7 @@ import Testing
 
     @Test(.enabled(if: timeServerInstalled)) func noToolsOffersNone() async throws {
         try await withFake { fake, sandbox in
-            let run = try chat(["--no-tools", "hello"], fake: fake, sandbox: sandbox, stdin: "")
+            let run = try await chat(["--no-tools", "hello"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0)
             #expect(fake.chatRequests.last?.json?["tools"] == nil)
             #expect(run.stdout == "Echo: hello\n")
@@ -122,7 +122,7 @@ import Testing
     @Test func aServerThatCannotStartIsOneLineAndTheChatGoesOn() async throws {
         let config = #"{"model": "fake/tools", "mcp_servers": {"broken": {"command": "/nonexistent/mcp-server"}}}"#
         try await withFake(config: config) { fake, sandbox in
-            let run = try chat(["hello"], fake: fake, sandbox: sandbox, stdin: "")
+            let run = try await chat(["hello"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout == "Echo: hello\n")
             let lines = run.stderr.split(separator: "\n").filter { $0.contains("broken") }
@@ -134,32 +134,32 @@ import Testing
 
     @Test(.enabled(if: timeServerInstalled)) func theREPLAsksListsAndShowsTheServers() async throws {
         try await withFake { fake, sandbox in
-            let terminal = try PseudoTerminal.spawn(
+            let terminal = try await PseudoTerminal.spawn(
                 executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment())
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("> ")
             try terminal.send("/mcp\r")
-            try terminal.waitFor("time")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("time")
+            try await terminal.waitFor("> ")
             try terminal.send("what time is it?\r")
-            try terminal.waitFor("[a]lways for this tool")
+            try await terminal.waitFor("[a]lways for this tool")
             try terminal.send("a")
-            try terminal.waitFor("The tool said:")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("The tool said:")
+            try await terminal.waitFor("> ")
             // "always": the next call of the same tool is not asked about.
             try terminal.send("and now?\r")
-            try terminal.waitFor("The tool said:")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("The tool said:")
+            try await terminal.waitFor("> ")
             #expect(terminal.text.components(separatedBy: "[a]lways for this tool").count == 2)
             try terminal.send("/tools\r")
-            try terminal.waitFor("time.convert_time")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("time.convert_time")
+            try await terminal.waitFor("> ")
             try terminal.send("/mcp\r")
-            try terminal.waitFor("ready, 2 tools")
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("ready, 2 tools")
+            try await terminal.waitFor("> ")
             try terminal.send("/history\r")
-            try terminal.waitFor("time.get_current_time")
+            try await terminal.waitFor("time.get_current_time")
             try terminal.send("/exit\r")
-            #expect(try terminal.waitForExit() == 0)
+            #expect(try await terminal.waitForExit() == 0)
         }
     }
 
@@ -195,22 +195,22 @@ import Testing
         let servers = #"{"waiting": {"command": "\#(Self.venv)/bin/python3", "args": ["\#(script)"]}}"#
         try await withFake(config: #"{"model": "fake/tools", "auto_approve_tools": ["*"], "mcp_servers": \#(servers)}"#) {
             fake, sandbox in
-            let terminal = try PseudoTerminal.spawn(
+            let terminal = try await PseudoTerminal.spawn(
                 executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment())
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("> ")
             try terminal.send("wait for me\r")
-            try terminal.waitFor("waiting.wait {}")
+            try await terminal.waitFor("waiting.wait {}")
             let log = sandbox.root + "/state/bankfuture-chat/mcp/waiting.log"
             #expect(await Self.waitForLine("wait called", in: log))
             try terminal.sendControl("c")
             // MCP cancellation reaches the server; the turn is cancelled, nothing more is sent.
             #expect(await Self.waitForLine("wait cancelled", in: log))
-            try terminal.waitFor("> ")
+            try await terminal.waitFor("> ")
             #expect(fake.chatRequests.count == 1)
             try terminal.send("/history\r")
-            try terminal.waitFor("(no messages yet)")
+            try await terminal.waitFor("(no messages yet)")
             try terminal.send("/exit\r")
-            #expect(try terminal.waitForExit() == 0)
+            #expect(try await terminal.waitForExit() == 0)
         }
         sandbox.remove()
     }

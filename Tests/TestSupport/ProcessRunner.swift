@@ -22,6 +22,16 @@ public enum ProcessRunner {
     public static func run(
         executable: String, arguments: [String] = [], environment: [String: String] = [:],
         stdin: [UInt8]? = nil, timeout: Duration = .seconds(30)
+    ) async throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8]) {
+        let slot = await ProcessSlots.shared.acquire()
+        defer { ProcessSlots.shared.releaseLater(slot) }
+        return try await OffPool.run {
+            try runBlocking(executable: executable, arguments: arguments, environment: environment, stdin: stdin, timeout: timeout)
+        }
+    }
+
+    private static func runBlocking(
+        executable: String, arguments: [String], environment: [String: String], stdin: [UInt8]?, timeout: Duration
     ) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8]) {
         ChildProcess.ignoreBrokenPipe
         let path = try ChildProcess.resolve(executable, environment: environment)

@@ -29,7 +29,11 @@ public final class PseudoTerminal: @unchecked Sendable {
     /// Offset into the escape-free output where the next ``waitFor(_:timeout:)`` starts.
     private var searchStart = 0
     private var reachedEndOfOutput = false
-    private var exitStatus: Int32?
+    private var exitStatus: Int32? {
+        didSet { if exitStatus != nil { releaseSlot() } }
+    }
+    /// The program's place among those running at once (see ``ProcessSlots``).
+    private var slot: ProcessSlots.Slot?
 
     private init(processID: pid_t, master: Int32, stdinPipe: Int32?, pendingInput: [UInt8]) {
         self.processID = processID
@@ -46,6 +50,12 @@ public final class PseudoTerminal: @unchecked Sendable {
         }
         close(master)
         if let stdinPipe { close(stdinPipe) }
+        releaseSlot()
+    }
+
+    private func releaseSlot() {
+        if let slot { ProcessSlots.shared.releaseLater(slot) }
+        slot = nil
     }
 
     /// Starts `executable` on a new pseudo-terminal of `columns` × `rows`.
@@ -61,6 +71,25 @@ public final class PseudoTerminal: @unchecked Sendable {
     public static func spawn(
         executable: String, arguments: [String] = [], environment: [String: String] = [:],
         stdinPipe: String? = nil, columns: Int = 100, rows: Int = 30
+    ) async throws -> PseudoTerminal {
+        let slot = await ProcessSlots.shared.acquire()
+        do {
+            let terminal = try spawnNow(
+                executable: executable, arguments: arguments, environment: environment, stdinPipe: stdinPipe, columns: columns,
+                rows: rows)
+            terminal.lock.withLock {
+                // A program that ended already gives the slot back at once.
+                if terminal.exitStatus == nil { terminal.slot = slot } else { ProcessSlots.shared.releaseLater(slot) }
+            }
+            return terminal
+        } catch {
+            await ProcessSlots.shared.release(slot)
+            throw error
+        }
+    }
+
+    private static func spawnNow(
+        executable: String, arguments: [String], environment: [String: String], stdinPipe: String?, columns: Int, rows: Int
     ) throws -> PseudoTerminal {
         ChildProcess.ignoreBrokenPipe
         var environment = environment
@@ -191,7 +220,11 @@ public final class PseudoTerminal: @unchecked Sendable {
     /// - Throws: ``TestProcessError`` with the output so far when `timeout` passes or the
     ///   program ends without printing `substring`.
     @discardableResult
-    public func waitFor(_ substring: String, timeout: Duration = .seconds(10)) throws -> String {
+    public func waitFor(_ substring: String, timeout: Duration = .seconds(10)) async throws -> String {
+        try await OffPool.run { try self.waitForBlocking(substring, timeout: timeout) }
+    }
+
+    private func waitForBlocking(_ substring: String, timeout: Duration) throws -> String {
         lock.lock()
         defer { lock.unlock() }
         let needle = Array(substring.utf8)
@@ -251,7 +284,11 @@ public final class PseudoTerminal: @unchecked Sendable {
     /// Waits for the program to exit, reading its output meanwhile.
     /// - Returns: its exit status, or 128 + signal number when a signal ended it.
     @discardableResult
-    public func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
+    public func waitForExit(timeout: Duration = .seconds(10)) async throws -> Int32 {
+        try await OffPool.run { try self.waitForExitBlocking(timeout: timeout) }
+    }
+
+    private func waitForExitBlocking(timeout: Duration) throws -> Int32 {
         lock.lock()
         defer { lock.unlock() }
         let deadline = ContinuousClock.now + timeout
