@@ -1,4 +1,6 @@
 import ChatCore
+import Dispatch
+import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -211,6 +213,9 @@ public final class SessionFiles: ConversationStore {
     private let now: @Sendable () -> Double
     /// Told after every autosave (the search index).
     private let didSave: (@Sendable (_ name: String, _ archive: SessionArchive, _ modified: Double) -> Void)?
+    /// Where saves after a turn are written, one after another.
+    private let writes = DispatchQueue(label: "bankfuture-chat.autosave")
+    private let lateFailure = LateFailure()
 
     /// - Parameters:
     ///   - autosave: nil keeps no autosave.
@@ -228,13 +233,39 @@ public final class SessionFiles: ConversationStore {
         self.didSave = didSave
     }
 
-    public var autosaveName: String? { autosaveFile?.name }
+    public var autosaveName: String? {
+        // A save in the background may be claiming the name (NAME-2 when NAME is taken).
+        writes.sync { autosaveFile?.name }
+    }
 
     public func autosave(_ archive: SessionArchive) throws(SessionArchive.Failure) {
+        try flush()
         guard let autosaveFile else { return }
         let time = now()
         try autosaveFile.save(archive, now: time)
         didSave?(autosaveFile.name, archive, time)
+    }
+
+    /// The save after a turn: encoding and writing a long conversation durably takes longer
+    /// than the prompt should wait (11 ms for 1,000 messages), so it is written on a queue of
+    /// its own, in order. Everything else here waits for that queue first.
+    public func autosaveInBackground(_ archive: SessionArchive) throws(SessionArchive.Failure) {
+        try lateFailure.take()
+        guard let autosaveFile else { return }
+        let time = now()
+        writes.async { [didSave, lateFailure] in
+            do throws(SessionArchive.Failure) {
+                try autosaveFile.save(archive, now: time)
+                didSave?(autosaveFile.name, archive, time)
+            } catch {
+                lateFailure.keep(error.message)
+            }
+        }
+    }
+
+    public func flush() throws(SessionArchive.Failure) {
+        writes.sync {}
+        try lateFailure.take()
     }
 
     public func save(_ archive: SessionArchive, to path: String) throws(SessionArchive.Failure) {
@@ -250,6 +281,7 @@ public final class SessionFiles: ConversationStore {
     }
 
     public func switchTo(session name: String) throws(SessionArchive.Failure) -> SessionArchive? {
+        writes.sync {}
         guard let directory else { throw SessionArchive.Failure(message: "/session needs the sessions folder") }
         let file = AutosaveFile(path: directory.file(named: name), claimed: true, attachments: attachments)
         let archive: SessionArchive? = access(file.path, F_OK) == 0 ? try file.load() : nil
@@ -258,6 +290,7 @@ public final class SessionFiles: ConversationStore {
     }
 
     public func renameAutosave(to name: String) throws(SessionArchive.Failure) {
+        writes.sync {}
         guard let directory, let current = autosaveFile else { throw SessionArchive.Failure(message: "this conversation is not saved") }
         let target = directory.file(named: name)
         guard target != current.path else { return }
@@ -271,5 +304,22 @@ public final class SessionFiles: ConversationStore {
             unlink(current.path)
         }
         autosaveFile = AutosaveFile(path: target, claimed: true, attachments: attachments)
+    }
+}
+
+/// The failure of a save written in the background, kept until the next save or flush says it.
+private final class LateFailure: Sendable {
+    private let message = Mutex<String?>(nil)
+
+    func keep(_ text: String) {
+        message.withLock { $0 = text }
+    }
+
+    func take() throws(SessionArchive.Failure) {
+        let text = message.withLock { message -> String? in
+            defer { message = nil }
+            return message
+        }
+        if let text { throw SessionArchive.Failure(message: text) }
     }
 }

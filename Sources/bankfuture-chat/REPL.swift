@@ -89,6 +89,8 @@ enum REPL {
             renderer.notice(banner)
         }
         let code = await repl.run()
+        // The last save after a turn may still be on its way to disk.
+        do { try conversations.flush() } catch { renderer.error("autosave failed: \(error.message)") }
         if interactive { Output.stderr("\n") }
         return code
     }

@@ -3,8 +3,14 @@
 public protocol ConversationStore: AnyObject {
     /// The autosaved session's name, once it has one.
     var autosaveName: String? { get }
-    /// Saves the conversation where it is autosaved.
+    /// Saves the conversation where it is autosaved, and returns once it is on disk (after
+    /// any save still being written in the background).
     func autosave(_ archive: SessionArchive) throws(SessionArchive.Failure)
+    /// Saves the conversation where it is autosaved, behind the caller: saves are written in
+    /// order, and a failure is thrown by the next save or by ``flush()``.
+    func autosaveInBackground(_ archive: SessionArchive) throws(SessionArchive.Failure)
+    /// Returns once every save asked for is on disk; throws a background save's failure.
+    func flush() throws(SessionArchive.Failure)
     /// Writes the conversation to `path` as one file that stands alone.
     func save(_ archive: SessionArchive, to path: String) throws(SessionArchive.Failure)
     /// Reads a saved conversation.
@@ -16,4 +22,13 @@ public protocol ConversationStore: AnyObject {
     func switchTo(session name: String) throws(SessionArchive.Failure) -> SessionArchive?
     /// Gives the autosaved session a new name (its file is renamed).
     func renameAutosave(to name: String) throws(SessionArchive.Failure)
+}
+
+extension ConversationStore {
+    /// A store without a background writes every save at once.
+    public func autosaveInBackground(_ archive: SessionArchive) throws(SessionArchive.Failure) {
+        try autosave(archive)
+    }
+
+    public func flush() throws(SessionArchive.Failure) {}
 }

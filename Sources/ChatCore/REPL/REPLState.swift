@@ -33,10 +33,15 @@ public final class REPLState {
     var renderer: any ChatRenderer { services.renderer }
 
     /// Saves the conversation where it is autosaved; a failure is one line, and the chat goes on.
-    func autosave() {
+    /// Saves the conversation; `inBackground` (after a turn) does not wait for the disk.
+    func autosave(inBackground: Bool = false) {
         guard let store = services.conversations else { return }
         do {
-            try store.autosave(SessionArchive(session))
+            if inBackground {
+                try store.autosaveInBackground(SessionArchive(session))
+            } else {
+                try store.autosave(SessionArchive(session))
+            }
         } catch {
             renderer.error("autosave failed: \(error.message)")
         }

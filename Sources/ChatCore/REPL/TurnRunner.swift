@@ -80,7 +80,8 @@ struct TurnRunner {
         state.session.recordSuccess(user: message, answer: messages, usage: priced(result.usage, model: response.model))
         state.lastAnswer = response.content
         state.lastGeneration = response.generationID
-        state.autosave()
+        // The message is on disk already (saved as pending before the request).
+        state.autosave(inBackground: true)
     }
 
     /// Warns when the model list says the model does not take what is attached, naming
@@ -110,7 +111,7 @@ struct TurnRunner {
     private func fail(_ message: ChatMessage, _ error: ChatError) {
         let renderer = state.renderer
         state.session.recordFailure(user: message)
-        state.autosave()
+        state.autosave(inBackground: true)
         if case .output(let failure) = error {
             // Nobody reads the answers any more: leave, saying why only when it is not a closed pipe.
             if case .failed = failure { renderer.error(state.services.errors.line(error, in: .repl)) }
