@@ -218,6 +218,28 @@ do {
         indexTimes.append(wallNow() - saved)
         saveTimes.append(saved - start)
     }
+    // What the prompt waits for after a turn: the REPL's store writes the save (and tells
+    // the index) on a queue of its own; flush waits for it, as the REPL does at exit.
+    let store = SessionFiles(
+        autosave: file, attachments: directory.attachments, directory: directory, now: { 100 },
+        didSave: { name, archive, modified in index.didSave(name, archive: archive, modified: modified) })
+    var promptTimes: [Double] = []
+    var behindTimes: [Double] = []
+    for _ in 0..<50 {
+        archive.messages += prose.conversation(bytes: 1)
+        let start = wallNow()
+        try store.autosaveInBackground(archive)
+        let queued = wallNow()
+        try store.flush()
+        promptTimes.append(queued - start)
+        behindTimes.append(wallNow() - queued)
+    }
+    log(
+        String(
+            format: "  autosave after a turn: the prompt waits %.3f ms (median); the save behind it takes %.2f ms",
+            median(promptTimes) * 1000, median(behindTimes) * 1000))
+    result("sessions_autosave_prompt_ms", median(promptTimes) * 1000, "ms")
+    result("sessions_autosave_behind_ms", median(behindTimes) * 1000, "ms")
     let found = try index.search(String(archive.messages.last!.content.split(separator: " ").first!)).contains { $0.summary.name == "long" }
     log(
         String(
