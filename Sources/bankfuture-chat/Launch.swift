@@ -109,7 +109,7 @@ struct Launch {
         }
         tools = ToolHostClient.start(
             servers: servers, logDirectory: settings.stateDirectory + "/mcp",
-            callTimeout: .milliseconds(Int64(settings.toolTimeoutSeconds * 1000)), environment: environment,
+            callTimeout: .seconds(settings.toolTimeoutSeconds), environment: settings.toolEnvironment(environment),
             clientVersion: BuildInfo.version, hostPath: ToolHostClient.defaultHostPath())
     }
 

@@ -38,6 +38,14 @@ import Testing
         #expect(Set(members.map(\.key)) == Set(ConfigFile.knownKeys))
     }
 
+    @Test func toolServersGetTheEnvironmentWithoutTheKeys() throws {
+        var file = ConfigFile()
+        file.apiKeyEnv = "MY_ROUTER_KEY"
+        let environment = ["HOME": "/home/u", "PATH": "/bin", "MY_ROUTER_KEY": "sk-or-secret", "OPENAI_API_KEY": "sk-secret"]
+        let settings = try Settings(file: file, environment: environment, flags: .init())
+        #expect(settings.toolEnvironment(environment) == ["HOME": "/home/u", "PATH": "/bin"])
+    }
+
     @Test func unknownKeyIsNamedWithASuggestion() {
         #expect(throws: ConfigError.unknownKey(path: "/cfg.json", key: "modle", suggestion: "model")) { try parse(#"{"modle":"x"}"#) }
     }

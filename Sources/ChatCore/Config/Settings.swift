@@ -177,3 +177,15 @@ public struct Settings: Sendable, Equatable {
             pdfEngine: pdfEngine, responseSchema: responseSchema, promptCache: promptCache)
     }
 }
+
+extension Settings {
+    /// The environment the MCP servers get: the chat's, without the variables that hold its
+    /// keys (`api_key_env`, `image_api_key_env`). A server that needs one names it in its
+    /// config's `env`.
+    public func toolEnvironment(_ environment: [String: String]) -> [String: String] {
+        var environment = environment
+        environment[apiKeyEnv] = nil
+        environment[imageAPIKeyEnv] = nil
+        return environment
+    }
+}

@@ -21,8 +21,9 @@ public struct ToolSpec: Sendable, Equatable {
         ToolNames.functionName(server: server, tool: name)
     }
 
-    /// How calls are shown and approved: `SERVER.TOOL`.
-    public var shownName: String { server + "." + name }
+    /// How calls are shown and approved: `SERVER.TOOL`, on one line whatever the server
+    /// named its tool (a line break in a name could fake a harmless call in the question).
+    public var shownName: String { TerminalText.oneLine(server + "." + name) }
 
     /// The definition sent in `tools`.
     public var definition: ToolDefinition {
