@@ -58,6 +58,12 @@ public struct ChatResponse: Sendable, Equatable {
         }
     }
 
+    /// Forgets the tool calls (they were not run); the text, reasoning details and the rest stay.
+    public mutating func dropToolCalls() {
+        toolCalls = []
+        toolCallPieces = [:]
+    }
+
     /// The assistant message this answer adds to the conversation.
     public var message: ChatMessage {
         ChatMessage(

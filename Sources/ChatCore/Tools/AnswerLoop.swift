@@ -125,14 +125,3 @@ public struct AnswerLoop {
         }
     }
 }
-
-extension ChatResponse {
-    /// Forgets the tool calls (they were not run).
-    mutating func dropToolCalls() {
-        var copy = ChatResponse(content: content, reasoning: reasoning, model: model, usage: usage, finishReason: finishReason)
-        copy.images = images
-        copy.generationID = generationID
-        copy.citations = citations
-        self = copy
-    }
-}
