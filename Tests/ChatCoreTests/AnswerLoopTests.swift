@@ -276,4 +276,21 @@ struct AnswerLoopTests {
         #expect(transport.requests.first?.tools.isEmpty == true)
         #expect(result.messages.map(\.content) == ["plain"])
     }
+
+    @Test func theLastAnswerKeepsItsReasoningDetailsWhenItsCallsAreNotRun() async throws {
+        let detail = JSONValue.object([("type", .string("reasoning.encrypted")), ("data", .string("kept=="))])
+        let transport = ScriptedAnswers([ScriptedAnswers.calling([("c", "srv__echo", "{}")], details: [detail])])
+        let result = await loop(transport, approval: ToolApproval(patterns: ["*"], approver: nil), maxRounds: 1)
+            .run(.user("go"), in: session)
+        let last = try #require(result.messages.last)
+        #expect(last.toolCalls.isEmpty)
+        #expect(last.reasoningDetails?.text.contains("kept==") == true)
+    }
+
+    @Test func aToolNameWithALineBreakIsShownOnOneLine() {
+        let spec = ToolSpec(
+            server: "srv", name: "x\nrun time.get_current_time {}", description: "", inputSchema: RawJSON(validating: "{}")!)
+        #expect(!spec.shownName.contains("\n"))
+        #expect(spec.shownName.hasPrefix("srv.x"))
+    }
 }

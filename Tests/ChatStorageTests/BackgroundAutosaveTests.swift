@@ -6,7 +6,7 @@ import Testing
 @testable import ChatStorage
 
 /// The save after a turn is written behind the prompt, in order; everything else waits for it.
-@Suite struct BackgroundAutosaveTests {
+@Suite(.timeLimit(.minutes(1))) struct BackgroundAutosaveTests {
     func scratch() throws -> String {
         let path = NSTemporaryDirectory() + "bfc-background-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -77,5 +77,40 @@ import Testing
         #expect(files.autosaveName == "new")
         #expect(!FileManager.default.fileExists(atPath: directory.file(named: "old")))
         #expect(try ArchiveFiles.load(from: directory.file(named: "new")).messages.count == 6)
+    }
+
+    @Test func theCallerDoesNotWaitForTheDisk() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = AutosaveFile(path: dir + "/talk.json", claimed: true)
+        // The first save's index update holds the queue until the test lets it go.
+        let gate = DispatchSemaphore(value: 0)
+        let first = Mutex(true)
+        let files = SessionFiles(
+            autosave: file, attachments: AttachmentCopies(directory: dir + "/attachments"), now: { 7 },
+            didSave: { _, _, _ in
+                if first.withLock({ isFirst in
+                    defer { isFirst = false }
+                    return isFirst
+                }) {
+                    gate.wait()
+                }
+            })
+        try files.autosaveInBackground(archive(turns: 1))
+        // These return while the queue is held: nothing of theirs is on disk yet.
+        for turns in 2...5 { try files.autosaveInBackground(archive(turns: turns)) }
+        #expect(try waitForFile(file) == 2)
+        gate.signal()
+        try files.flush()
+        #expect(try file.load().messages.count == 10)
+    }
+
+    /// The number of messages in the file once it exists (the first save is being written).
+    private func waitForFile(_ file: AutosaveFile) throws -> Int {
+        for _ in 0..<10_000 {
+            if let archive = try? file.load() { return archive.messages.count }
+            usleep(1000)
+        }
+        return -1
     }
 }

@@ -66,6 +66,8 @@ struct Run {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// How long the program ran (not counting the wait for a process slot).
+    var elapsed: Duration = .zero
 }
 
 /// Runs `bankfuture-chat` with `arguments` (pointed at `fake` unless `baseURL` is given).
@@ -80,5 +82,5 @@ func chat(
         stdin: stdin.map { Array($0.utf8) }, timeout: .seconds(30))
     return Run(
         status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
-        stderr: String(decoding: result.stderr, as: UTF8.self))
+        stderr: String(decoding: result.stderr, as: UTF8.self), elapsed: result.elapsed)
 }

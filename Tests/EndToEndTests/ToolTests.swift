@@ -76,7 +76,11 @@ import Testing
             fake, sandbox in
             let run = try await chat(["what time is it in UTC?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
+            // The call ran: one result, not a refusal, and the answer quotes it.
+            #expect(try toolMessages(fake).count == 1)
             #expect(try toolMessages(fake).first?["content"] as? String != "declined by the user")
+            #expect(!run.stderr.contains("declined"))
+            #expect(run.stdout.hasPrefix("The tool said: "))
             #expect(run.stdout.contains("UTC"))
         }
     }

@@ -18,11 +18,12 @@ public enum ProcessRunner {
     ///   - environment: the child's whole environment (nothing is inherited).
     ///   - stdin: bytes for standard input, then EOF; `nil` connects `/dev/null`.
     ///   - timeout: the child is killed (SIGKILL) and an error thrown after this long.
-    /// - Returns: the exit status (128 + signal when killed by a signal) and the output.
+    /// - Returns: the exit status (128 + signal when killed by a signal), the output, and how
+    ///   long the program ran (from its start, after any wait for a ``ProcessSlots`` slot).
     public static func run(
         executable: String, arguments: [String] = [], environment: [String: String] = [:],
         stdin: [UInt8]? = nil, timeout: Duration = .seconds(30)
-    ) async throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8]) {
+    ) async throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8], elapsed: Duration) {
         let slot = await ProcessSlots.shared.acquire()
         defer { ProcessSlots.shared.releaseLater(slot) }
         return try await OffPool.run {
@@ -32,10 +33,12 @@ public enum ProcessRunner {
 
     private static func runBlocking(
         executable: String, arguments: [String], environment: [String: String], stdin: [UInt8]?, timeout: Duration
-    ) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8]) {
+    ) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8], elapsed: Duration) {
         ChildProcess.ignoreBrokenPipe
         let path = try ChildProcess.resolve(executable, environment: environment)
-        let deadline = ContinuousClock.now + timeout
+        // Timed from here, not from the call: the wait for a slot is not the program's time.
+        let started = ContinuousClock.now
+        let deadline = started + timeout
 
         let (pid, input, output, errors) = try spawn(
             path: path, arguments: [executable] + arguments, environment: environment, feedsInput: stdin != nil)
@@ -102,7 +105,7 @@ public enum ProcessRunner {
         // Both outputs are closed; the child is exiting (or has detached its streams).
         while true {
             if let status = ChildProcess.reapIfExited(pid) {
-                return (status, collectedOutput, collectedErrors)
+                return (status, collectedOutput, collectedErrors, ContinuousClock.now - started)
             }
             if ChildProcess.millisecondsLeft(until: deadline) == 0 {
                 kill(pid, SIGKILL)
