@@ -43,8 +43,9 @@ import Testing
         let files = SessionFiles(autosave: file, attachments: AttachmentCopies(directory: dir + "/attachments"), now: { 7 })
         for turns in 1...10 { try files.autosaveInBackground(archive(turns: turns)) }
         // The save before a request: on disk when it returns, never overwritten by an older one.
-        var pending = archive(turns: 10)
-        pending.pending = .user("unanswered")
+        let ten = archive(turns: 10)
+        let pending = SessionArchive(
+            model: ten.model, systemPrompt: ten.systemPrompt, messages: ten.messages, usage: ten.usage, pending: .user("unanswered"))
         try files.autosave(pending)
         #expect(try file.load().pending?.content == "unanswered")
         try files.flush()

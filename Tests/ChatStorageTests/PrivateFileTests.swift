@@ -69,7 +69,8 @@ import Testing
             try ArchiveFiles.load(from: dir + "/n.json", attachments: AttachmentCopies(directory: dir + "/attachments")).messages.count == 2
         )
         #expect(
-            try ArchiveFiles.load(from: dir + "/n-2.json", attachments: AttachmentCopies(directory: dir + "/attachments")).messages.map(
-                \.content) == ["two"])
+            try ArchiveFiles.load(from: dir + "/n-2.json", attachments: AttachmentCopies(directory: dir + "/attachments")).tree
+                .branchMessages.map(
+                    \.content) == ["two"])
     }
 }

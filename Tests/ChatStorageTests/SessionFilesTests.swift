@@ -20,7 +20,7 @@ import Testing
             role: .assistant, parts: [], toolCalls: [ToolCall(id: "c1", name: "time__now", arguments: #"{"tz":"UTC"}"#)],
             reasoningDetails: RawJSON(validating: #"[{"type":"reasoning.encrypted","data":"AbC=","id":"r1"}]"#))
         return SessionArchive(
-            model: "m/x", systemPrompt: "sys",
+            id: "c0ffee", model: "m/x", systemPrompt: "sys",
             messages: [
                 ChatMessage(role: .user, parts: [.text("what is this?"), .attachment(image)]), assistant,
                 .toolResult(callID: "c1", content: "12:00"), .assistant("noon"),
@@ -85,8 +85,8 @@ import Testing
         let archive = try SessionArchive.decode(Array(v2.utf8), path: "v2")
         #expect(archive.messages == [.user("q"), .assistant("a")])
         #expect(archive.pending == .user("again"))
-        let newer = #"{"version":4,"model":"m","messages":[]}"#
-        #expect(throws: SessionArchive.Failure.self) { try SessionArchive.decode(Array(newer.utf8), path: "v4") }
+        let newer = #"{"version":5,"model":"m","messages":[]}"#
+        #expect(throws: SessionArchive.Failure.self) { try SessionArchive.decode(Array(newer.utf8), path: "v5") }
     }
 
     @Test func theMostRecentSessionIsTheNewestFile() throws {

@@ -52,6 +52,12 @@ struct ArchiveFile: Codable {
         var tool_call_id: String?
         /// The reasoning details' JSON text, kept as a string so it stays byte for byte.
         var reasoning_details: String?
+        /// Version 4: the message's number and the one it follows (nil for a first message).
+        var id: Int?
+        var parent: Int?
+        /// Version 4: the model that wrote an assistant message, and its request's usage.
+        var model: String?
+        var usage: Totals?
     }
 
     /// Version 2 saved the pending message as text; version 3 as a message.
@@ -79,10 +85,15 @@ struct ArchiveFile: Codable {
 
     var version: Int
     var saved_at: Int64?
+    /// Version 4: the conversation's id.
+    var id: String?
     var model: String
     var system_prompt: String?
     var usage: Totals?
+    /// Versions 2 and 3: the unanswered message.
     var pending: Pending?
+    /// Version 4: the current position (the last message of the current branch).
+    var leaf: Int?
     var messages: [Message]
 }
 
@@ -110,6 +121,22 @@ extension ArchiveFile.Message {
         tool_calls = message.toolCalls.isEmpty ? nil : message.toolCalls.map { .init(id: $0.id, name: $0.name, arguments: $0.arguments) }
         tool_call_id = message.toolCallID
         reasoning_details = message.reasoningDetails?.text
+    }
+
+    /// A version 4 message: the node's message, its id and parent, model and usage.
+    init(_ node: ConversationTree.Node, attachments mode: SessionArchive.AttachmentData) {
+        self.init(node.message, attachments: mode)
+        id = node.id
+        parent = node.parent
+        model = node.model
+        usage = node.usage.map(ArchiveFile.Totals.init)
+    }
+
+    /// The node of a version 4 message; `place` names it in errors.
+    func node(at place: String, blob: (String) -> String?) throws(ArchiveProblem) -> ConversationTree.Node {
+        guard let id else { throw ArchiveProblem(reason: "\(place) has no \"id\"") }
+        return ConversationTree.Node(
+            id: id, parent: parent, message: try message(at: place, blob: blob), model: model, usage: usage?.usage)
     }
 
     /// The message; `place` names it in errors ("message 3").

@@ -13,34 +13,55 @@ import Foundation
 ///   `/retry` after `--continue`.
 /// - Version 3 stores messages with their attachments (inline as base64, or as a reference to
 ///   a copy beside the session file), tool calls, tool results and reasoning details.
+/// - Version 4 stores the conversation as a tree: every message with its `id` and `parent`
+///   (and the answering `model` and its `usage`), the current position `leaf`, and the
+///   conversation's `id`. Versions 1–3 load as one branch, their pending message at its end.
 ///
 /// Every older version still loads; a newer one is refused and nothing changes.
 public struct SessionArchive: Sendable, Equatable {
     /// The format this build writes; files with a higher version are refused.
-    public static let currentVersion = 3
+    public static let currentVersion = 4
 
+    /// The conversation's stable id (sent as `session_id`; the same in every process).
+    public var id: String
     public var model: String
     public var systemPrompt: String?
-    public var messages: [ChatMessage]
+    /// Every message, and the current position.
+    public var tree: ConversationTree
+    /// Totals over every answer of the conversation.
     public var usage: Usage
-    /// The message of a turn that failed, was cancelled or is still under way.
-    public var pending: ChatMessage?
 
-    public init(
-        model: String, systemPrompt: String?, messages: [ChatMessage], usage: Usage = Usage(), pending: ChatMessage? = nil
-    ) {
+    public init(id: String = ConversationID.make(), model: String, systemPrompt: String?, tree: ConversationTree, usage: Usage = Usage()) {
+        self.id = id
         self.model = model
         self.systemPrompt = systemPrompt
-        self.messages = messages
+        self.tree = tree
         self.usage = usage
-        self.pending = pending
+    }
+
+    /// A conversation of one branch, as versions 1 to 3 saved it: `messages`, then the
+    /// unanswered `pending` message, if any.
+    public init(
+        id: String = ConversationID.make(), model: String, systemPrompt: String?, messages: [ChatMessage], usage: Usage = Usage(),
+        pending: ChatMessage? = nil
+    ) {
+        var session = ChatSession(model: model)
+        session.replaceHistory(messages, pending: pending)
+        self.init(id: id, model: model, systemPrompt: systemPrompt, tree: session.tree, usage: usage)
     }
 
     public init(_ session: ChatSession) {
-        self.init(
-            model: session.model, systemPrompt: session.systemPrompt, messages: session.history, usage: session.totalUsage,
-            pending: session.pending)
+        self.init(id: session.id, model: session.model, systemPrompt: session.systemPrompt, tree: session.tree, usage: session.totalUsage)
     }
+
+    /// The finished messages of the current branch.
+    public var messages: [ChatMessage] { resumed.history }
+
+    /// The user message of the unfinished turn at the end of the current branch.
+    public var pending: ChatMessage? { resumed.pending }
+
+    /// The conversation as a session, with default request settings.
+    var resumed: ChatSession { ChatSession(resuming: self) }
 
     /// Why a file could not be loaded or saved; nothing was changed.
     public struct Failure: Error, Sendable, Equatable {
@@ -61,21 +82,20 @@ public struct SessionArchive: Sendable, Equatable {
         case referenced
     }
 
-    /// Every attachment that carries data, in the messages and the pending one.
+    /// Every attachment that carries data, in every message of the tree.
     public var dataAttachments: [Attachment] {
-        (messages + (pending.map { [$0] } ?? [])).flatMap(\.attachments).filter {
+        tree.nodes.flatMap(\.message.attachments).filter {
             if case .data = $0.source { return true }
             return false
         }
     }
 
-    /// The JSON text.
+    /// The JSON text: version 4, every message with its id and parent, and the position.
     public func encoded(attachments: AttachmentData = .inline, savedAt: Double = Date().timeIntervalSince1970) -> [UInt8] {
         let file = ArchiveFile(
-            version: Self.currentVersion, saved_at: savedAt.isFinite ? Int64(savedAt.rounded(.down)) : nil, model: model,
-            system_prompt: systemPrompt, usage: ArchiveFile.Totals(usage),
-            pending: pending.map { .message(ArchiveFile.Message($0, attachments: attachments)) },
-            messages: messages.map { ArchiveFile.Message($0, attachments: attachments) })
+            version: Self.currentVersion, saved_at: savedAt.isFinite ? Int64(savedAt.rounded(.down)) : nil, id: id, model: model,
+            system_prompt: systemPrompt, usage: ArchiveFile.Totals(usage), pending: nil, leaf: tree.leaf,
+            messages: tree.nodes.map { ArchiveFile.Message($0, attachments: attachments) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding these plain values cannot fail; an empty file would be refused on load.
@@ -113,6 +133,16 @@ public struct SessionArchive: Sendable, Equatable {
             throw Failure(message: "cannot load \(path): \(JSONProblem.describe(error))")
         }
         do {
+            let usage = file.usage?.usage ?? Usage()
+            let id = file.id.flatMap(ConversationID.validated) ?? ConversationID.make()
+            if version >= 4 {
+                var tree = ConversationTree()
+                for (index, item) in file.messages.enumerated() {
+                    try tree.restore(try item.node(at: "message \(index + 1)", blob: blob))
+                }
+                try tree.move(to: file.leaf)
+                return SessionArchive(id: id, model: file.model, systemPrompt: file.system_prompt, tree: tree, usage: usage)
+            }
             var messages: [ChatMessage] = []
             messages.reserveCapacity(file.messages.count)
             for (index, item) in file.messages.enumerated() {
@@ -125,10 +155,13 @@ public struct SessionArchive: Sendable, Equatable {
             case nil: pending = nil
             }
             return SessionArchive(
-                model: file.model, systemPrompt: file.system_prompt, messages: messages, usage: file.usage?.usage ?? Usage(),
-                pending: pending)
+                id: id, model: file.model, systemPrompt: file.system_prompt, messages: messages, usage: usage, pending: pending)
+        } catch let problem as ArchiveProblem {
+            throw Failure(message: "cannot load \(path): \(problem.reason)")
+        } catch let problem as ConversationTree.Problem {
+            throw Failure(message: "cannot load \(path): \(problem.reason)")
         } catch {
-            throw Failure(message: "cannot load \(path): \(error.reason)")
+            throw Failure(message: "cannot load \(path): \(error)")
         }
     }
 

@@ -1,17 +1,18 @@
-/// The conversation: system prompt, model, parameters and the message history, kept in
-/// memory. It builds each request from them and changes the history only when a turn
-/// succeeds, so a failed or cancelled turn leaves it exactly as it was.
+/// The conversation: system prompt, model, parameters and every message as a tree
+/// (``ConversationTree``), kept in memory. A request sends the system prompt and the
+/// current branch. A turn that has not succeeded — it failed, was cancelled, or is still
+/// under way — stays at the end of the branch as the **pending** turn: it is not part of
+/// ``history`` (what the next message follows) and `/retry` resends it.
 public struct ChatSession: Sendable, Equatable {
     public var model: String
     public var systemPrompt: String?
     public var parameters: RequestParameters
     public var fallbackModels: [String]
-    /// User, assistant and tool messages, oldest first (the system prompt is not part of it).
-    public private(set) var history: [ChatMessage] = []
-    /// The user message of a turn that has not succeeded — it failed, was cancelled, or is
-    /// still under way — kept for `/retry` and saved with the conversation.
-    public private(set) var pending: ChatMessage?
-    /// Totals over the session's successful turns.
+    /// The conversation's stable id (``ConversationID``).
+    public private(set) var id = ConversationID.make()
+    /// Every message, and the current position.
+    public private(set) var tree = ConversationTree()
+    /// Totals over every answer of the conversation.
     public private(set) var totalUsage = Usage()
 
     public init(model: String, systemPrompt: String? = nil, parameters: RequestParameters = .init(), fallbackModels: [String] = []) {
@@ -21,11 +22,59 @@ public struct ChatSession: Sendable, Equatable {
         self.fallbackModels = fallbackModels
     }
 
-    /// The request that sends `message` after the whole history, followed by the messages of
-    /// this turn's earlier tool rounds (the assistant's calls and the tools' results).
+    /// A saved conversation, continued: its id, model, system prompt, every message, its
+    /// position and its usage totals.
+    public init(resuming archive: SessionArchive, parameters: RequestParameters = .init(), fallbackModels: [String] = []) {
+        self.init(model: archive.model, systemPrompt: archive.systemPrompt, parameters: parameters, fallbackModels: fallbackModels)
+        id = archive.id
+        tree = archive.tree
+        totalUsage = archive.usage
+    }
+
+    // MARK: The current branch
+
+    /// The id of the user message that starts the unfinished turn at the end of the current
+    /// branch: the branch ends with that message, with an assistant message asking for tool
+    /// calls, or with a tool result. Nil when the branch ends with a finished answer.
+    public var pendingID: Int? {
+        let branch = tree.branch
+        guard let last = branch.last, let node = tree.node(last) else { return nil }
+        if node.message.role == .assistant && node.message.toolCalls.isEmpty { return nil }
+        return branch.last { tree.node($0)?.message.role == .user }
+    }
+
+    /// Where a new message goes: the end of the branch, before its unfinished turn.
+    public var settledPosition: Int? {
+        guard let pending = pendingID else { return tree.leaf }
+        return tree.node(pending)?.parent
+    }
+
+    /// The messages a new message follows: the current branch without its unfinished turn.
+    public var history: [ChatMessage] {
+        tree.path(to: settledPosition).map { tree.nodes[$0 - 1].message }
+    }
+
+    /// The user message of the unfinished turn, kept for `/retry`.
+    public var pending: ChatMessage? {
+        pendingID.flatMap { tree.node($0)?.message }
+    }
+
+    /// Number of finished turns on the current branch.
+    public var turnCount: Int { history.count { $0.role == .user } }
+
+    /// The text of the last assistant message on the current branch that has any.
+    public var lastAnswer: String? {
+        history.last { $0.role == .assistant && !$0.content.isEmpty }?.content
+    }
+
+    // MARK: Requests
+
+    /// The request that sends `message` after the history, followed by the messages of this
+    /// turn's earlier tool rounds (the assistant's calls and the tools' results).
     public func request(
         sending message: ChatMessage, rounds: [ChatMessage] = [], stream: Bool, tools: [ToolDefinition] = []
     ) -> ChatRequest {
+        let history = self.history
         var messages: [ChatMessage] = []
         messages.reserveCapacity(history.count + rounds.count + 2)
         if let systemPrompt, !systemPrompt.isEmpty { messages.append(.system(systemPrompt)) }
@@ -41,13 +90,35 @@ public struct ChatSession: Sendable, Equatable {
         request(sending: .user(text), stream: stream)
     }
 
-    /// Records a successful turn: the user message and the answer — the assistant's tool
-    /// calls, the tools' results and the final assistant message, in order — join the history.
-    public mutating func recordSuccess(user: ChatMessage, answer: [ChatMessage], usage: Usage?) {
-        history.append(user)
-        history.append(contentsOf: answer)
+    // MARK: Turns
+
+    /// Puts `user` at the end of the branch as the message of the turn about to be sent, so
+    /// that it is saved (and can be resent) even if this process never learns how the turn
+    /// ended. When the unfinished turn already starts with this message (`/retry`), the
+    /// position moves back to it instead of adding it again.
+    public mutating func beginTurn(user: ChatMessage) {
+        if let pending = pendingID, tree.node(pending)?.message == user {
+            try? tree.move(to: pending)
+            return
+        }
+        tree.append(user, under: settledPosition)
+    }
+
+    /// Adds a message of the turn under way (an assistant message, a tool result) at the
+    /// end of the branch. `usage` joins the totals.
+    public mutating func appendAnswer(_ message: ChatMessage, model: String? = nil, usage: Usage? = nil) {
+        tree.append(message, under: tree.leaf, model: model, usage: usage)
         if let usage { totalUsage = totalUsage + usage }
-        pending = nil
+    }
+
+    /// Records a successful turn: the user message (unless it was begun already) and the
+    /// answer — the assistant's tool calls, the tools' results and the final assistant
+    /// message, in order — join the branch; `usage` (the whole turn's) goes on the last.
+    public mutating func recordSuccess(user: ChatMessage, answer: [ChatMessage], usage: Usage?) {
+        beginTurn(user: user)
+        for (index, message) in answer.enumerated() {
+            appendAnswer(message, usage: index == answer.count - 1 ? usage : nil)
+        }
     }
 
     /// Records a successful turn of text only.
@@ -55,54 +126,40 @@ public struct ChatSession: Sendable, Equatable {
         recordSuccess(user: .user(user), answer: [.assistant(answer)], usage: usage)
     }
 
-    /// Marks `user` as the message of the turn about to be sent, so that it is saved (and can be
-    /// resent) even if this process never learns how the turn ended.
-    public mutating func beginTurn(user: ChatMessage) {
-        pending = user
-    }
-
-    /// Records a failed or cancelled turn: the history stays as it was; the message is kept for `/retry`.
+    /// Records a failed or cancelled turn: the history stays as it was; the message is kept
+    /// (at the end of the branch) for `/retry`.
     public mutating func recordFailure(user: ChatMessage) {
-        pending = user
+        beginTurn(user: user)
     }
 
-    /// What `/retry` sends: the failed or cancelled message if there is one; otherwise the
-    /// last user message, whose answer is dropped so the new one replaces it.
+    /// What `/retry` sends: the pending message if there is one; otherwise the last user
+    /// message, whose answer moves off the branch (it stays in the tree) so a new one follows.
     public mutating func takeRetryMessage() -> ChatMessage? {
         if let pending { return pending }
-        guard let lastUser = history.lastIndex(where: { $0.role == .user }) else { return nil }
-        let message = history[lastUser]
-        history.removeSubrange(lastUser...)
-        return message
+        guard let lastUser = tree.branch.last(where: { tree.node($0)?.message.role == .user }) else { return nil }
+        try? tree.move(to: lastUser)
+        return tree.node(lastUser)?.message
     }
 
-    /// Drops the last user message and its answer (with any tool rounds). Returns false when there is none.
+    /// Moves back before the last user message (it and its answer stay in the tree). Returns
+    /// false when there is none.
     @discardableResult
     public mutating func undo() -> Bool {
-        guard let lastUser = history.lastIndex(where: { $0.role == .user }) else { return false }
-        history.removeSubrange(lastUser...)
-        pending = nil
+        guard let lastUser = tree.branch.last(where: { tree.node($0)?.message.role == .user }) else { return false }
+        try? tree.move(to: tree.node(lastUser)?.parent)
         return true
     }
 
-    /// Forgets the conversation; the system prompt, model and parameters stay.
+    /// Starts over: the position moves before the first message; the system prompt, model and
+    /// parameters stay.
     public mutating func reset() {
-        history.removeAll()
-        pending = nil
+        try? tree.move(to: nil)
     }
 
-    /// Replaces the history wholesale (loading a saved conversation), with the saved
-    /// conversation's unanswered message, if it had one.
+    /// Replaces the conversation with `messages` as one branch (loading a saved
+    /// conversation), with the saved conversation's unanswered message, if it had one.
     public mutating func replaceHistory(_ messages: [ChatMessage], pending: ChatMessage? = nil) {
-        history = messages.filter { $0.role != .system }
-        self.pending = pending
-    }
-
-    /// Number of completed turns.
-    public var turnCount: Int { history.count { $0.role == .user } }
-
-    /// The text of the last assistant message that has any.
-    public var lastAnswer: String? {
-        history.last { $0.role == .assistant && !$0.content.isEmpty }?.content
+        tree = ConversationTree(branch: messages.filter { $0.role != .system })
+        if let pending { beginTurn(user: pending) }
     }
 }

@@ -11,7 +11,7 @@ struct IndexedSession: Equatable, Sendable {
     /// User messages in the history.
     var turns: Int
     var firstUserLine: String
-    /// The messages in order, the pending one last. Their text is made only for the ones
+    /// Every message of the tree, in the order added (every branch). Their text is made only for the ones
     /// the index does not have yet (``text(at:)``): an autosave's update must stay cheap for a
     /// conversation of thousands of messages.
     private var messages: [ChatMessage]
@@ -28,7 +28,7 @@ struct IndexedSession: Equatable, Sendable {
 
     init(_ archive: SessionArchive) {
         model = archive.model
-        messages = Array((archive.messages + (archive.pending.map { [$0] } ?? [])).prefix(Self.maxMessages))
+        messages = Array(archive.tree.nodes.prefix(Self.maxMessages).map(\.message))
         turns = archive.messages.lazy.filter { $0.role == .user }.count
         let firstUser = messages.first { $0.role == .user }?.content ?? ""
         let start = firstUser.firstIndex { !$0.isWhitespace } ?? firstUser.endIndex
