@@ -12,8 +12,11 @@ public struct ChatSession: Sendable, Equatable {
     public private(set) var id = ConversationID.make()
     /// Every message, and the current position.
     public private(set) var tree = ConversationTree()
-    /// Totals over every answer of the conversation.
+    /// Totals over every answer of the conversation, and its other costs.
     public private(set) var totalUsage = Usage()
+    /// Costs of this process's run that are not answers in the tree (an MCP server's sampling
+    /// requests), in order; each is in ``totalUsage`` too.
+    public private(set) var otherCosts: [Usage] = []
 
     public init(model: String, systemPrompt: String? = nil, parameters: RequestParameters = .init(), fallbackModels: [String] = []) {
         self.model = model
@@ -109,6 +112,12 @@ public struct ChatSession: Sendable, Equatable {
     public mutating func appendAnswer(_ message: ChatMessage, model: String? = nil, usage: Usage? = nil) {
         tree.append(message, under: tree.leaf, model: model, usage: usage)
         if let usage { totalUsage = totalUsage + usage }
+    }
+
+    /// Adds a cost that is not an answer in the tree (a sampling request) to the totals.
+    public mutating func addCost(_ usage: Usage) {
+        otherCosts.append(usage)
+        totalUsage = totalUsage + usage
     }
 
     /// Records a successful turn: the user message (unless it was begun already) and the
