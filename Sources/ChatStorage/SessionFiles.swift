@@ -18,6 +18,8 @@ import Darwin
 public enum ArchiveFiles {
     /// The largest session file read.
     public static let maxFileBytes = 512 * 1024 * 1024
+    /// The largest attachment copy read: the base64 of the largest `max_attachment_mb` (1024), and some.
+    static let maxCopyBytes = 1400 * 1024 * 1024
 
     /// Writes `archive` to `path` as one file that stands alone (attachments inline), 0600, atomically.
     public static func save(_ archive: SessionArchive, to path: String, now: Double) throws(SessionArchive.Failure) {
@@ -33,13 +35,14 @@ public enum ArchiveFiles {
     public static func load(from path: String, attachments: AttachmentCopies? = nil) throws(SessionArchive.Failure) -> SessionArchive {
         let bytes: [UInt8]
         do {
-            bytes = try FileBytes.contents(of: path, limit: maxFileBytes + 1)
+            bytes = try FileBytes.contents(of: path, maxBytes: maxFileBytes)
         } catch {
-            throw SessionArchive.Failure(message: "cannot load \(path): \(error.code == ENOENT ? "no such file" : error.reason)")
-        }
-        guard bytes.count <= maxFileBytes else {
-            throw SessionArchive.Failure(
-                message: "cannot load \(path): larger than \(maxFileBytes / (1024 * 1024)) MiB, not a saved conversation")
+            let reason =
+                switch error.kind {
+                case .tooLarge: error.reason + ", not a saved conversation"
+                default: error.code == ENOENT ? "no such file" : error.reason
+                }
+            throw SessionArchive.Failure(message: "cannot load \(path): \(reason)")
         }
         return try SessionArchive.decode(bytes, path: path, blob: { attachments?.read($0) })
     }
@@ -68,7 +71,8 @@ public final class AttachmentCopies: @unchecked Sendable {
 
     /// The base64 data of attachment `id`, or nil when there is no copy.
     public func read(_ id: String) -> String? {
-        guard Self.isSafe(id), let bytes = try? FileBytes.contents(of: directory + "/" + id + ".b64") else { return nil }
+        guard Self.isSafe(id), let bytes = try? FileBytes.contents(of: directory + "/" + id + ".b64", maxBytes: ArchiveFiles.maxCopyBytes)
+        else { return nil }
         return String(validating: bytes, as: UTF8.self)
     }
 

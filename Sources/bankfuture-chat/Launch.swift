@@ -54,8 +54,7 @@ struct Launch {
             plan = try LaunchPlan.make(
                 options.launchRequest,
                 input: .init(
-                    isTerminal: isatty(0) == 1, readAll: StandardInput.readAll,
-                    readFile: { (try? FileBytes.contents(of: $0)).map { String(decoding: $0, as: UTF8.self) } }))
+                    isTerminal: isatty(0) == 1, readAll: StandardInput.readAll, readFile: StandardInput.readSystemFile))
         } catch {
             throw UsageFailure(message: error.message)
         }
@@ -209,10 +208,15 @@ struct Launch {
         var text = argument
         if argument.hasPrefix("@") {
             let path = String(argument.dropFirst())
-            guard let bytes = try? FileBytes.contents(of: path, limit: 4 * 1024 * 1024) else {
-                throw UsageFailure(message: "cannot read --schema file \(path)")
+            do {
+                text = String(decoding: try FileBytes.contents(of: path, maxBytes: InputLimits.schemaBytes), as: UTF8.self)
+            } catch {
+                if case .tooLarge(let limit) = error.kind {
+                    throw UsageFailure(
+                        message: "--schema file \(path) is larger than \(InputLimits.size(limit)), the most a schema may hold")
+                }
+                throw UsageFailure(message: "cannot read --schema file \(path): \(error.reason)")
             }
-            text = String(decoding: bytes, as: UTF8.self)
         }
         guard let raw = RawJSON(validating: text), text.trimmingWhitespace().hasPrefix("{") else {
             throw UsageFailure(message: "--schema must be a JSON Schema object (JSON text, or @FILE holding it)")
@@ -250,18 +254,30 @@ struct Launch {
     }
 }
 
-/// Standard input, read whole.
+/// What the launch plan reads: standard input whole and `--system-file`, each bounded.
 enum StandardInput {
-    /// Everything on stdin; on a read error, what was read until then.
-    static func readAll() -> String {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+    /// Everything on stdin, at most ``InputLimits/standardInputBytes`` (`yes | bankfuture-chat q`
+    /// and `< /dev/zero` end with an error, not with the memory).
+    static func readAll() throws(LaunchPlan.InputFailure) -> String {
+        do {
+            let bytes = try FileBytes.read(descriptor: STDIN_FILENO, maxBytes: InputLimits.standardInputBytes)
+            return String(decoding: bytes, as: UTF8.self)
+        } catch {
+            throw failure(error)
         }
-        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A `--system-file`: a regular file of at most ``InputLimits/systemFileBytes``.
+    static func readSystemFile(_ path: String) throws(LaunchPlan.InputFailure) -> String {
+        do {
+            return String(decoding: try FileBytes.contents(of: path, maxBytes: InputLimits.systemFileBytes), as: UTF8.self)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    private static func failure(_ error: FileBytes.ReadError) -> LaunchPlan.InputFailure {
+        if case .tooLarge(let limit) = error.kind { return .tooLarge(limit: limit) }
+        return .unreadable(reason: error.reason)
     }
 }
