@@ -144,21 +144,45 @@ struct Launch {
         transport = http
     }
 
-    /// Picks the session file: `--session NAME`, `--continue` (the latest), or a new one for a REPL.
+    /// Picks the session file: `--session NAME`, `--continue` (the latest that no other process
+    /// has open), or a new one for a REPL; a named or continued one is locked for this process.
     private mutating func openSession() throws(UsageFailure) {
         guard plan.keepsSession(options.launchRequest) else { return }
         let directory = SessionDirectory(stateDirectory: settings.stateDirectory)
-        let name: String
+        // Saves that a killed process left half-written.
+        for folder in [directory.path, directory.path + "/attachments"] {
+            PrivateFile.removeStaleTemporaryFiles(in: folder, now: Self.now())
+        }
+        let path: String
+        var lock: SessionLock?
         if options.continueLast {
-            guard let latest = directory.mostRecent() else {
+            guard let latest = directory.mostRecentUnlocked() else {
+                if directory.mostRecent() != nil {
+                    throw UsageFailure(
+                        message: "--continue: every saved conversation in \(directory.path) is open in another bankfuture-chat; "
+                            + "use --session NAME for another one")
+                }
                 throw UsageFailure(message: "--continue: no saved conversation in \(directory.path) yet; start one without --continue")
             }
-            name = latest
+            // The file's own name, even one --session would refuse (a file copied in by hand).
+            path = directory.path + "/" + latest.name + ".json"
+            lock = latest.lock
+        } else if let name = options.session {
+            do {
+                path = try directory.file(named: name)
+                lock = try SessionLock.acquire(name, in: directory)
+            } catch let error as SessionNameError {
+                throw UsageFailure(message: "--session: " + error.message)
+            } catch let error as SessionLockError {
+                throw UsageFailure(message: "--session: " + error.message)
+            } catch {
+                throw UsageFailure(message: "--session: cannot open session \(name)")
+            }
         } else {
-            name = options.session ?? SessionDirectory.newName(now: Self.now())
+            path = directory.path + "/" + SessionDirectory.newName(now: Self.now()) + ".json"
         }
         let claimed = options.session != nil || options.continueLast
-        let file = AutosaveFile(path: directory.file(named: name), claimed: claimed, attachments: directory.attachments)
+        let file = AutosaveFile(path: path, claimed: claimed, attachments: directory.attachments, lock: lock)
         autosave = file
         if claimed, access(file.path, F_OK) == 0 {
             do { resumed = try file.load() } catch { throw UsageFailure(message: error.message) }
