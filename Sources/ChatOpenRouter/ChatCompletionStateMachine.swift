@@ -47,7 +47,8 @@ struct ChatCompletionStateMachine {
 
     /// The caps and the timeout.
     struct Limits {
-        /// Longest answer (text and reasoning) accepted, in bytes.
+        /// Longest answer accepted, in bytes: text, reasoning, reasoning details, images and
+        /// tool-call arguments together.
         var maxAnswerBytes: Int
         /// Longest single SSE line or event.
         var maxLineBytes: Int
@@ -269,6 +270,10 @@ struct ChatCompletionStateMachine {
             delivered = true
             answerBytes += piece.arguments.utf8.count
             if answerBytes > limits.maxAnswerBytes { throw .answerTooLarge(limitBytes: limits.maxAnswerBytes) }
+        case .reasoningDetails(let items):
+            // Kept whole to be sent back, so they count as the answer does (not shown: no `delivered`).
+            answerBytes += items.reduce(0) { $0 + $1.approximateTextBytes }
+            if answerBytes > limits.maxAnswerBytes { throw .answerTooLarge(limitBytes: limits.maxAnswerBytes) }
         case .finish:
             sawFinish = true
         default:
@@ -306,5 +311,18 @@ struct ChatCompletionStateMachine {
 
     private mutating func fail(_ error: ChatError, stopTransfer: Bool) -> Action {
         settle(error, stopTransfer: stopTransfer)
+    }
+}
+
+extension JSONValue {
+    /// About the size of the value's JSON text: its strings and keys as UTF-8, and a few bytes
+    /// for every other value and separator. Enough to bound what an answer keeps.
+    fileprivate var approximateTextBytes: Int {
+        switch self {
+        case .string(let text): text.utf8.count + 2
+        case .number, .bool, .null: 8
+        case .array(let items): items.reduce(2) { $0 + $1.approximateTextBytes + 1 }
+        case .object(let members): members.reduce(2) { $0 + $1.key.utf8.count + 4 + $1.value.approximateTextBytes }
+        }
     }
 }

@@ -16,27 +16,36 @@ import Darwin
 public struct AttachmentFiles: AttachmentSource {
     /// Largest file accepted, in bytes (`max_attachment_mb`).
     public var maxBytes: Int
+    /// Most bytes all files of one message may hold (`max_attachments_mb`).
+    public var maxTotalBytes: Int
 
-    public init(maxBytes: Int = 20 * 1024 * 1024) {
+    public init(maxBytes: Int = 20 * 1024 * 1024, maxTotalBytes: Int = 50 * 1024 * 1024) {
         self.maxBytes = maxBytes
+        self.maxTotalBytes = maxTotalBytes
     }
 
-    public func load(_ argument: String) throws(AttachmentRefusal) -> [LoadedFile] {
+    public func load(_ argument: String, attachedBytes: Int) throws(AttachmentRefusal) -> [LoadedFile] {
         let paths = FileGlob.expand(PathExpansion.expandingTilde(argument))
         guard !paths.isEmpty else { throw AttachmentRefusal(message: "cannot attach \(argument): no such file") }
         var loaded: [LoadedFile] = []
-        for path in paths { loaded.append(try file(path)) }
+        var total = attachedBytes
+        for path in paths {
+            let file = try file(path, attachedBytes: total)
+            total += file.byteCount
+            loaded.append(file)
+        }
         return loaded
     }
 
-    /// Reads `path` (or takes the `http(s)://` URL as it is).
-    public func file(_ path: String) throws(AttachmentRefusal) -> LoadedFile {
+    /// Reads `path` (or takes the `http(s)://` URL as it is), to join `attachedBytes` of files
+    /// already attached to the message.
+    public func file(_ path: String, attachedBytes: Int = 0) throws(AttachmentRefusal) -> LoadedFile {
         let lower = path.lowercased()
         if lower.hasPrefix("https://") || lower.hasPrefix("http://") {
             return .attachment(try url(path))
         }
         do {
-            return try read(path)
+            return try read(path, attachedBytes: attachedBytes)
         } catch let error as FileBytes.ReadError {
             switch error.code {
             case ENOENT: throw AttachmentRefusal(message: "cannot attach \(path): no such file")
@@ -53,16 +62,19 @@ public struct AttachmentFiles: AttachmentSource {
 
     /// Reads and recognises `path`. An image, PDF or audio file is base64-encoded as it is
     /// read, a piece at a time, so a 20 MB image costs its 27 MB of base64 and little more.
-    private func read(_ path: String) throws -> LoadedFile {
+    private func read(_ path: String, attachedBytes: Int) throws -> LoadedFile {
         let file = try FileBytes.Reader(path: path)
         let tooLarge = AttachmentRefusal(message: "cannot attach \(path): larger than \(Self.megabytes(maxBytes)) MB (max_attachment_mb)")
         if file.size > maxBytes { throw tooLarge }
+        // Refused by its size before it is read: fifteen 19 MB files never sit in memory together.
+        if attachedBytes + file.size > maxTotalBytes { throw totalTooLarge(path, attachedBytes + file.size) }
         var bytes: [UInt8] = []
         try file.read(16, into: &bytes)
         let name = PathText.lastComponent(path)
         if let kind = FileContent.binaryKind(bytes) {
             let (base64, count) = try Self.base64(of: file, startingWith: bytes, limit: maxBytes)
             guard count <= maxBytes else { throw tooLarge }
+            if attachedBytes + count > maxTotalBytes { throw totalTooLarge(path, attachedBytes + count) }
             let attachment = { (kind: Attachment.Kind, mediaType: String) in
                 LoadedFile.attachment(
                     Attachment(
@@ -78,11 +90,19 @@ public struct AttachmentFiles: AttachmentSource {
         }
         try file.read(maxBytes + 1 - bytes.count, into: &bytes)
         if bytes.count > maxBytes { throw tooLarge }
+        if attachedBytes + bytes.count > maxTotalBytes { throw totalTooLarge(path, attachedBytes + bytes.count) }
         switch FileContent.sniff(bytes) {
         case .text(let text): return .text(TextFile(path: path, content: text))
         case .image, .pdf, .audio, .unknownBinary:
             throw AttachmentRefusal(message: "cannot attach \(path): not a file kind that can be sent; attach \(FileContent.acceptedKinds)")
         }
+    }
+
+    /// The refusal of `path` when it would bring the message's files to `total` bytes.
+    private func totalTooLarge(_ path: String, _ total: Int) -> AttachmentRefusal {
+        AttachmentRefusal(
+            message: "cannot attach \(path): the message's files would total \(Self.megabytes(total)) MB, over "
+                + "\(Self.megabytes(maxTotalBytes)) MB (max_attachments_mb); attach fewer or raise max_attachments_mb")
     }
 
     /// The base64 of `first` and the rest of `file`, read 768 KB at a time (a multiple of 3,

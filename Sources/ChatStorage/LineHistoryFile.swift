@@ -30,21 +30,22 @@ public struct LineHistoryFile: LineHistoryStore {
     }
 
     public func load() throws(LineHistoryError) -> [String] {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        if fd < 0 {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.contents(of: path, maxBytes: InputLimits.lineHistoryBytes, followingSymlinks: false)
+        } catch {
             // Missing is empty; a symlink is not ours to read (it is replaced on the first append).
-            if errno == ENOENT || errno == ELOOP { return [] }
-            throw failure(errno)
+            if error.code == ENOENT || error.code == ELOOP { return [] }
+            throw LineHistoryError(path: path, reason: error.reason)
         }
-        defer { close(fd) }
-        let entries = Self.decode(try readAll(fd))
-        return Array(entries.suffix(limit))
+        return Array(Self.decode(bytes).suffix(limit))
     }
 
     public func append(_ line: String) throws(LineHistoryError) {
         let record = Array((Self.encode(line) + "\n").utf8)
         for _ in 0..<8 {
-            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            // O_NONBLOCK: a FIFO at the path must not hold the prompt (it is refused below).
+            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0o600)
             if fd < 0 {
                 if errno == ELOOP {
                     try replace(with: [line])
@@ -54,14 +55,19 @@ public struct LineHistoryFile: LineHistoryStore {
                     try createParent()
                     continue
                 }
+                // ENXIO: a FIFO that no process reads.
+                if errno == ENXIO { throw LineHistoryError(path: path, reason: "it is a FIFO, not a regular file") }
                 throw failure(errno)
             }
             defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw failure(errno) }
+            guard (info.st_mode & S_IFMT) == S_IFREG else {
+                throw LineHistoryError(path: path, reason: "it is \(FileBytes.describe(info.st_mode & S_IFMT)), not a regular file")
+            }
             guard flock(fd, LOCK_EX) == 0 else { throw failure(errno) }
             // Compacted by another process while we waited: write to the file the path names now.
-            guard isStillAtPath(fd) else { continue }
-            var info = stat()
-            guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw failure(EINVAL) }
+            guard isStillAtPath(fd), fstat(fd, &info) == 0 else { continue }
             fchmod(fd, 0o600)
             if info.st_size == 0 { try writeAll(fd, Array((Self.header + "\n").utf8)) }
             try writeAll(fd, record)
@@ -139,10 +145,9 @@ public struct LineHistoryFile: LineHistoryStore {
 
     /// Keeps the newest `limit` entries once the file holds twice as many (called locked).
     private func compactIfLong(_ fd: Int32) throws(LineHistoryError) {
-        let reader = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard reader >= 0 else { return }
-        defer { close(reader) }
-        let entries = Self.decode(try readAll(reader))
+        guard let bytes = try? FileBytes.contents(of: path, maxBytes: InputLimits.lineHistoryBytes, followingSymlinks: false)
+        else { return }
+        let entries = Self.decode(bytes)
         guard entries.count > 2 * limit else { return }
         try replace(with: Array(entries.suffix(limit)))
     }
@@ -163,20 +168,6 @@ public struct LineHistoryFile: LineHistoryStore {
             try PrivateFile.makeDirectories(parent)
         } catch {
             throw LineHistoryError(path: path, reason: String(cString: strerror(error.code)))
-        }
-    }
-
-    private func readAll(_ fd: Int32) throws(LineHistoryError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure(errno)
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<count])
         }
     }
 

@@ -34,7 +34,7 @@ public struct ModelCacheFile: ModelCacheStore {
 
     /// The cached models and whether they are younger than `maxAge`; nil when there is no usable cache.
     public func load(now: Double) -> (models: [ModelInfo], fresh: Bool)? {
-        guard let bytes = try? FileBytes.contents(of: path, limit: 64 * 1024 * 1024),
+        guard let bytes = try? FileBytes.contents(of: path, maxBytes: 64 * 1024 * 1024),
             let file = try? JSONDecoder().decode(File.self, from: Data(bytes)), file.saved_at.isFinite
         else { return nil }
         let models = file.data.map { item in

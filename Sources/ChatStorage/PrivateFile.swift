@@ -63,6 +63,45 @@ public enum PrivateFile {
         }
     }
 
+    /// Deletes the temporary files of saves that never finished (`.NAME.<16 hex>.tmp`, left
+    /// by a process killed mid-save) in `folder`: those not changed for `minimumAge` seconds,
+    /// since a save in progress writes its file within milliseconds and renames it at once.
+    /// Returns how many were removed.
+    @discardableResult
+    public static func removeStaleTemporaryFiles(in folder: String, now: Double, minimumAge: Double = 60) -> Int {
+        guard let directory = opendir(folder) else { return 0 }
+        defer { closedir(directory) }
+        let descriptor = dirfd(directory)
+        var removed = 0
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard isTemporaryName(name) else { continue }
+            var info = stat()
+            guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1_000_000_000
+            guard now - modified >= minimumAge else { continue }
+            if unlinkat(descriptor, name, 0) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
+    /// Whether `name` is one of ours: `.` + the target's name + `.` + 16 hex digits + `.tmp`.
+    static func isTemporaryName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        let suffix = Array(".tmp".utf8)
+        // "." + at least one byte of name + "." + 16 + ".tmp"
+        guard bytes.count >= 1 + 1 + 1 + 16 + suffix.count, bytes.first == UInt8(ascii: "."), bytes.suffix(suffix.count) == suffix[...]
+        else { return false }
+        let end = bytes.count - suffix.count
+        let hex = bytes[(end - 16)..<end]
+        return bytes[end - 17] == UInt8(ascii: ".")
+            && hex.allSatisfy {
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            }
+    }
+
     /// 16 hex digits from the system's random source.
     static func randomSuffix() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -20,15 +20,31 @@ public struct RoleFiles: RoleSource {
         self.place = place
     }
 
-    /// The role `name`: its file, else the built-in one; a bad file is an error naming it and the line.
+    /// The role `name`: its file, else the built-in one. A file that is there but cannot be
+    /// read (not a regular file, over ``InputLimits/roleBytes``, unreadable) or is malformed
+    /// is an error naming it; it never falls back to the built-in role of that name.
     public func role(_ name: String) throws(RoleProfile.Problem) -> RoleProfile {
         let path = directory + "/" + name + ".md"
-        if !name.contains("/"), let bytes = try? FileBytes.contents(of: path, limit: 1024 * 1024) {
+        if !name.contains("/"), let bytes = try Self.bytes(of: path) {
             return try RoleProfile.parse(String(decoding: bytes, as: UTF8.self), name: name, path: path)
         }
         if let builtIn = BuiltInRoles.role(name, place: place) { return builtIn }
         throw RoleProfile.Problem(
             message: "unknown role \"\(name)\": no \(path), and no built-in role of that name (roles: \(names().joined(separator: ", ")))")
+    }
+
+    /// The role file's bytes; nil when there is no such file.
+    private static func bytes(of path: String) throws(RoleProfile.Problem) -> [UInt8]? {
+        do {
+            return try FileBytes.contents(of: path, maxBytes: InputLimits.roleBytes)
+        } catch {
+            if error.code == ENOENT || error.code == ENOTDIR { return nil }
+            if case .tooLarge(let limit) = error.kind {
+                throw RoleProfile.Problem(
+                    message: "role file \(path) is larger than \(InputLimits.size(limit)), the most a role may hold; shorten it")
+            }
+            throw RoleProfile.Problem(message: "cannot read role file \(path): \(error.reason)")
+        }
     }
 
     /// Every role's name: the files' and the built-in ones, sorted.

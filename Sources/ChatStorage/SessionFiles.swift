@@ -18,6 +18,8 @@ import Darwin
 public enum ArchiveFiles {
     /// The largest session file read.
     public static let maxFileBytes = 512 * 1024 * 1024
+    /// The largest attachment copy read: the base64 of the largest `max_attachment_mb` (1024), and some.
+    static let maxCopyBytes = 1400 * 1024 * 1024
 
     /// Writes `archive` to `path` as one file that stands alone (attachments inline), 0600, atomically.
     public static func save(_ archive: SessionArchive, to path: String, now: Double) throws(SessionArchive.Failure) {
@@ -33,13 +35,14 @@ public enum ArchiveFiles {
     public static func load(from path: String, attachments: AttachmentCopies? = nil) throws(SessionArchive.Failure) -> SessionArchive {
         let bytes: [UInt8]
         do {
-            bytes = try FileBytes.contents(of: path, limit: maxFileBytes + 1)
+            bytes = try FileBytes.contents(of: path, maxBytes: maxFileBytes)
         } catch {
-            throw SessionArchive.Failure(message: "cannot load \(path): \(error.code == ENOENT ? "no such file" : error.reason)")
-        }
-        guard bytes.count <= maxFileBytes else {
-            throw SessionArchive.Failure(
-                message: "cannot load \(path): larger than \(maxFileBytes / (1024 * 1024)) MiB, not a saved conversation")
+            let reason =
+                switch error.kind {
+                case .tooLarge: error.reason + ", not a saved conversation"
+                default: error.code == ENOENT ? "no such file" : error.reason
+                }
+            throw SessionArchive.Failure(message: "cannot load \(path): \(reason)")
         }
         return try SessionArchive.decode(bytes, path: path, blob: { attachments?.read($0) })
     }
@@ -68,7 +71,8 @@ public final class AttachmentCopies: @unchecked Sendable {
 
     /// The base64 data of attachment `id`, or nil when there is no copy.
     public func read(_ id: String) -> String? {
-        guard Self.isSafe(id), let bytes = try? FileBytes.contents(of: directory + "/" + id + ".b64") else { return nil }
+        guard Self.isSafe(id), let bytes = try? FileBytes.contents(of: directory + "/" + id + ".b64", maxBytes: ArchiveFiles.maxCopyBytes)
+        else { return nil }
         return String(validating: bytes, as: UTF8.self)
     }
 
@@ -97,23 +101,35 @@ public final class AttachmentCopies: @unchecked Sendable {
 /// The file a conversation is autosaved to after every change.
 ///
 /// A new, unnamed session gets its name from the time it started. Two REPLs started in the
-/// same second must not share a file, so the first save claims the name exclusively and,
-/// when another process has it already, takes `NAME-2`, `NAME-3`, ….
+/// same second must not share a file, so the first save claims the name exclusively (its
+/// ``SessionLock`` and the file) and, when another process has it already, takes `NAME-2`,
+/// `NAME-3`, ….
 public final class AutosaveFile: @unchecked Sendable {
-    // @unchecked: used from one task at a time (the chat loop on the main actor).
+    // @unchecked: used from one task at a time (the chat loop on the main actor, or the
+    // save queue, which the main actor waits for before it touches the file again).
     public private(set) var path: String
     private var claimed: Bool
     private let stem: String
     private var attempt = 1
     private let attachments: AttachmentCopies
+    /// This process's lock on the session, held while the file is the one autosaved.
+    private(set) var lock: SessionLock?
 
-    /// - Parameter claimed: whether the file is this session's already (resumed, or named
-    ///   with `--session`); otherwise the first save claims the name.
-    public init(path: String, claimed: Bool, attachments: AttachmentCopies? = nil) {
+    /// - Parameters:
+    ///   - claimed: whether the file is this session's already (resumed, or named with
+    ///     `--session`); otherwise the first save claims the name.
+    ///   - lock: the session's lock, taken by whoever opened it (claimed files).
+    public init(path: String, claimed: Bool, attachments: AttachmentCopies? = nil, lock: SessionLock? = nil) {
         self.path = path
         self.claimed = claimed
+        self.lock = lock
         stem = path.hasSuffix(".json") ? String(path.dropLast(5)) : path
         self.attachments = attachments ?? AttachmentCopies(directory: PathText.deletingLastComponent(path) + "/attachments")
+    }
+
+    /// Lets go of the session (another one is autosaved from now on).
+    func releaseLock() {
+        lock = nil
     }
 
     /// The session's name (the file name without `.json`).
@@ -126,9 +142,21 @@ public final class AutosaveFile: @unchecked Sendable {
         try attachments.store(archive.dataAttachments)
         let bytes = archive.encoded(attachments: .referenced, savedAt: now)
         while !claimed {
+            let candidate: SessionLock?
+            do {
+                candidate = try SessionLock.acquire(name, folder: PathText.deletingLastComponent(path))
+            } catch  where attempt < 1000 {
+                // Open in another process that has not saved it yet: the next name.
+                attempt += 1
+                path = stem + "-\(attempt).json"
+                continue
+            } catch {
+                throw SessionArchive.Failure(message: error.message)
+            }
             do {
                 try PrivateFile.write(bytes, to: path, creatingOnly: true)
                 claimed = true
+                lock = candidate
                 return
             } catch  where error.code == EEXIST && attempt < 1000 {
                 attempt += 1
@@ -147,60 +175,6 @@ public final class AutosaveFile: @unchecked Sendable {
     /// Reads the session this file holds (its attachments from the copies).
     public func load() throws(SessionArchive.Failure) -> SessionArchive {
         try ArchiveFiles.load(from: path, attachments: attachments)
-    }
-}
-
-/// The named sessions in `$XDG_STATE_HOME/bankfuture-chat/sessions/`, autosaved after every turn.
-public struct SessionDirectory: Sendable {
-    public var path: String
-
-    public init(stateDirectory: String) {
-        path = stateDirectory + "/sessions"
-    }
-
-    /// The file of session `name`. Names are kept to safe characters.
-    public func file(named name: String) -> String {
-        path + "/" + Self.safeName(name) + ".json"
-    }
-
-    /// Where the sessions' attachments are kept.
-    public var attachments: AttachmentCopies {
-        AttachmentCopies(directory: path + "/attachments")
-    }
-
-    /// A new name for an unnamed session: the local date and time.
-    public static func newName(now: Double) -> String {
-        var time = time_t(now.isFinite ? now : 0)
-        var parts = tm()
-        localtime_r(&time, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return
-            "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
-    }
-
-    static func safeName(_ name: String) -> String {
-        let mapped = name.unicodeScalars.map { scalar -> Character in
-            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == "."
-                ? Character(scalar) : "_"
-        }
-        var result = String(mapped)
-        while result.hasPrefix(".") { result.removeFirst() }
-        return result.isEmpty ? "session" : String(result.prefix(100))
-    }
-
-    /// The most recently saved session's name, for `--continue`.
-    public func mostRecent() -> String? {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return nil }
-        var best: (name: String, seconds: Int, nanoseconds: Int)?
-        for file in names where file.hasSuffix(".json") && !file.hasPrefix(".") {
-            var info = stat()
-            guard lstat(path + "/" + file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            let seconds = Int(info.st_mtim.tv_sec)
-            let nanoseconds = Int(info.st_mtim.tv_nsec)
-            if let current = best, (current.seconds, current.nanoseconds) >= (seconds, nanoseconds) { continue }
-            best = (String(file.dropLast(5)), seconds, nanoseconds)
-        }
-        return best?.name
     }
 }
 
@@ -280,11 +254,17 @@ public final class SessionFiles: ConversationStore {
         try ArchiveFiles.export(markdown, to: PathExpansion.expandingTilde(path))
     }
 
+    /// Switches to session `name`, refused when its name cannot be a file name or another
+    /// process has it open; the session left is unlocked.
     public func switchTo(session name: String) throws(SessionArchive.Failure) -> SessionArchive? {
         writes.sync {}
         guard let directory else { throw SessionArchive.Failure(message: "/session needs the sessions folder") }
-        let file = AutosaveFile(path: directory.file(named: name), claimed: true, attachments: attachments)
+        let path = try Self.file(named: name, in: directory)
+        // The session open now stays locked by this process: no second lock on it.
+        let lock = path == autosaveFile?.path ? autosaveFile?.lock : try Self.lock(name, in: directory)
+        let file = AutosaveFile(path: path, claimed: true, attachments: attachments, lock: lock)
         let archive: SessionArchive? = access(file.path, F_OK) == 0 ? try file.load() : nil
+        autosaveFile?.releaseLock()
         autosaveFile = file
         return archive
     }
@@ -292,18 +272,37 @@ public final class SessionFiles: ConversationStore {
     public func renameAutosave(to name: String) throws(SessionArchive.Failure) {
         writes.sync {}
         guard let directory, let current = autosaveFile else { throw SessionArchive.Failure(message: "this conversation is not saved") }
-        let target = directory.file(named: name)
+        let target = try Self.file(named: name, in: directory)
         guard target != current.path else { return }
+        let lock = try Self.lock(name, in: directory)
         if access(current.path, F_OK) == 0 {
             // link(2) refuses an existing target: a rename never replaces another session.
             guard link(current.path, target) == 0 else {
-                let reason =
-                    errno == EEXIST ? "a session named \(SessionDirectory.safeName(name)) exists already" : String(cString: strerror(errno))
-                throw SessionArchive.Failure(message: "cannot rename to \(name): \(reason)")
+                let reason = errno == EEXIST ? "a session named \(name) exists already" : String(cString: strerror(errno))
+                throw SessionArchive.Failure(message: "cannot rename to \(TerminalText.oneLine(name, limit: 60)): \(reason)")
             }
             unlink(current.path)
         }
-        autosaveFile = AutosaveFile(path: target, claimed: true, attachments: attachments)
+        // The old name is free: its lock file goes while this process still holds it.
+        current.lock?.removeFile()
+        current.releaseLock()
+        autosaveFile = AutosaveFile(path: target, claimed: true, attachments: attachments, lock: lock)
+    }
+
+    private static func file(named name: String, in directory: SessionDirectory) throws(SessionArchive.Failure) -> String {
+        do {
+            return try directory.file(named: name)
+        } catch {
+            throw SessionArchive.Failure(message: error.message)
+        }
+    }
+
+    private static func lock(_ name: String, in directory: SessionDirectory) throws(SessionArchive.Failure) -> SessionLock? {
+        do {
+            return try SessionLock.acquire(name, in: directory)
+        } catch {
+            throw SessionArchive.Failure(message: error.message)
+        }
     }
 }
 

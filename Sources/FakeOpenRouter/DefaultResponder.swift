@@ -17,6 +17,7 @@ struct DefaultResponder: Sendable {
         ("fake/html", "HTTP 502 with an HTML page"),
         ("fake/reasoning", "reasoning deltas before the answer"),
         ("fake/reasoning-details", "reasoning_details: a signed text block, an encrypted item"),
+        ("fake/huge-reasoning-details", "64 reasoning_details items of 256 KiB each (16 MiB), then the echo"),
         ("fake/moderation", "HTTP 403 flagged by moderation, with metadata"),
         ("fake/cyrillic", "\"Привет, мир! 👋🏽\" sent one byte per write"),
         ("fake/tools", "call the first offered tool, then quote tool results"),
@@ -92,6 +93,9 @@ struct DefaultResponder: Sendable {
         case "reasoning", "reasoning-details":
             return reasoningAnswer(echo, request: request, withDetails: scenario == "reasoning-details")
                 .plan(chunks: chunks, streaming: streaming)
+
+        case "huge-reasoning-details":
+            return hugeReasoningAnswer(echo, request: request).plan(chunks: chunks, streaming: streaming)
 
         case "midstream-error", "error-first":
             let partial = scenario == "midstream-error" ? ["Partial", " answer"] : []

@@ -54,8 +54,7 @@ struct Launch {
             plan = try LaunchPlan.make(
                 options.launchRequest,
                 input: .init(
-                    isTerminal: isatty(0) == 1, readAll: StandardInput.readAll,
-                    readFile: { (try? FileBytes.contents(of: $0)).map { String(decoding: $0, as: UTF8.self) } }))
+                    isTerminal: isatty(0) == 1, readAll: StandardInput.readAll, readFile: StandardInput.readSystemFile))
         } catch {
             throw UsageFailure(message: error.message)
         }
@@ -145,21 +144,45 @@ struct Launch {
         transport = http
     }
 
-    /// Picks the session file: `--session NAME`, `--continue` (the latest), or a new one for a REPL.
+    /// Picks the session file: `--session NAME`, `--continue` (the latest that no other process
+    /// has open), or a new one for a REPL; a named or continued one is locked for this process.
     private mutating func openSession() throws(UsageFailure) {
         guard plan.keepsSession(options.launchRequest) else { return }
         let directory = SessionDirectory(stateDirectory: settings.stateDirectory)
-        let name: String
+        // Saves that a killed process left half-written.
+        for folder in [directory.path, directory.path + "/attachments"] {
+            PrivateFile.removeStaleTemporaryFiles(in: folder, now: Self.now())
+        }
+        let path: String
+        var lock: SessionLock?
         if options.continueLast {
-            guard let latest = directory.mostRecent() else {
+            guard let latest = directory.mostRecentUnlocked() else {
+                if directory.mostRecent() != nil {
+                    throw UsageFailure(
+                        message: "--continue: every saved conversation in \(directory.path) is open in another bankfuture-chat; "
+                            + "use --session NAME for another one")
+                }
                 throw UsageFailure(message: "--continue: no saved conversation in \(directory.path) yet; start one without --continue")
             }
-            name = latest
+            // The file's own name, even one --session would refuse (a file copied in by hand).
+            path = directory.path + "/" + latest.name + ".json"
+            lock = latest.lock
+        } else if let name = options.session {
+            do {
+                path = try directory.file(named: name)
+                lock = try SessionLock.acquire(name, in: directory)
+            } catch let error as SessionNameError {
+                throw UsageFailure(message: "--session: " + error.message)
+            } catch let error as SessionLockError {
+                throw UsageFailure(message: "--session: " + error.message)
+            } catch {
+                throw UsageFailure(message: "--session: cannot open session \(name)")
+            }
         } else {
-            name = options.session ?? SessionDirectory.newName(now: Self.now())
+            path = directory.path + "/" + SessionDirectory.newName(now: Self.now()) + ".json"
         }
         let claimed = options.session != nil || options.continueLast
-        let file = AutosaveFile(path: directory.file(named: name), claimed: claimed, attachments: directory.attachments)
+        let file = AutosaveFile(path: path, claimed: claimed, attachments: directory.attachments, lock: lock)
         autosave = file
         if claimed, access(file.path, F_OK) == 0 {
             do { resumed = try file.load() } catch { throw UsageFailure(message: error.message) }
@@ -209,10 +232,15 @@ struct Launch {
         var text = argument
         if argument.hasPrefix("@") {
             let path = String(argument.dropFirst())
-            guard let bytes = try? FileBytes.contents(of: path, limit: 4 * 1024 * 1024) else {
-                throw UsageFailure(message: "cannot read --schema file \(path)")
+            do {
+                text = String(decoding: try FileBytes.contents(of: path, maxBytes: InputLimits.schemaBytes), as: UTF8.self)
+            } catch {
+                if case .tooLarge(let limit) = error.kind {
+                    throw UsageFailure(
+                        message: "--schema file \(path) is larger than \(InputLimits.size(limit)), the most a schema may hold")
+                }
+                throw UsageFailure(message: "cannot read --schema file \(path): \(error.reason)")
             }
-            text = String(decoding: bytes, as: UTF8.self)
         }
         guard let raw = RawJSON(validating: text), text.trimmingWhitespace().hasPrefix("{") else {
             throw UsageFailure(message: "--schema must be a JSON Schema object (JSON text, or @FILE holding it)")
@@ -250,18 +278,30 @@ struct Launch {
     }
 }
 
-/// Standard input, read whole.
+/// What the launch plan reads: standard input whole and `--system-file`, each bounded.
 enum StandardInput {
-    /// Everything on stdin; on a read error, what was read until then.
-    static func readAll() -> String {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+    /// Everything on stdin, at most ``InputLimits/standardInputBytes`` (`yes | bankfuture-chat q`
+    /// and `< /dev/zero` end with an error, not with the memory).
+    static func readAll() throws(LaunchPlan.InputFailure) -> String {
+        do {
+            let bytes = try FileBytes.read(descriptor: STDIN_FILENO, maxBytes: InputLimits.standardInputBytes)
+            return String(decoding: bytes, as: UTF8.self)
+        } catch {
+            throw failure(error)
         }
-        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A `--system-file`: a regular file of at most ``InputLimits/systemFileBytes``.
+    static func readSystemFile(_ path: String) throws(LaunchPlan.InputFailure) -> String {
+        do {
+            return String(decoding: try FileBytes.contents(of: path, maxBytes: InputLimits.systemFileBytes), as: UTF8.self)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    private static func failure(_ error: FileBytes.ReadError) -> LaunchPlan.InputFailure {
+        if case .tooLarge(let limit) = error.kind { return .tooLarge(limit: limit) }
+        return .unreadable(reason: error.reason)
     }
 }

@@ -27,15 +27,14 @@ enum OneShot {
     /// Sends one message and prints the answer. Returns the exit code.
     static func run(_ launch: Launch) async -> Int32 {
         // Files are read before anything is sent; one refused file sends nothing.
-        var files: [LoadedFile] = []
-        let source = AttachmentFiles(maxBytes: launch.settings.maxAttachmentMB * 1024 * 1024)
-        for path in launch.plan.files {
-            do {
-                files += try source.load(path)
-            } catch {
-                Output.error(error.message + " (nothing was sent)")
-                return 2
-            }
+        let files: [LoadedFile]
+        let source = AttachmentFiles(
+            maxBytes: launch.settings.maxAttachmentMB * 1024 * 1024, maxTotalBytes: launch.settings.maxAttachmentsMB * 1024 * 1024)
+        do {
+            files = try source.load(launch.plan.files, joining: [])
+        } catch {
+            Output.error(error.message + " (nothing was sent)")
+            return 2
         }
         let message = ChatMessage.user(launch.plan.message, files: files)
         var session = launch.session

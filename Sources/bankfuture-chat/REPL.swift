@@ -61,7 +61,8 @@ enum REPL {
             autosave: launch.autosave, attachments: directory.attachments, directory: directory, now: Launch.now, didSave: didSave)
         let services = REPLServices(
             transport: launch.transport, reader: reader, renderer: renderer, models: models, conversations: conversations,
-            attachments: AttachmentFiles(maxBytes: settings.maxAttachmentMB * 1024 * 1024),
+            attachments: AttachmentFiles(
+                maxBytes: settings.maxAttachmentMB * 1024 * 1024, maxTotalBytes: settings.maxAttachmentsMB * 1024 * 1024),
             images: launch.options.offline ? nil : ImageGeneration(launch: launch, preview: interactive && launch.useColor(fd: 2)),
             terminal: interactive ? TerminalTools(environment: launch.environment) : nil, tools: launch.tools,
             approver: interactive ? KeyApprover() : nil, autoApprove: settings.autoApproveTools, maxToolRounds: settings.maxToolRounds,

@@ -246,11 +246,10 @@ final class ScriptedTerminal: TerminalServices {
         #expect(decoded == archive)
     }
 
-    @Test func safeSessionNames() {
+    @Test func sessionNamesAreFileNamesOfTheirOwnOrRefused() throws {
         let directory = SessionDirectory(stateDirectory: "/state")
-        let escaped = directory.file(named: "../../etc/passwd")
-        #expect(escaped.hasPrefix("/state/sessions/"))
-        #expect(!escaped.dropFirst("/state/sessions/".count).contains("/"))
-        #expect(directory.file(named: "work-notes") == "/state/sessions/work-notes.json")
+        #expect(throws: SessionNameError.self) { try directory.file(named: "../../etc/passwd") }
+        #expect(try directory.file(named: "work-notes") == "/state/sessions/work-notes.json")
+        #expect(try directory.file(named: "my notes") == "/state/sessions/my notes.json")
     }
 }

@@ -19,7 +19,11 @@ import Testing
                 readAll: {
                     reads.count += 1
                     return stdin
-                }, readFile: { files[$0] }))
+                },
+                readFile: { path throws(LaunchPlan.InputFailure) in
+                    guard let text = files[path] else { throw .unreadable(reason: "No such file or directory") }
+                    return text
+                }))
         #expect(reads.count <= 1, "stdin is read at most once")
         return plan
     }

@@ -91,6 +91,20 @@ import Testing
         }
     }
 
+    @Test func reasoningDetailsCountTowardTheCap() {
+        // Never shown, but kept whole to be sent back: 300 items of 1 MiB once took 949 MB.
+        var m = machine()
+        let item = #"{"type":"reasoning.encrypted","data":"\#(String(repeating: "A", count: 400))","index":"#
+        let detail = { (index: Int) in #"data: {"choices":[{"delta":{"reasoning_details":["# + item + "\(index)}]}}]}\n\n" }
+        #expect(feed(&m, detail(0), at: 1) == .scheduleFlush)
+        #expect(feed(&m, detail(1), at: 2) == .none)
+        let action = feed(&m, detail(2), at: 3)
+        guard case .fail(_, .answerTooLarge(1000), stopTransfer: true) = action else {
+            Issue.record("got \(action)")
+            return
+        }
+    }
+
     @Test func aStreamThatEndsWithoutDoneOrFinishIsTruncated() {
         var m = machine()
         _ = feed(&m, Self.chunk("part"), at: 1)

@@ -71,12 +71,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let directory = SessionDirectory(stateDirectory: dir)
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
-        let file = AutosaveFile(path: directory.file(named: "old"), claimed: false, attachments: directory.attachments)
+        let file = AutosaveFile(path: try directory.file(named: "old"), claimed: false, attachments: directory.attachments)
         let files = SessionFiles(autosave: file, attachments: directory.attachments, directory: directory, now: { 7 })
         try files.autosaveInBackground(archive(turns: 3))
         try files.renameAutosave(to: "new")
         #expect(files.autosaveName == "new")
-        #expect(!FileManager.default.fileExists(atPath: directory.file(named: "old")))
+        #expect(!FileManager.default.fileExists(atPath: try directory.file(named: "old")))
         #expect(try ArchiveFiles.load(from: directory.file(named: "new")).messages.count == 6)
     }
 

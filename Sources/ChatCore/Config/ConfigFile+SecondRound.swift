@@ -8,6 +8,7 @@ extension ConfigFile {
         case "allow_insecure_http": allowInsecureHTTP = try v.bool()
         case "max_answer_mb": maxAnswerMB = try v.integer(1...4096)
         case "max_attachment_mb": maxAttachmentMB = try v.integer(1...1024)
+        case "max_attachments_mb": maxAttachmentsMB = try v.integer(1...4096)
         case "reasoning":
             let text: String
             switch v.value {

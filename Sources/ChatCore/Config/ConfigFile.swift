@@ -23,6 +23,7 @@ public struct ConfigFile: Sendable, Equatable {
     public var allowInsecureHTTP: Bool?
     public var maxAnswerMB: Int?
     public var maxAttachmentMB: Int?
+    public var maxAttachmentsMB: Int?
     public var reasoning: ReasoningSetting??
     public var webSearch: WebSearch??
     public var provider: ProviderRouting?
@@ -41,7 +42,8 @@ public struct ConfigFile: Sendable, Equatable {
         "model", "system_prompt", "base_url", "api_key_env", "referer", "title", "stream", "temperature",
         "max_tokens", "timeout_seconds", "max_retries", "history_file", "fallback_models", "color",
         "image_model", "image_dir", "image_provider", "image_base_url", "image_api_key_env",
-        "reasoning", "web_search", "provider", "prompt_cache", "pdf_engine", "max_attachment_mb", "max_answer_mb",
+        "reasoning", "web_search", "provider", "prompt_cache", "pdf_engine", "max_attachment_mb",
+        "max_attachments_mb", "max_answer_mb",
         "mcp_servers", "auto_approve_tools", "max_tool_rounds", "tools", "tool_timeout_seconds", "allow_insecure_http",
     ]
 

@@ -30,6 +30,8 @@ public struct Settings: Sendable, Equatable {
     public var maxAnswerMB = 64
     /// Largest file `-f` and `/file` attach, in MiB.
     public var maxAttachmentMB = 20
+    /// Most all files attached to one message may hold together, in MiB.
+    public var maxAttachmentsMB = 50
     public var reasoning: ReasoningSetting?
     public var webSearch: WebSearch?
     public var provider = ProviderRouting()
@@ -131,6 +133,7 @@ public struct Settings: Sendable, Equatable {
         if let v = file.allowInsecureHTTP { allowInsecureHTTP = v }
         if let v = file.maxAnswerMB { maxAnswerMB = v }
         if let v = file.maxAttachmentMB { maxAttachmentMB = v }
+        if let v = file.maxAttachmentsMB { maxAttachmentsMB = v }
         if let v = file.reasoning { reasoning = v }
         if let v = file.webSearch { webSearch = v }
         if let v = file.provider { provider = v }

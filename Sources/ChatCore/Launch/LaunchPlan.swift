@@ -34,15 +34,27 @@ public struct LaunchPlan: Sendable, Equatable {
     /// Standard input: whether it is a terminal, and how to read all of it (called at most once).
     public struct Input {
         public var isTerminal: Bool
-        public var readAll: () -> String
-        /// Reads a `--system-file` path; nil when it cannot be read.
-        public var readFile: (String) -> String?
+        /// Reads standard input to its end, at most ``InputLimits/standardInputBytes``.
+        public var readAll: () throws(InputFailure) -> String
+        /// Reads a `--system-file` path, at most ``InputLimits/systemFileBytes``.
+        public var readFile: (String) throws(InputFailure) -> String
 
-        public init(isTerminal: Bool, readAll: @escaping () -> String, readFile: @escaping (String) -> String?) {
+        public init(
+            isTerminal: Bool, readAll: @escaping () throws(InputFailure) -> String,
+            readFile: @escaping (String) throws(InputFailure) -> String
+        ) {
             self.isTerminal = isTerminal
             self.readAll = readAll
             self.readFile = readFile
         }
+    }
+
+    /// Why standard input or a `--system-file` was not read.
+    public enum InputFailure: Error, Sendable, Equatable {
+        /// It holds more than `limit` bytes; nothing past the limit was read.
+        case tooLarge(limit: Int)
+        /// The system's reason, e.g. "No such file or directory", "it is a FIFO, not a regular file".
+        case unreadable(reason: String)
     }
 
     public enum Mode: Sendable, Equatable {
@@ -81,17 +93,24 @@ public struct LaunchPlan: Sendable, Equatable {
             if request.stdin == .user || request.stdin == .repl {
                 throw Problem(message: "--system-file - reads stdin, which --stdin \(request.stdin.rawValue) also wants; pick one")
             }
-            systemFromFile = trimmingTrailingNewlines(input.readAll())
+            systemFromFile = trimmingTrailingNewlines(try readStandardInput(input, for: "--system-file -"))
         } else if let path = request.systemFile {
-            guard let text = input.readFile(path) else {
-                throw Problem(message: "cannot read --system-file \(path): no such file or not readable")
+            do {
+                systemFromFile = trimmingTrailingNewlines(try input.readFile(path))
+            } catch {
+                switch error {
+                case .tooLarge(let limit):
+                    throw Problem(
+                        message: "--system-file \(path) is larger than \(InputLimits.size(limit)), the most a system prompt file may hold")
+                case .unreadable(let reason):
+                    throw Problem(message: "cannot read --system-file \(path): \(reason)")
+                }
             }
-            systemFromFile = trimmingTrailingNewlines(text)
         }
         // "Piped" means stdin is not a terminal and yields non-blank text.
         var piped: String?
         if request.systemFile != "-", !input.isTerminal, request.stdin == .system || request.stdin == .user {
-            let text = input.readAll()
+            let text = try readStandardInput(input, for: request.stdin == .user ? "--stdin user" : "piped as the system prompt")
             if !text.trimmingWhitespace().isEmpty { piped = text }
         }
 
@@ -169,6 +188,22 @@ public struct LaunchPlan: Sendable, Equatable {
         case .repl: true
         case .oneShot: request.session != nil || request.continueLast
         default: false
+        }
+    }
+
+    /// Standard input whole, or the one-line error naming it, what read it (`use`) and the cap.
+    private static func readStandardInput(_ input: Input, for use: String) throws(Problem) -> String {
+        do {
+            return try input.readAll()
+        } catch {
+            switch error {
+            case .tooLarge(let limit):
+                throw Problem(
+                    message: "standard input (\(use)) holds more than \(InputLimits.size(limit)), the most read from it; "
+                        + "put the text in a file and attach it with -f, or use --stdin none")
+            case .unreadable(let reason):
+                throw Problem(message: "cannot read standard input (\(use)): \(reason)")
+            }
         }
     }
 

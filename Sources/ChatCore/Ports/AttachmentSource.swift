@@ -10,6 +10,15 @@ public enum LoadedFile: Sendable, Equatable {
         case .attachment(let attachment): attachment.name
         }
     }
+
+    /// The bytes it adds to a message (what `max_attachments_mb` counts): a text file's
+    /// UTF-8, an attachment's file size; a URL adds nothing (it is not read).
+    public var byteCount: Int {
+        switch self {
+        case .text(let file): file.content.utf8.count
+        case .attachment(let attachment): attachment.byteCount
+        }
+    }
 }
 
 /// Why a file cannot be attached: one line naming it; nothing is sent.
@@ -23,8 +32,32 @@ public struct AttachmentRefusal: Error, Sendable, Equatable {
 
 /// Reads what `-f` and `/file` name: paths (with `~` and globs) and `http(s)://` URLs.
 public protocol AttachmentSource: Sendable {
-    /// Every file `argument` names, read; the first refusal stops it.
-    func load(_ argument: String) throws(AttachmentRefusal) -> [LoadedFile]
+    /// Every file `argument` names, read; the first refusal stops it, and so does a file that
+    /// would take the message's files past ``maxTotalBytes`` (`attachedBytes` are attached
+    /// already), before it is read whole.
+    func load(_ argument: String, attachedBytes: Int) throws(AttachmentRefusal) -> [LoadedFile]
+    /// The most all files of one message may hold together (`max_attachments_mb`).
+    var maxTotalBytes: Int { get }
+}
+
+extension AttachmentSource {
+    /// Every file `argument` names, read, as the first files of a message.
+    public func load(_ argument: String) throws(AttachmentRefusal) -> [LoadedFile] {
+        try load(argument, attachedBytes: 0)
+    }
+
+    /// Every file the `arguments` name, read, to join `attached` in one message; the first
+    /// refusal (a file, or the total past ``maxTotalBytes``) stops it and returns nothing.
+    public func load(_ arguments: [String], joining attached: [LoadedFile]) throws(AttachmentRefusal) -> [LoadedFile] {
+        var total = attached.reduce(0) { $0 + $1.byteCount }
+        var added: [LoadedFile] = []
+        for argument in arguments {
+            let files = try load(argument, attachedBytes: total)
+            total += files.reduce(0) { $0 + $1.byteCount }
+            added += files
+        }
+        return added
+    }
 }
 
 extension ChatMessage {

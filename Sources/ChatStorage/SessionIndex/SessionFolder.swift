@@ -71,12 +71,13 @@ enum SessionFolder {
     static func read(_ path: String) -> (session: IndexedSession?, stamp: FileStamp)? {
         let file: (bytes: [UInt8], status: stat)
         do {
-            file = try FileBytes.contentsAndStatus(of: path, limit: ArchiveFiles.maxFileBytes + 1)
+            file = try FileBytes.contentsAndStatus(of: path, maxBytes: ArchiveFiles.maxFileBytes, followingSymlinks: false)
         } catch {
-            return error.code == ENOENT ? nil : (nil, .none)
+            // Too large or not a regular file: listed nowhere, and read again when its stamp changes.
+            if case .system = error.kind { return error.code == ENOENT ? nil : (nil, .none) }
+            return (nil, stamp(of: path) ?? .none)
         }
         let stamp = FileStamp(file.status)
-        guard (file.status.st_mode & S_IFMT) == S_IFREG, file.bytes.count <= ArchiveFiles.maxFileBytes else { return (nil, stamp) }
         // Attachment data is not indexed: a copy that is missing must not hide the conversation.
         guard let archive = try? SessionArchive.decode(file.bytes, path: path, blob: { _ in "" }) else { return (nil, stamp) }
         return (IndexedSession(archive), stamp)

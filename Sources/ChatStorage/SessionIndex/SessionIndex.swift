@@ -70,9 +70,18 @@ public final class SessionIndex: SessionCatalog {
         }
     }
 
-    /// Deletes the session file, the attachment copies no other session file names, and the row.
+    /// Deletes the session file, the attachment copies no other session file names, and the
+    /// row; refused when the name cannot be a session's or another process has it open.
     public func delete(_ name: String) throws(SessionCatalogError) {
-        let path = directory.file(named: name)
+        let path = try file(named: name)
+        let lock: SessionLock?
+        do {
+            lock = try SessionLock.acquire(name, in: directory, creatingFolder: false)
+        } catch {
+            throw SessionCatalogError(message: "cannot delete: " + error.message)
+        }
+        // Held until the file is gone; then its lock file goes too.
+        defer { lock?.removeFile() }
         let ids = OrphanedAttachments.ids(inSessionFile: path)
         guard unlink(path) == 0 else {
             throw SessionCatalogError(
@@ -89,8 +98,8 @@ public final class SessionIndex: SessionCatalog {
 
     /// Renames the session file (refused when a session of the new name exists) and its row.
     public func rename(_ name: String, to newName: String) throws(SessionCatalogError) {
-        let source = directory.file(named: name)
-        let target = directory.file(named: newName)
+        let source = try file(named: name)
+        let target = try file(named: newName)
         let targetName = String(PathText.lastComponent(target).dropLast(SessionFolder.suffix.count))
         guard SessionFolder.stamp(of: source) != nil else { throw SessionCatalogError(message: "no session named \(name)") }
         if source == target { return }
@@ -114,6 +123,14 @@ public final class SessionIndex: SessionCatalog {
             try withRetryAfterDamage(&store) { store throws(SQLiteError) in
                 try store.database.writing { () throws(SQLiteError) in try store.rename(stored, to: targetName) }
             }
+        }
+    }
+
+    private func file(named name: String) throws(SessionCatalogError) -> String {
+        do {
+            return try directory.file(named: name)
+        } catch {
+            throw SessionCatalogError(message: error.message)
         }
     }
 

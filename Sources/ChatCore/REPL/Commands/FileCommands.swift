@@ -67,14 +67,14 @@ struct FileCommands {
             return
         }
         guard let source = state.services.attachments else { return unavailable("/file") }
-        var added: [LoadedFile] = []
-        for argument in arguments {
-            do {
-                added += try source.load(argument)
-            } catch {
-                renderer.error(error.message + " (nothing attached)")
-                return
-            }
+        let added: [LoadedFile]
+        do {
+            added = try source.load(arguments, joining: state.pendingFiles)
+        } catch {
+            // The files attached before stay; none of these is added.
+            let kept = state.pendingFiles.count
+            renderer.error(error.message + (kept == 0 ? " (nothing attached)" : " (nothing added; \(kept) attached before stay)"))
+            return
         }
         state.pendingFiles += added
         renderer.notice("attached \(added.map(Self.shown).joined(separator: ", ")) to the next message")

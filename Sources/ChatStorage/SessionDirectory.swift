@@ -1,0 +1,101 @@
+import ChatCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The named sessions in `$XDG_STATE_HOME/bankfuture-chat/sessions/`, autosaved after every turn.
+///
+/// A session's name is its file's name without `.json`, one to one: a name that cannot be a
+/// file name of its own (`/`, control characters, a leading `.`, too long) is refused, never
+/// changed into another name (`a/b` must not open or delete `a_b`).
+public struct SessionDirectory: Sendable {
+    public var path: String
+
+    public init(stateDirectory: String) {
+        path = stateDirectory + "/sessions"
+    }
+
+    /// The file of session `name`, or the one-line reason it cannot name one.
+    public func file(named name: String) throws(SessionNameError) -> String {
+        try Self.check(name)
+        return path + "/" + name + ".json"
+    }
+
+    /// Where the sessions' attachments are kept.
+    public var attachments: AttachmentCopies {
+        AttachmentCopies(directory: path + "/attachments")
+    }
+
+    /// A new name for an unnamed session: the local date and time.
+    public static func newName(now: Double) -> String {
+        var time = time_t(now.isFinite ? now : 0)
+        var parts = tm()
+        localtime_r(&time, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return
+            "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
+    }
+
+    /// Refuses a name that is not a file name of its own in the sessions folder.
+    public static func check(_ name: String) throws(SessionNameError) {
+        let shown = "session name \"\(TerminalText.oneLine(name, limit: 40))\""
+        let rule = "; use letters, digits, spaces, \"-\", \"_\" and \".\""
+        if name.isEmpty { throw SessionNameError(message: "a session name cannot be empty" + rule) }
+        if name.contains("/") { throw SessionNameError(message: "\(shown) cannot hold \"/\" (a name is one file, not a path)" + rule) }
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            throw SessionNameError(message: "\(shown) cannot hold control characters" + rule)
+        }
+        if name.hasPrefix(".") {
+            throw SessionNameError(message: "\(shown) cannot start with \".\" (hidden files, and \"..\" is the folder above)" + rule)
+        }
+        if name.count > InputLimits.sessionNameCharacters || name.utf8.count > InputLimits.sessionNameBytes {
+            throw SessionNameError(
+                message: "\(shown) is too long: at most \(InputLimits.sessionNameCharacters) characters "
+                    + "(\(InputLimits.sessionNameBytes) bytes as UTF-8)")
+        }
+    }
+
+    /// The saved sessions' names, newest first (by the time their file last changed).
+    func namesNewestFirst() -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }
+        var found: [(name: String, seconds: Int, nanoseconds: Int)] = []
+        for file in names where file.hasSuffix(".json") && !file.hasPrefix(".") {
+            var info = stat()
+            guard lstat(path + "/" + file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            found.append((String(file.dropLast(5)), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)))
+        }
+        return found.sorted { ($0.seconds, $0.nanoseconds) > ($1.seconds, $1.nanoseconds) }.map(\.name)
+    }
+
+    /// The most recently saved session's name.
+    public func mostRecent() -> String? {
+        namesNewestFirst().first
+    }
+
+    /// The most recently saved session that no other process has open, locked for this one
+    /// (`--continue`); nil when there is none.
+    public func mostRecentUnlocked() -> (name: String, lock: SessionLock?)? {
+        for name in namesNewestFirst() {
+            // A file copied in by hand may have a name `--session` would refuse; it still continues.
+            do {
+                return (name, try SessionLock.acquire(name, in: self))
+            } catch {
+                continue  // open in another process
+            }
+        }
+        return nil
+    }
+}
+
+/// A session name that cannot be a file name of its own: one line saying why.
+public struct SessionNameError: Error, Sendable, Equatable {
+    public var message: String
+}
