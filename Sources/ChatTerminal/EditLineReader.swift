@@ -110,7 +110,7 @@ public final class EditLineReader: LineReader {
         bfchat_break_words_at_blanks()
         _ = bfchat_bind_edit_key()
         bfchat_set_completion_function(completeLine)
-        // Keys in order while a line is edited: a Ctrl-C inside a paste is text.
+        // Raw before the prompt is drawn, keys in order: a Ctrl-C inside a paste is text.
         bfchat_read_keys_in_order()
         bfchat_bind_paste_redisplay()
         bfchat_set_paste_handler(takePaste, LinePastes.byteLimit)
@@ -139,10 +139,7 @@ public final class EditLineReader: LineReader {
     public func readLine(prompt: String) -> LineInput {
         // A Ctrl-C pressed before the prompt (e.g. to stop an answer) is already handled.
         InterruptMonitor.consume()
-        // Raw mode before the prompt is drawn: libedit switches only when it first reads,
-        // and keys typed in between would be echoed and line-edited by the terminal
-        // itself (a Ctrl-D would be lost).
-        rl_prep_terminal(1)
+        // (The terminal goes raw before the prompt is drawn: see bfchat_read_keys_in_order.)
         free(bfchat_take_edit_request())
         linePastes.withLock { $0.reset() }
         fflush(output)
@@ -150,9 +147,9 @@ public final class EditLineReader: LineReader {
         // The prompt shows the model id, which may come from a saved session file.
         let raw = readline(TerminalText.sanitize(prompt))
         bfchat_set_bracketed_paste(fileno(output), 0)
-        // libedit leaves the mode it found (the raw one above). Until the next prompt the
-        // terminal is in the user's own mode: echo, Ctrl-C as a signal, and what is typed
-        // kept (NOFLSH) until it is read, or counted and dropped after a Ctrl-C.
+        // Until the next prompt the terminal is in the user's own mode (libedit would leave
+        // whatever it found): echo, Ctrl-C as a signal, and what is typed kept (NOFLSH)
+        // until it is read, or counted and dropped after a Ctrl-C.
         _ = bfchat_restore_terminal_keeping_input()
         interruptsAtPromptEnd = bfchat_interrupt_count()
         guard let raw else {

@@ -63,9 +63,9 @@ void bfchat_set_bracketed_paste(int fd, int on);
 /// Returns 1 when it was on.
 int bfchat_bracketed_paste_off_for_signal(void);
 
-/// Makes readline pass Ctrl-C (and Ctrl-Z, Ctrl-\\) to the key reader as keys, in order
-/// with the others, while a line is edited (Ctrl-C then interrupts from the key reader).
-/// Call after rl_initialize().
+/// Makes readline put the terminal in raw mode before it draws the prompt (not at the first
+/// key), with Ctrl-C (and Ctrl-Z, Ctrl-\\) passed to the key reader as keys, in order with
+/// the others (Ctrl-C then interrupts from the key reader). Call after rl_initialize().
 void bfchat_read_keys_in_order(void);
 
 /// Binds the key the reader sends after inserting a paste to ed-redisplay, in both key
