@@ -188,6 +188,12 @@ import Testing
             #expect(fake.chatRequests.count == 1)
             #expect(fake.chatRequests.first?.messages.last?.content == "/exit\n/model x/y\n\u{1B}[A\u{03}\u{04}")
             #expect(fake.chatRequests.first?.model != "x/y")
+            // Recalled from the line history (one entry), it is still a message.
+            try terminal.send("\u{1B}[A\r")
+            try await terminal.waitFor("Echo: /exit")
+            try await terminal.waitFor("> ")
+            #expect(fake.chatRequests.count == 2)
+            #expect(fake.chatRequests.last?.messages.last?.content == "/exit\n/model x/y\n\u{1B}[A\u{03}\u{04}")
             // A paste after a typed command is that command's argument.
             try terminal.send("/system " + Self.pasteStart + "Be terse.\rVery." + Self.pasteEnd + "\r")
             try await terminal.waitFor("> ")

@@ -59,11 +59,14 @@ public final class ChatREPL {
                 // paste); pasted text is a message whatever it starts with.
                 let typedCommand = assembler.isPending || typedBefore.trimmingWhitespace().hasPrefix("/")
                 guard let input = assembler.addVerbatim(text) else { continue }
-                if input.trimmingWhitespace().isEmpty { continue }
-                reader.remember(input)
+                let trimmed = input.trimmingWhitespace()
+                if trimmed.isEmpty { continue }
                 if typedCommand {
+                    reader.remember(input)
                     if await handle(input) == false { return state.endCode ?? 0 }
                 } else {
+                    // Recalled from history it is a typed line: `//` keeps it a message.
+                    reader.remember(trimmed.hasPrefix("/") ? "/" + trimmed : input)
                     await TurnRunner(state: state).send(input)
                 }
             }
