@@ -38,6 +38,20 @@ void bfchat_set_completion_over(int over) {
     rl_attempted_completion_over = over;
 }
 
+/// What readline adds after a single completion: ' ' for words, '\0' (nothing) when the
+/// completion function puts what belongs there into the match itself.
+void bfchat_set_completion_append_character(int character) {
+    rl_completion_append_character = character;
+}
+
+/// Writes `text` on a line of its own below the line being edited, which is then drawn
+/// again below it (call only while readline() reads keys).
+void bfchat_print_above_line(const char *text) {
+    fprintf(rl_outstream, "\n%s\n", text);
+    fflush(rl_outstream);
+    rl_forced_update_display();
+}
+
 /// Makes only blanks separate words for completion: model ids contain '/', ':', '-'
 /// and '.', which readline's default set would split.
 void bfchat_break_words_at_blanks(void) {

@@ -62,12 +62,13 @@ int bfchat_use_utf8_ctype(void) {
 
 typedef struct {
     volatile sig_atomic_t flag;
+    volatile sig_atomic_t count;  // every interrupt so far, never cleared
     int wake_read;   // -1 until the handler is installed
     int wake_write;
 } bfchat_interrupt;
 
 static bfchat_interrupt *bfchat_interrupt_state(void) {
-    static bfchat_interrupt state = {.flag = 0, .wake_read = -1, .wake_write = -1};
+    static bfchat_interrupt state = {.flag = 0, .count = 0, .wake_read = -1, .wake_write = -1};
     return &state;
 }
 
@@ -77,6 +78,7 @@ static void bfchat_on_interrupt(int signo) {
     int saved_errno = errno;
     bfchat_interrupt *state = bfchat_interrupt_state();
     __atomic_store_n(&state->flag, 1, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&state->count, 1, __ATOMIC_SEQ_CST);
     if (state->wake_write >= 0) {
         ssize_t ignored = write(state->wake_write, "!", 1);  // a full pipe is awake already
         (void)ignored;
@@ -144,6 +146,11 @@ int bfchat_interrupt_pending(void) {
     return __atomic_load_n(&bfchat_interrupt_state()->flag, __ATOMIC_SEQ_CST) != 0;
 }
 
+/// How many interrupts there have been since the process started.
+int bfchat_interrupt_count(void) {
+    return __atomic_load_n(&bfchat_interrupt_state()->count, __ATOMIC_SEQ_CST);
+}
+
 /// Sets the flag and wakes readers as Ctrl-C would.
 void bfchat_raise_interrupt(void) {
     bfchat_on_interrupt(SIGINT);
@@ -175,76 +182,6 @@ int bfchat_wait_readable(int fd) {
             return bfchat_interrupt_pending() ? 0 : 1;
         }
     }
-}
-
-/// Reads one byte of `fd` unless Ctrl-C comes first: 1 read, 0 end of input,
-/// -1 interrupted or failed.
-static int bfchat_read_byte(int fd, unsigned char *byte) {
-    for (;;) {
-        if (bfchat_wait_readable(fd) != 1) {
-            return -1;
-        }
-        ssize_t count = read(fd, byte, 1);
-        if (count == 1) {
-            return 1;
-        }
-        if (count == 0) {
-            return 0;
-        }
-        if (errno != EINTR && errno != EAGAIN) {
-            return -1;
-        }
-    }
-}
-
-/// readline's `rl_getc_function`: one character of `rl_instream`, decoded from UTF-8
-/// (libedit takes the returned value as a wide character), or EOF at the end of input
-/// and when Ctrl-C is pressed, which makes readline() return NULL at once.
-/// Invalid UTF-8 becomes U+FFFD.
-static int bfchat_getc(FILE *stream) {
-    (void)stream;  // some libedit versions pass NULL; rl_instream is the input
-    int fd = fileno(rl_instream);
-    unsigned char lead;
-    if (bfchat_read_byte(fd, &lead) != 1) {
-        return EOF;
-    }
-    int continuation_count;
-    int code_point;
-    if (lead < 0x80) {
-        return lead;
-    } else if (lead >= 0xC2 && lead < 0xE0) {
-        continuation_count = 1;
-        code_point = lead & 0x1F;
-    } else if (lead >= 0xE0 && lead < 0xF0) {
-        continuation_count = 2;
-        code_point = lead & 0x0F;
-    } else if (lead >= 0xF0 && lead < 0xF5) {
-        continuation_count = 3;
-        code_point = lead & 0x07;
-    } else {
-        return 0xFFFD;
-    }
-    for (int i = 0; i < continuation_count; i++) {
-        unsigned char next;
-        if (bfchat_read_byte(fd, &next) != 1) {
-            return EOF;
-        }
-        if ((next & 0xC0) != 0x80) {
-            return 0xFFFD;
-        }
-        code_point = (code_point << 6) | (next & 0x3F);
-    }
-    if ((continuation_count == 2 && code_point < 0x800) || (continuation_count == 3 && code_point < 0x10000)
-        || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-        return 0xFFFD;  // overlong encodings and surrogates
-    }
-    return code_point;
-}
-
-/// Makes readline read keys through `bfchat_getc`. Call before rl_initialize(), which
-/// only installs a getc function that is set at that moment.
-void bfchat_use_interruptible_getc(void) {
-    rl_getc_function = bfchat_getc;
 }
 
 // MARK: - Terminal mode (restored on exit and on SIGTERM/SIGHUP)
@@ -293,9 +230,24 @@ int bfchat_restore_terminal(void) {
     return tcsetattr(fd, TCSANOW, &state->mode);
 }
 
-/// SIGTERM/SIGHUP handler: restores the terminal and exits with 128 + signal, as a
-/// shell reports a process ended by that signal.
+/// Puts the saved mode back with NOFLSH added, for the time between prompts: Ctrl-C is a
+/// signal again, and what is typed stays queued (NOFLSH: also when Ctrl-C is pressed) until
+/// the next prompt reads it or counts and drops it. Returns 0, or -1 when nothing was saved.
+int bfchat_restore_terminal_keeping_input(void) {
+    bfchat_saved_terminal *state = bfchat_saved_terminal_state();
+    int fd = __atomic_load_n(&state->fd, __ATOMIC_SEQ_CST);
+    if (fd < 0) {
+        return -1;
+    }
+    struct termios mode = state->mode;
+    mode.c_lflag |= NOFLSH;
+    return tcsetattr(fd, TCSADRAIN, &mode);
+}
+
+/// SIGTERM/SIGHUP handler: restores the terminal (its mode, and paste mode off) and exits
+/// with 128 + signal, as a shell reports a process ended by that signal.
 static void bfchat_on_termination(int signo) {
+    bfchat_bracketed_paste_off_for_signal();
     bfchat_restore_terminal();
     _exit(128 + signo);
 }

@@ -18,6 +18,11 @@ import Darwin
 /// Ctrl-C at the prompt returns ``ChatCore/LineInput/interrupt`` (the line is dropped;
 /// the next call shows a fresh prompt); Ctrl-D on an empty line returns
 /// ``ChatCore/LineInput/endOfFile``.
+///
+/// Bracketed paste is on while the prompt is shown (and off while answers stream, while the
+/// chat is stopped by Ctrl-Z, and at exit): a paste is text, never keys, and a paste of
+/// several lines is one placeholder on the line (see ``LinePastes``), returned in place as
+/// ``ChatCore/LineInput/pasted(_:typedBefore:)`` on Enter.
 public final class EditLineReader: LineReader {
     /// Entries kept in memory and in the history file.
     public static let defaultHistoryLimit = 1000
@@ -28,9 +33,12 @@ public final class EditLineReader: LineReader {
     public private(set) var historyError: LineHistoryError?
 
     private let output: UnsafeMutablePointer<FILE>
+    private let inputDescriptor: Int32
     /// The `/dev/tty` stream this reader opened and must close.
     private let ownedTerminal: UnsafeMutablePointer<FILE>?
     private var lastRemembered: String?
+    /// Ctrl-Cs counted when the last prompt ended: more now means one came during a turn.
+    private var interruptsAtPromptEnd: Int32
 
     /// Creates a reader on the given streams.
     ///
@@ -79,6 +87,7 @@ public final class EditLineReader: LineReader {
     ) throws {
         self.history = history
         self.output = output
+        self.inputDescriptor = fileno(input)
         self.ownedTerminal = ownedTerminal
         do {
             try InterruptMonitor.install()
@@ -86,9 +95,11 @@ public final class EditLineReader: LineReader {
             if let ownedTerminal { fclose(ownedTerminal) }
             throw error
         }
+        interruptsAtPromptEnd = bfchat_interrupt_count()
         // Without a UTF-8 LC_CTYPE libedit silently drops non-ASCII input.
         _ = bfchat_use_utf8_ctype()
-        TerminalState.save(fileDescriptor: fileno(input))
+        TerminalState.save(fileDescriptor: inputDescriptor)
+        _ = bfchat_install_suspend_handler()
 
         bfchat_set_readline_name("bankfuture-chat")
         bfchat_set_streams(input, output)
@@ -99,12 +110,17 @@ public final class EditLineReader: LineReader {
         bfchat_break_words_at_blanks()
         _ = bfchat_bind_edit_key()
         bfchat_set_completion_function(completeLine)
+        // Raw before the prompt is drawn, keys in order: a Ctrl-C inside a paste is text.
+        bfchat_read_keys_in_order()
+        bfchat_bind_paste_redisplay()
+        bfchat_set_paste_handler(takePaste, LinePastes.byteLimit)
         stifle_history(Int32(clamping: max(1, historyLimit)))
         loadHistory()
     }
 
     deinit {
         bfchat_set_completion_function(nil)
+        bfchat_set_paste_handler(nil, 0)
         if let ownedTerminal {
             bfchat_set_streams(bfchat_stdin(), bfchat_stderr())
             fclose(ownedTerminal)
@@ -123,19 +139,25 @@ public final class EditLineReader: LineReader {
     public func readLine(prompt: String) -> LineInput {
         // A Ctrl-C pressed before the prompt (e.g. to stop an answer) is already handled.
         InterruptMonitor.consume()
-        // Raw mode before the prompt is drawn: libedit switches only when it first reads,
-        // and keys typed in between would be echoed and line-edited by the terminal
-        // itself (a Ctrl-D would be lost).
-        rl_prep_terminal(1)
+        // (The terminal goes raw before the prompt is drawn: see bfchat_read_keys_in_order.)
         free(bfchat_take_edit_request())
+        linePastes.withLock { $0.reset() }
+        fflush(output)
+        bfchat_set_bracketed_paste(fileno(output), 1)
         // The prompt shows the model id, which may come from a saved session file.
         let raw = readline(TerminalText.sanitize(prompt))
+        bfchat_set_bracketed_paste(fileno(output), 0)
+        // Until the next prompt the terminal is in the user's own mode (libedit would leave
+        // whatever it found): echo, Ctrl-C as a signal, and what is typed kept (NOFLSH)
+        // until it is read, or counted and dropped after a Ctrl-C.
+        _ = bfchat_restore_terminal_keeping_input()
+        interruptsAtPromptEnd = bfchat_interrupt_count()
         guard let raw else {
             if let pending = bfchat_take_edit_request() {
                 // Ctrl-X Ctrl-E: compose in the editor, starting from what was typed.
                 defer { free(pending) }
                 write("\n")
-                let typed = String(cString: pending)
+                let typed = withPastes(String(cString: pending))
                 return .line(typed.isEmpty ? "/edit" : "/edit " + typed)
             }
             if InterruptMonitor.consume() {
@@ -149,7 +171,26 @@ public final class EditLineReader: LineReader {
         defer { free(raw) }
         // Ctrl-C racing with Enter: the line is complete, so it wins.
         InterruptMonitor.consume()
-        return .line(String(cString: raw))
+        let line = String(cString: raw)
+        if let expanded = linePastes.withLock({ $0.expand(line) }) {
+            return .pasted(expanded.text, typedBefore: expanded.typedBefore)
+        }
+        return .line(line)
+    }
+
+    /// Drops the lines typed ahead while a Ctrl-C stopped a turn (see
+    /// ``ChatCore/LineReader/discardTypeAheadAfterInterrupt()``).
+    public func discardTypeAheadAfterInterrupt() -> Int {
+        let interrupts = bfchat_interrupt_count()
+        guard interrupts != interruptsAtPromptEnd else { return 0 }
+        interruptsAtPromptEnd = interrupts
+        // A terminal still writing a large paste keeps sending for a moment after the Ctrl-C.
+        return Int(bfchat_discard_type_ahead(inputDescriptor, 100, 5000))
+    }
+
+    /// `line` with its pastes in place.
+    private func withPastes(_ line: String) -> String {
+        linePastes.withLock { $0.expand(line) }?.text ?? line
     }
 
     /// Adds `line` to the history and appends it to the history file. Blank lines and a
@@ -192,6 +233,25 @@ public final class EditLineReader: LineReader {
     }
 }
 
+// MARK: - Paste
+
+/// The pastes of the line being edited. Written by the paste handler, which the key reader
+/// calls from inside `readline()`, and read after it returns: one thread, but a global
+/// reached from a C callback, hence the lock.
+private let linePastes = Mutex(LinePastes())
+
+/// The shim's paste handler: what to insert at the cursor for a paste (malloc'd), or nil.
+private func takePaste(_ bytes: UnsafePointer<CChar>, _ count: Int, _ overflow: Int32) -> UnsafeMutablePointer<CChar>? {
+    guard overflow == 0 else {
+        let limit = LinePastes.size(LinePastes.byteLimit)
+        bfchat_print_above_line("paste not inserted: it is over \(limit); save it to a file and attach it with /file PATH")
+        return nil
+    }
+    let text = UnsafeRawBufferPointer(start: bytes, count: count)
+    guard let insert = linePastes.withLock({ $0.insert(Array(text)) }) else { return nil }
+    return strdup(insert)
+}
+
 // MARK: - Completion
 
 /// The words of the current ``EditLineReader``. Read by the completion callback, which
@@ -206,28 +266,42 @@ private let completionTable = Mutex(CompletionTable())
 /// A single match is returned twice (`[match, match, NULL]`), not GNU readline's
 /// `[match, NULL]`: libedit tests `matches[2]` before `matches[1]` and would read past
 /// the end of a two-entry array (the trailing space then comes and goes at random).
+///
+/// libedit inserts only the first entry; the others are what a second Tab lists. File names
+/// are completed here too (``FileNameCompletion``), never by libedit's own completion,
+/// which listed them raw.
 private func completeLine(
     _ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32
 ) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
     let word = text.map { String(cString: $0) } ?? ""
-    // `start` counts characters (libedit edits wide characters), the buffer is UTF-8.
-    let line = bfchat_line_buffer().map { String(cString: $0) } ?? ""
-    var prefix = String.UnicodeScalarView()
-    prefix.append(contentsOf: line.unicodeScalars.prefix(Int(max(0, start))))
-    let result = completionTable.withLock { $0.complete(word: word, lineBeforeWord: String(prefix)) }
+    // `start` and `end` count characters (libedit edits wide characters), the buffer is UTF-8.
+    let scalars = (bfchat_line_buffer().map { String(cString: $0) } ?? "").unicodeScalars
+    let prefix = String(String.UnicodeScalarView(scalars.prefix(Int(max(0, start)))))
+    let result = completionTable.withLock { $0.complete(word: word, lineBeforeWord: prefix) }
+    bfchat_set_completion_over(1)
     switch result {
     case .fileNames:
-        bfchat_set_completion_over(0)
-        return nil
+        let beforeCursor = String(String.UnicodeScalarView(scalars.prefix(Int(max(0, end)))))
+        let completion = FileNameCompletion.complete(
+            lineBeforeCursor: beforeCursor, home: FolderListing.home, homeOfUser: FolderListing.home(of:),
+            list: { FolderListing.entries(of: $0) })
+        // What libedit replaces is its word (up to the cursor); the completion extends it.
+        let typedWord = String(String.UnicodeScalarView(scalars.dropFirst(Int(max(0, start))).prefix(Int(max(0, end - start)))))
+        bfchat_set_completion_append_character(0)
+        if completion.isComplete {
+            return makeMatchArray([typedWord + completion.insertion, typedWord + completion.insertion])
+        }
+        guard !completion.listed.isEmpty else { return nil }
+        return makeMatchArray([typedWord + completion.insertion] + completion.listed)
     case .words(let words):
-        bfchat_set_completion_over(1)
-        return makeMatchArray(words)
+        bfchat_set_completion_append_character(Int32(UInt8(ascii: " ")))
+        guard !words.isEmpty else { return nil }
+        return makeMatchArray([CompletionTable.commonPrefix(words)] + words)
     }
 }
 
-private func makeMatchArray(_ words: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
-    guard !words.isEmpty else { return nil }
-    let entries = [CompletionTable.commonPrefix(words)] + words
+/// `entries` as the malloc'd, NULL-terminated array libedit takes (and frees).
+private func makeMatchArray(_ entries: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
     guard let array = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (entries.count + 1)) else {
         return nil
     }

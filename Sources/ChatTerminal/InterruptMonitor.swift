@@ -5,8 +5,10 @@ import CEditLineShim
 ///
 /// A SIGINT handler (installed without `SA_RESTART`) sets one process-wide flag and
 /// wakes the line readers, which wait on their input and on a wake-up pipe: at the
-/// prompt they return ``ChatCore/LineInput/interrupt`` at once. While an answer streams,
-/// async code waits on ``waitForInterrupt(pollInterval:)`` and cancels the request.
+/// prompt they return ``ChatCore/LineInput/interrupt`` at once. (While libedit edits a line
+/// the terminal sends Ctrl-C as a key, in order with the keys before it; the key reader sets
+/// the same flag.) While an answer streams, async code waits on
+/// ``waitForInterrupt(pollInterval:)`` and cancels the request.
 ///
 /// The handler is never `SIG_IGN`: an ignored SIGINT would leave readline blocked and a
 /// later Ctrl-D indistinguishable from Ctrl-C.

@@ -9,9 +9,13 @@ import Darwin
 
 /// A question answered with one key on the terminal (`/dev/tty`), whatever standard input
 /// is: tool-call approval, the `-e` choices.
+///
+/// Only a key pressed after the question is drawn answers it: what was typed ahead (while
+/// an answer streamed or a tool call was on its way) is dropped first, or `are you sure`
+/// would approve with its `a`.
 public enum KeyPrompt {
-    /// Writes `question` on the terminal and returns the key pressed (lower-cased), nil when
-    /// there is no terminal, at end of input, or on Ctrl-C.
+    /// Drops type-ahead, writes `question` on the terminal and returns the key pressed
+    /// (lower-cased), nil when there is no terminal, at end of input, or on Ctrl-C.
     public static func ask(_ question: String) -> Character? {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -27,9 +31,12 @@ public enum KeyPrompt {
             }
         }
         let writer = FileDescriptorWriter(fileDescriptor: fd)
-        writer.write(TerminalText.sanitize(question))
-        tcsetattr(fd, TCSANOW, &raw)
+        // Raw first, so a key typed from now on is not echoed; TCSAFLUSH drops the input
+        // queue (a line started in cooked mode included), the shim's read-ahead goes too.
+        tcsetattr(fd, TCSAFLUSH, &raw)
         defer { tcsetattr(fd, TCSANOW, &saved) }
+        bfchat_discard_pending_input(fd)
+        writer.write(TerminalText.sanitize(question))
         InterruptMonitor.consume()
         // Waits with the Ctrl-C wake-up pipe, so an interrupt ends the wait at once.
         guard bfchat_wait_readable(fd) == 1 else {

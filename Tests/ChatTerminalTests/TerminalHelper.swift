@@ -79,6 +79,9 @@ func terminalHelper() async throws {
             case .line(let line):
                 say("LINE[\(line)]")
                 reader.remember(line)
+            case .pasted(let text, let typedBefore):
+                say("PASTED[\(text)] TYPED[\(typedBefore)]")
+                reader.remember(text)
             case .interrupt:
                 say("INTERRUPT")
             case .endOfFile:
@@ -101,6 +104,7 @@ func terminalHelper() async throws {
         while true {
             switch reader.readLine(prompt: "plain> ") {
             case .line(let line): say("LINE[\(line)]")
+            case .pasted(let text, _): say("PASTED[\(text)]")
             case .interrupt: say("INTERRUPT")
             case .endOfFile:
                 say("EOF")

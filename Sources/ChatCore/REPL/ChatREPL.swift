@@ -26,6 +26,10 @@ public final class ChatREPL {
         let reader = state.services.reader
         while true {
             if let endCode = state.endCode { return endCode }
+            let dropped = reader.discardTypeAheadAfterInterrupt()
+            if dropped > 0 {
+                state.renderer.notice("dropped \(dropped) line\(dropped == 1 ? "" : "s") typed during the answer")
+            }
             switch reader.readLine(prompt: prompt) {
             case .endOfFile:
                 if let text = assembler.flush(), !text.trimmingWhitespace().isEmpty {
@@ -49,6 +53,22 @@ public final class ChatREPL {
                 guard let input = assembler.add(line) else { continue }
                 if !input.trimmingWhitespace().isEmpty { reader.remember(input) }
                 if await handle(input) == false { return state.endCode ?? 0 }
+            case .pasted(let text, let typedBefore):
+                lastInterruptAtEmptyPrompt = false
+                // A command only when its `/` was typed (or a block was open before the
+                // paste); pasted text is a message whatever it starts with.
+                let typedCommand = assembler.isPending || typedBefore.trimmingWhitespace().hasPrefix("/")
+                guard let input = assembler.addVerbatim(text) else { continue }
+                let trimmed = input.trimmingWhitespace()
+                if trimmed.isEmpty { continue }
+                if typedCommand {
+                    reader.remember(input)
+                    if await handle(input) == false { return state.endCode ?? 0 }
+                } else {
+                    // Recalled from history it is a typed line: `//` keeps it a message.
+                    reader.remember(trimmed.hasPrefix("/") ? "/" + trimmed : input)
+                    await TurnRunner(state: state).send(input)
+                }
             }
         }
     }

@@ -248,6 +248,13 @@ public struct InputAssembler: Sendable, Equatable {
         return finish()
     }
 
+    /// Adds pasted text as it stands: its lines never open or close a block or continue
+    /// one. Inside a block it joins the block; otherwise it completes the input.
+    public mutating func addVerbatim(_ text: String) -> String? {
+        lines.append(text)
+        return inBlock ? nil : finish()
+    }
+
     /// Ends input early (end of file): returns whatever was pending, so nothing typed is lost.
     public mutating func flush() -> String? {
         guard isPending else { return nil }
