@@ -3,6 +3,7 @@ public enum CodeBlocks {
     /// One block: the lines between an opening fence (a line starting with three backticks,
     /// after whitespace) and the next fence.
     public struct Block: Sendable, Equatable {
+        /// The block's lines, without their line ends.
         public var lines: [Substring]
         /// False for a block still open at the end of the text.
         public var closed: Bool

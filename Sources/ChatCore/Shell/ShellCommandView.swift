@@ -14,6 +14,7 @@ public struct ShellCommandView: Sendable, Equatable {
     /// Rows kept free below the command: the question and the line it leaves.
     static let reservedRows = 2
 
+    /// The view of `command` on `screen` (24 × 80 when the terminal does not say).
     public init(command: String, screen: ScreenSize?) {
         let screen = screen ?? ScreenSize(rows: 24, columns: 80)
         self.screen = screen
