@@ -73,7 +73,8 @@ let package = Package(
             dependencies: ["ChatCore", "ChatTools", "ChatToolHost", "ChatProcess"],
             swiftSettings: swiftSettings
         ),
-        // pipe2 and posix_spawn_file_actions_addclosefrom_np, which need _GNU_SOURCE.
+        // pipe2 and posix_spawn_file_actions_addclosefrom_np, which need _GNU_SOURCE, and the
+        // signal set-up of every child (the MCP servers, the tool host, the -e command, the editor).
         .target(name: "CSpawnShim"),
         // libedit, reached through pkg-config.
         .systemLibrary(
@@ -84,7 +85,8 @@ let package = Package(
         // The C helpers around libedit: signal handlers, setters for its globals, variadic calls.
         .target(name: "CEditLineShim", dependencies: ["CEditLine"]),
         // Terminal side: libedit line reader, plain reader, ANSI renderer, signals.
-        .target(name: "ChatTerminal", dependencies: ["ChatCore", "CEditLine", "CEditLineShim"], swiftSettings: swiftSettings),
+        .target(
+            name: "ChatTerminal", dependencies: ["ChatCore", "CEditLine", "CEditLineShim", "CSpawnShim"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "bankfuture-chat",
             dependencies: [

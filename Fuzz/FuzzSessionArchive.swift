@@ -12,10 +12,10 @@
 // See docs/FUZZING.md for running it.
 
 /// Whether `scalar` could steer a terminal: ESC and the other C0 controls except TAB and LF,
-/// DEL, and the C1 controls.
+/// DEL, the C1 controls, and the bidirectional controls (they reorder what is shown).
 private func steersTerminal(_ scalar: Unicode.Scalar) -> Bool {
     let v = scalar.value
-    return (v < 0x20 && v != 0x09 && v != 0x0A) || v == 0x7F || (0x80...0x9F).contains(v)
+    return (v < 0x20 && v != 0x09 && v != 0x0A) || v == 0x7F || (0x80...0x9F).contains(v) || scalar.properties.isBidiControl
 }
 
 /// Runs `text` through both sanitizers and traps if anything that could steer a terminal is left.

@@ -26,10 +26,6 @@ public final class ChildProcess: Sendable {
     private let reaped = Mutex(false)
     private let exit = OnceEvent<ProcessExit>()
 
-    /// Signals ignored or caught here (SIGPIPE is ignored by the chat) get their default back in
-    /// the child: an ignored signal would stay ignored across `exec`.
-    private static let signalsToReset: [Int32] = [SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD]
-
     private init(pid: pid_t, input: Int32, output: Int32) {
         self.pid = pid
         self.input = input
@@ -85,16 +81,14 @@ public final class ChildProcess: Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in signalsToReset { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        // A thread of ours may block signals; the child starts with none blocked.
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
+        // No signal blocked, none ignored (the chat ignores SIGPIPE; a thread of ours may
+        // block signals): the server starts as from a shell.
+        let prepared = bfchat_spawnattr_fresh_signals(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        guard prepared == 0 else {
+            for end in toChild + fromChild { close(end) }
+            throw SystemCallFailure(call: "posix_spawnattr", subject: executable, errno: prepared)
+        }
 
         let argv = CStringArray([executable] + arguments)
         let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })

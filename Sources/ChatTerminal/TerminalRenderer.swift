@@ -132,20 +132,11 @@ public final class TerminalRenderer: ChatRenderer {
         answerProducedText = false
     }
 
-    /// The numbered sources, after a blank line, on standard output; on a colour terminal
-    /// each title is an OSC 8 link to its URL (both sanitized first).
+    /// The numbered sources, after a blank line, on standard output: on a colour terminal
+    /// styled, with links (``SourceList``), else as plain lines.
     private func writeSources(_ citations: [Citation]) {
-        var text = "\n"
-        if renderMarkdown {
-            for (index, citation) in citations.enumerated() {
-                let url = TerminalText.oneLine(citation.url, limit: 2000)
-                let title = TerminalText.oneLine(citation.title ?? citation.url, limit: 200)
-                text += "[\(index + 1)] \u{1B}]8;;\(url)\u{1B}\\\(title)\u{1B}]8;;\u{1B}\\ \(Style.dim)\(url)\(Style.reset)\n"
-            }
-        } else {
-            text += AnswerNotes.sourceLines(citations).joined(separator: "\n") + "\n"
-        }
-        output.write(text)
+        let lines = renderMarkdown ? SourceList.styledLines(citations) : AnswerNotes.sourceLines(citations)
+        output.write("\n" + lines.joined(separator: "\n") + "\n")
     }
 
     /// Says that a failed attempt will be retried, e.g. "HTTP 429: rate limited,

@@ -48,40 +48,27 @@ public enum ExternalEditor {
 
     /// Runs a command with the terminal as its stdin, stdout and stderr; returns its exit status.
     public static func runOnTerminal(_ argv: [String]) -> Int32? {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd: Int32 in [0, 1, 2] {
-            posix_spawn_file_actions_addopen(&actions, fd, "/dev/tty", fd == 0 ? O_RDONLY : O_WRONLY, 0)
-        }
-        var cArgs = argv.map { strdup($0) } + [nil]
-        defer { for argument in cArgs { free(argument) } }
-        // This process ignores SIGPIPE (it handles EPIPE itself); the child gets the default back.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, environ) == 0 else { return nil }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        ForegroundProcess.run(argv, streamsOnTerminal: true)
     }
 }
 
 /// `/copy`: the clipboard through OSC 52, which terminals (and tmux, and ssh) pass on.
 public enum Clipboard {
+    /// Writes the clipboard sequence for `text` to the terminal; false when there is none,
+    /// or it is `TERM=dumb`.
     public static func copy(_ text: String, environment: [String: String]) -> Bool {
         guard environment["TERM"] != "dumb" else { return false }
         let fd = open("/dev/tty", O_WRONLY | O_NOCTTY)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        let sequence = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
-        return sequence.withCString { write(fd, $0, strlen($0)) } > 0
+        return sequence(for: text).withCString { write(fd, $0, strlen($0)) } > 0
+    }
+
+    /// The OSC 52 sequence that puts `text` on the clipboard. The text passes the sanitizer
+    /// first (TAB and LF kept): what is pasted lands in a terminal or a shell, where ESC,
+    /// CR or a bidirectional control would act as they would on screen.
+    static func sequence(for text: String) -> String {
+        "\u{1B}]52;c;" + Data(TerminalText.sanitize(text).utf8).base64EncodedString() + "\u{07}"
     }
 }
 

@@ -29,27 +29,23 @@ public struct TerminalShell: ShellServices {
         Clipboard.copy(text, environment: environment)
     }
 
-    /// Runs the command with this process's standard streams (the terminal), SIGPIPE and
-    /// SIGINT back to their defaults, and waits; the exit status, or 128 + signal.
+    /// The size of the terminal the command is shown on (standard output, else standard input).
+    public var screenSize: ScreenSize? {
+        for fd: Int32 in [1, 0] {
+            var size = winsize()
+            if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 {
+                return ScreenSize(rows: Int(size.ws_row), columns: Int(size.ws_col))
+            }
+        }
+        return nil
+    }
+
+    /// Runs the command with this process's standard streams (the terminal) and waits, as
+    /// a fresh process for signals (``ForegroundProcess``); the exit status, or 128 + signal.
     public func run(_ command: String) -> Int32? {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        sigaddset(&defaults, SIGINT)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
-        let argv = [shellPath, "-c", command]
-        var cArgs = argv.map { strdup($0) } + [nil]
-        defer { for argument in cArgs { free(argument) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, shellPath, nil, &attributes, &cArgs, environ) == 0 else { return nil }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let status = ForegroundProcess.run([shellPath, "-c", command], streamsOnTerminal: false)
         // Ctrl-C during the command belonged to it.
         InterruptMonitor.consume()
-        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return status
     }
 }

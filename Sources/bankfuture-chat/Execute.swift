@@ -20,6 +20,7 @@ enum Execute {
         case .executed(let status): return status
         case .copied, .printed: return 0
         case .aborted: return 130
+        case .refused: return 1
         case .failed(let error):
             Output.error(launch.errors.line(error, in: .oneShot))
             return error.exitCode

@@ -29,6 +29,17 @@ import Testing
         }
     }
 
+    @Test func aRoleFileWithCRLFLineEndsReadsItsFrontMatter() async throws {
+        try await withFake { fake, sandbox in
+            try role(sandbox, "dos", "---\r\nmodel: openai/gpt-4o-mini\r\ntemperature: 0.3\r\n---\r\nYou are terse.\r\nVery.\r\n")
+            #expect(try await chat(["--role", "dos", "hi"], fake: fake, sandbox: sandbox).status == 0)
+            let body = try #require(fake.chatRequests.last?.json)
+            #expect(body["model"] as? String == "openai/gpt-4o-mini")
+            #expect(body["temperature"] as? Double == 0.3)
+            #expect(fake.chatRequests.last?.messages.first?.content == "You are terse.\nVery.")
+        }
+    }
+
     @Test func builtInRolesAndAFileReplacesOne() async throws {
         try await withFake { fake, sandbox in
             _ = try await chat(["--role", "explain", "why is the sky blue"], fake: fake, sandbox: sandbox)

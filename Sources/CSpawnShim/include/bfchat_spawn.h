@@ -1,8 +1,9 @@
 #ifndef BANKFUTURE_CSPAWN_SHIM_H
 #define BANKFUTURE_CSPAWN_SHIM_H
 
-// The two GNU calls ChatTools needs to start a server without leaking descriptors; glibc
-// declares them only under _GNU_SOURCE, which Swift's Glibc module is not built with.
+// The calls every spawner of ours needs: the two GNU ones to start a server without leaking
+// descriptors (glibc declares them only under _GNU_SOURCE, which Swift's Glibc module is
+// not built with), and the signal set-up every child gets.
 
 #include <spawn.h>
 
@@ -14,5 +15,12 @@ int bfchat_pipe_cloexec(int fds[2]);
 /// stdin, stdout and stderr — not a socket of the chat's that was opened without
 /// close-on-exec (the server would keep that connection open). Returns 0, or an error number.
 int bfchat_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
+
+/// Sets `attributes` (initialised) so that the child starts with the signals of a fresh
+/// process: none blocked (POSIX_SPAWN_SETSIGMASK, an empty set: the spawning thread may
+/// block signals) and every one at its default action (POSIX_SPAWN_SETSIGDEF, all signals:
+/// an ignored signal, like the chat's SIGPIPE, would stay ignored across exec). `flags` are
+/// set too (e.g. POSIX_SPAWN_SETPGROUP). Returns 0, or an error number.
+int bfchat_spawnattr_fresh_signals(posix_spawnattr_t *attributes, short flags);
 
 #endif

@@ -16,7 +16,7 @@ public struct OfflineTransport: ChatTransport {
         let last = request.messages.last(where: { $0.role == .user })?.content ?? ""
         var answer = "[offline] Turn \(turn) with \(request.model). You said: \"\(last)\"."
         if let system = request.messages.first(where: { $0.role == .system }) {
-            let firstLine = system.content.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+            let firstLine = TextLines.split(system.content).first { !$0.isEmpty }.map(String.init) ?? ""
             answer += " System prompt: \"\(firstLine)\"."
         }
         let earlier = request.messages.count - 1 - (request.messages.first?.role == .system ? 1 : 0)

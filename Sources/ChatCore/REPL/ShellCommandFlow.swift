@@ -1,6 +1,7 @@
 /// `-e TASK` and `/exec TASK`: ask the model (with the `shell` role) for one command, show
 /// it, and act only on a key: `e` execute, `d` describe, `c` copy; anything else aborts.
-/// Nothing runs that the user did not see and approve.
+/// Nothing runs that the user did not see and approve: the command is shown visibly
+/// (``ShellCommandView``), and one taller than the screen only after `v` showed it whole.
 @MainActor
 public struct ShellCommandFlow {
     /// How the flow ended.
@@ -12,6 +13,8 @@ public struct ShellCommandFlow {
         case printed
         /// Any other key, Ctrl-C, or end of input.
         case aborted
+        /// The command could not be offered (a NUL in it); the reason was shown.
+        case refused
         case failed(ChatError)
     }
 
@@ -53,7 +56,7 @@ public struct ShellCommandFlow {
         switch await run(task: task) {
         case .executed(let status): renderer.notice("exit status \(status)")
         case .failed(let error): renderer.error(errors.line(error, in: .repl))
-        case .copied, .printed, .aborted: break
+        case .copied, .printed, .aborted, .refused: break
         }
     }
 
@@ -63,13 +66,28 @@ public struct ShellCommandFlow {
         let asked = await ChatTurn.run(session.request(sending: task, stream: stream), transport: transport, renderer: silent)
         if let error = asked.error { return .failed(error) }
         let command = ShellCommandText.extract(asked.response.content)
+        if let refusal = ShellCommandText.refusal(command) {
+            renderer.error(refusal)
+            return .refused
+        }
         guard let shell else {
             renderer.output(command + "\n")
             return .printed
         }
+        let view = ShellCommandView(command: command, screen: shell.screenSize)
+        var seenWhole = view.fitsOnScreen
+        renderer.output(view.preview + "\n")
         while true {
-            renderer.output(TerminalText.sanitize(command) + "\n")
-            switch shell.ask("[e]xecute, [d]escribe, [c]opy, anything else aborts: ") {
+            let question =
+                seenWhole
+                ? "[e]xecute, [d]escribe, [c]opy, anything else aborts: "
+                : "[v]iew all \(view.countText), [d]escribe, [c]opy, anything else aborts: "
+            switch shell.ask(question) {
+            case "v":
+                renderer.output(view.numbered + "\n")
+                seenWhole = true
+            case "e" where !seenWhole:
+                renderer.notice("see the whole command first: v shows all \(view.countText)")
             case "e":
                 guard let status = shell.run(command) else {
                     renderer.error("cannot start $SHELL to run the command")
@@ -80,7 +98,7 @@ public struct ShellCommandFlow {
                 var describe = session
                 describe.systemPrompt = "Explain briefly, in plain words, what this shell command does and any risk it carries."
                 let described = await ChatTurn.run(
-                    describe.request(sending: command, stream: stream), transport: transport, renderer: silent)
+                    describe.request(sending: command, stream: stream), transport: transport, renderer: SilentAnswer())
                 if let error = described.error { return .failed(error) }
                 renderer.output(described.response.content.trimmingWhitespace() + "\n")
             case "c":

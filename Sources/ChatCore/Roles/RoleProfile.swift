@@ -37,15 +37,14 @@ public struct RoleProfile: Sendable, Equatable {
 
     /// The first line of the prompt, for `/role` lists.
     public var firstLine: String {
-        systemPrompt.split(separator: "\n", omittingEmptySubsequences: true).first.map { String($0).trimmingWhitespace() } ?? ""
+        TextLines.firstNonBlank(systemPrompt)
     }
 
     /// Reads a role file's text.
     public static func parse(_ text: String, name: String, path: String) throws(Problem) -> RoleProfile {
         var role = RoleProfile(name: name, systemPrompt: "", path: path)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-        }
+        // CRLF files too: a CR left on "---" would hide the front matter.
+        var lines = TextLines.split(text).map(String.init)
         if lines.first?.trimmingWhitespace() == "---" {
             guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingWhitespace() == "---" }) else {
                 throw Problem(message: "role file \(path): the front matter opened on line 1 is never closed with ---")

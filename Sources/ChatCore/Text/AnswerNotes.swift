@@ -39,7 +39,7 @@ public enum AnswerNotes {
     public static func sourceLines(_ citations: [Citation]) -> [String] {
         citations.enumerated().map { index, citation in
             let title = citation.title.map { TerminalText.oneLine($0, limit: 200) } ?? ""
-            let url = TerminalText.oneLine(citation.url, limit: 2000)
+            let url = TerminalText.visibleLine(citation.url, limit: WebLink.maxLength)
             return "[\(index + 1)] " + (title.isEmpty ? url : "\(title) — \(url)")
         }
     }

@@ -55,25 +55,3 @@ struct ComposeCommands {
         }
     }
 }
-
-/// Fenced code blocks in an answer (for `/copy code`).
-public enum CodeBlocks {
-    /// The contents of the last fenced block, without its fences.
-    public static func last(in text: String) -> String? {
-        var blocks: [String] = []
-        var current: [Substring]?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.trimmingWhitespace().hasPrefix("```") {
-                if let lines = current {
-                    blocks.append(lines.joined(separator: "\n"))
-                    current = nil
-                } else {
-                    current = []
-                }
-            } else {
-                current?.append(line)
-            }
-        }
-        return blocks.last
-    }
-}

@@ -21,7 +21,7 @@ struct ToolCommands {
             for server in Array(Set(specs.map(\.server))).sorted() {
                 out += "\(server):\n"
                 for spec in specs where spec.server == server {
-                    let description = spec.description.split(separator: "\n").first.map(String.init) ?? ""
+                    let description = TextLines.split(spec.description).first { !$0.isEmpty }.map(String.init) ?? ""
                     out += "  " + spec.shownName.padding(32) + description + "\n"
                 }
             }
