@@ -42,7 +42,7 @@ struct ToolHostClientTests {
         #expect(notices.isEmpty)
         #expect(tools.map(\.name) == ["get_current_time", "convert_time"])
         let now = try #require(tools.first)
-        #expect(now.functionName == "time__get_current_time")
+        #expect(OfferedTools(tools).entries.map(\.functionName) == ["time__get_current_time", "time__convert_time"])
         #expect(now.inputSchema.text.contains(#""required":["timezone"]"#))
         let result = await client.call(now, arguments: #"{"timezone":"UTC"}"#)
         #expect(!result.isError)

@@ -32,7 +32,7 @@ struct TimeServerTests {
         #expect(notices.isEmpty)
         #expect(tools.map(\.name) == ["get_current_time", "convert_time"])
         let now = try #require(tools.first { $0.name == "get_current_time" })
-        #expect(now.functionName == "time__get_current_time")
+        #expect(OfferedTools([now]).entries.first?.functionName == "time__get_current_time")
         #expect(now.inputSchema.text.contains(#""required":["timezone"]"#))
         let result = await provider.call(now, arguments: #"{"timezone":"UTC"}"#)
         #expect(!result.isError)
