@@ -32,16 +32,24 @@ public struct LineFramer {
     /// Feeds one chunk and calls `deliver` with each line it completes.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, deliver: ([UInt8]) -> Void) throws(TooLong) {
         var start = 0
-        while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {
-            pending.append(contentsOf: chunk[start..<newline])
+        while let newline = Self.newline(in: chunk, from: start) {
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start..<newline]))
             if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
             if pending.count > limit { throw TooLong(limit: limit) }
             if !pending.isEmpty { deliver(pending) }
             pending.removeAll(keepingCapacity: true)
             start = newline + 1
         }
-        pending.append(contentsOf: chunk[start...])
+        pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start...]))
         if pending.count > limit { throw TooLong(limit: limit) }
+    }
+
+    /// The offset of the first LF at or after `start`, found with `memchr`: a byte-by-byte
+    /// search is many times slower in a debug build, slower than a peer can write.
+    private static func newline(in chunk: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard let base = chunk.baseAddress, start < chunk.count else { return nil }
+        guard let found = memchr(base + start, Int32(UInt8(ascii: "\n")), chunk.count - start) else { return nil }
+        return UnsafeRawPointer(found) - base
     }
 }
 

@@ -17,49 +17,64 @@ import Glibc
 ///
 /// Here a thread blocks in `read` and scans only the bytes just read; at EOF — or when a
 /// message passes ``TransportFailure/messageLimit`` — the stream ends with an error, so the
-/// client's loop stops, and `onClose` tells the owner. Writes run on a serial queue: a
-/// server that stops reading blocks that queue, not a thread of the Swift pool.
+/// client's loop stops, and `onClose` tells the owner. Messages wait for the client in a
+/// bounded ``MessageQueue`` (a server that writes faster than the client reads is slowed
+/// down); log notifications go straight to the server's log as they come (see
+/// ``LogNotification``). Writes run on a serial queue: a server that stops reading blocks
+/// that queue, not a thread of the Swift pool.
 ///
-/// It owns both descriptors: the read end is closed when the reading thread ends, the write
-/// end by ``disconnect()`` (the server sees EOF on stdin).
+/// It owns its descriptors: the read end and the log's are closed when the reading thread
+/// ends, the write end by ``disconnect()`` (the server sees EOF on stdin).
 actor PipeTransport: Transport {
     nonisolated let logger: Logger
     private let input: Int32
     private let output: Int32
+    private let log: Int32?
     private let onClose: @Sendable (TransportFailure) -> Void
-    private let stream: AsyncThrowingStream<Data, any Error>
-    private let continuation: AsyncThrowingStream<Data, any Error>.Continuation
+    private let queue = MessageQueue()
     private let writer: PipeWriter
     private var started = false
 
     /// - Parameters:
     ///   - input: the read end of the child's stdout.
     ///   - output: the write end of the child's stdin.
+    ///   - log: where the server's log notifications are appended (a descriptor the
+    ///     transport owns); nil drops them.
     ///   - onClose: called once, on the reading thread, when the server's output ends.
-    init(input: Int32, output: Int32, onClose: @escaping @Sendable (TransportFailure) -> Void = { _ in }) {
+    init(input: Int32, output: Int32, log: Int32? = nil, onClose: @escaping @Sendable (TransportFailure) -> Void = { _ in }) {
         self.input = input
         self.output = output
+        self.log = log
         self.onClose = onClose
         self.logger = Logger(label: "bankfuture-chat.mcp.pipe", factory: { _ in SwiftLogNoOpLogHandler() })
-        (stream, continuation) = AsyncThrowingStream.makeStream(of: Data.self)
         writer = PipeWriter(descriptor: output)
     }
 
     func connect() async throws {
         guard !started else { return }
         started = true
-        let (input, continuation, onClose) = (self.input, self.continuation, self.onClose)
-        try DetachedThread.start("the reader of an MCP server's output") {
-            let failure = PipeTransport.readMessages(from: input) { continuation.yield($0) }
+        let (input, log, queue, onClose) = (self.input, self.log, self.queue, self.onClose)
+        // A larger stack than the default: log notifications are parsed here, and the
+        // parser nests as deep as the JSON does (Foundation's stops at 512 levels).
+        try DetachedThread.start("the reader of an MCP server's output", stackSize: 4 * 1024 * 1024) {
+            let messages = log.map(LogMessageWriter.init(descriptor:))
+            let failure = PipeTransport.readMessages(from: input) { line in
+                if let notification = LogNotification(line: line) {
+                    messages?.write(notification)
+                } else {
+                    queue.push(Data(line))
+                }
+            }
             close(input)
-            continuation.finish(throwing: failure)
+            messages?.close()
+            queue.finish(throwing: failure)
             onClose(failure)
         }
     }
 
     func disconnect() async {
         writer.close()
-        continuation.finish()
+        queue.finish()
     }
 
     func send(_ data: Data) async throws {
@@ -69,12 +84,12 @@ actor PipeTransport: Transport {
     }
 
     func receive() -> AsyncThrowingStream<Data, any Error> {
-        stream
+        queue.messages()
     }
 
     /// Reads until EOF, calling `deliver` with each message, and returns why it stopped.
-    static func readMessages(from descriptor: Int32, deliver: (Data) -> Void) -> TransportFailure {
-        switch LineReader.read(from: descriptor, limit: TransportFailure.messageLimit, deliver: { deliver(Data($0)) }) {
+    static func readMessages(from descriptor: Int32, deliver: ([UInt8]) -> Void) -> TransportFailure {
+        switch LineReader.read(from: descriptor, limit: TransportFailure.messageLimit, deliver: deliver) {
         case .endOfFile: TransportFailure("the server closed its output")
         case .failed(let errno): TransportFailure("reading from the server failed: \(ErrorText.systemError(errno))")
         case .tooLong: .messageTooLong

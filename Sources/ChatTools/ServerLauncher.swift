@@ -85,7 +85,9 @@ package struct ServerLauncher: Sendable {
         } catch {
             throw .system(error)
         }
-        let transport = PipeTransport(input: process.output, output: process.input) { failure in
+        // The transport's own copy of the log, for the server's log notifications.
+        let messages = log.path == nil ? -1 : fcntl(log.descriptor, F_DUPFD_CLOEXEC, 3)
+        let transport = PipeTransport(input: process.output, output: process.input, log: messages >= 0 ? messages : nil) { failure in
             // Output that ends is a process that ends, or one that can no longer be
             // understood: either way it goes, and its exit says how.
             if failure == .messageTooLong { onLost(.init("stopped: \(failure.message)", hint: hint)) }

@@ -88,17 +88,18 @@ final class RecordingTools: ToolProvider {
     func shutdown() async {}
 }
 
-/// Answers the approval question from a list, and records the questions.
+/// Answers the approval question from a list (then no), and records the calls asked about
+/// as `HEADING ARGUMENTS`.
 @MainActor
 final class ScriptedApprover: ToolApprover {
-    var answers: [ApprovalAnswer?]
+    var answers: [ApprovalAnswer]
     var questions: [String] = []
 
-    init(_ answers: [ApprovalAnswer?]) { self.answers = answers }
+    init(_ answers: [ApprovalAnswer]) { self.answers = answers }
 
-    func approve(_ shownCall: String) async -> ApprovalAnswer? {
-        questions.append(shownCall)
-        return answers.isEmpty ? nil : answers.removeFirst()
+    func approve(_ call: ShownCall) async -> ApprovalAnswer {
+        questions.append(call.heading + " " + call.arguments)
+        return answers.isEmpty ? .no : answers.removeFirst()
     }
 }
 

@@ -41,7 +41,12 @@ import Testing
     @Test func toolServersGetTheEnvironmentWithoutTheKeys() throws {
         var file = ConfigFile()
         file.apiKeyEnv = "MY_ROUTER_KEY"
-        let environment = ["HOME": "/home/u", "PATH": "/bin", "MY_ROUTER_KEY": "sk-or-secret", "OPENAI_API_KEY": "sk-secret"]
+        file.imageAPIKeyEnv = "MY_IMAGE_KEY"
+        // Named in the config or left where the defaults look: none of them reaches a server.
+        let environment = [
+            "HOME": "/home/u", "PATH": "/bin", "MY_ROUTER_KEY": "sk-or-secret", "MY_IMAGE_KEY": "img-secret",
+            "OPENROUTER_API_KEY": "sk-or-other", "OPENAI_API_KEY": "sk-secret",
+        ]
         let settings = try Settings(file: file, environment: environment, flags: .init())
         #expect(settings.toolEnvironment(environment) == ["HOME": "/home/u", "PATH": "/bin"])
     }

@@ -29,19 +29,20 @@ enum HostPrograms {
     /// The venv's Python, which has the `mcp` package mcp-server-time depends on.
     static let python = venv + "/bin/python3"
 
-    /// Whether the host and mcp-server-time are there; says why not, once, when they are not.
-    static let ready: Bool = {
+    /// A part the tests need is not there: the test fails with what to do.
+    struct Missing: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Fails (never skips) when the host or mcp-server-time is not there, saying why.
+    static func requireReady() throws {
         guard FileManager.default.isExecutableFile(atPath: host) else {
-            print("SKIPPED: the tool host tests: \(host) is missing (swift build --build-tests builds it)")
-            return false
+            throw Missing(description: "\(host) is missing (swift build --build-tests builds it)")
         }
-        if FileManager.default.isExecutableFile(atPath: timeServer) { return true }
+        if FileManager.default.isExecutableFile(atPath: timeServer) { return }
         let why = (try? String(contentsOfFile: venv + "/UNAVAILABLE", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        print(
-            "SKIPPED: the tool host tests: \(timeServer) is missing (run .ci/install-deps)"
-                + (why.map { "; the install said: \($0)" } ?? ""))
-        return false
-    }()
+        throw Missing(description: "\(timeServer) is missing (run .ci/install-deps)" + (why.map { "; the install said: \($0)" } ?? ""))
+    }
 
     /// An MCP server on the `mcp` package with one tool, `sleep`, that says on stderr (its
     /// log) "sleep called" when it begins and "sleep cancelled" when MCP cancels it.

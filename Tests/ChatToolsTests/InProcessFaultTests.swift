@@ -22,7 +22,7 @@ struct InProcessFaultTests {
         let provider = provider()
         let (tools, notices) = await provider.tools(waitingUpTo: .seconds(10))
         #expect(tools.map(\.name) == FaultServer.toolNames)
-        #expect(tools.first?.functionName == "faults__hang")
+        #expect(OfferedTools(tools).entries.first?.functionName == "faults__hang")
         #expect(tools.first?.inputSchema.text == #"{"properties":{"bytes":{"type":"integer"}},"type":"object"}"#)
         #expect(notices.isEmpty)
         #expect(provider.states().map(\.server) == ["faults"])

@@ -9,9 +9,12 @@ import Glibc
 
 /// The provider with real child processes: a command that cannot start, a server that dies
 /// in the middle of a call, what the child inherits, and that nothing is left behind.
-@Suite(.enabled(if: TestPrograms.python != nil, "needs python3 for the fault server (the reason is printed)"), .timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)))
 struct ProcessFaultTests {
-    init() {
+    init() throws {
+        if TestPrograms.python == nil {
+            throw TestPrograms.Missing("no python3 in \(TestPrograms.venv)/bin, /usr/bin or /usr/local/bin for the fault server")
+        }
         // As the chat does: a write to a dead server must fail with EPIPE.
         signal(SIGPIPE, SIG_IGN)
     }

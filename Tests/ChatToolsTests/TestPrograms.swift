@@ -2,6 +2,12 @@ import Foundation
 
 /// Programs the process tests run, found relative to the package root.
 enum TestPrograms {
+    /// A part the tests need is not there: the test fails with what to do.
+    struct Missing: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
     /// The package root, from this file's place in `Tests/ChatToolsTests/`.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
@@ -10,14 +16,12 @@ enum TestPrograms {
     static let venv = packageRoot + "/.build/mcp-venv"
     static let timeServer = venv + "/bin/mcp-server-time"
 
-    /// Whether `mcp-server-time` is installed; says why not, once, when it is not.
-    static let timeServerInstalled: Bool = {
-        if FileManager.default.isExecutableFile(atPath: timeServer) { return true }
+    /// Why `mcp-server-time` cannot be run, nil when it is installed. The tests that need
+    /// it fail with this reason: a missing part is never a skipped test.
+    static let timeServerMissing: String? = {
+        if FileManager.default.isExecutableFile(atPath: timeServer) { return nil }
         let why = (try? String(contentsOfFile: venv + "/UNAVAILABLE", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        print(
-            "SKIPPED: the mcp-server-time tests: \(timeServer) is missing (run .ci/install-deps)"
-                + (why.map { "; the install said: \($0)" } ?? ""))
-        return false
+        return "\(timeServer) is missing (run .ci/install-deps)" + (why.map { "; the install said: \($0)" } ?? "")
     }()
 
     /// A Python 3 for the hand-written fault server: the venv's, else the system's.
@@ -25,7 +29,6 @@ enum TestPrograms {
         let found = [venv + "/bin/python3", "/usr/bin/python3", "/usr/local/bin/python3"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         }
-        if found == nil { print("SKIPPED: the process fault tests: no python3 in \(venv)/bin, /usr/bin or /usr/local/bin") }
         return found
     }()
 

@@ -13,16 +13,15 @@ import Testing
         .deletingLastPathComponent().path + "/.build/mcp-venv"
     static let timeServer = venv + "/bin/mcp-server-time"
 
-    /// Whether `mcp-server-time` is installed; says why not, once, when it is not.
-    static let timeServerInstalled: Bool = {
-        if FileManager.default.isExecutableFile(atPath: timeServer) { return true }
-        let why = try? String(contentsOfFile: venv + "/UNAVAILABLE", encoding: .utf8)
-        print("SKIPPED: the MCP end-to-end tests: \(timeServer) is missing (run .ci/install-deps); \(why ?? "")")
-        return false
-    }()
-
     func withFake(config: String? = nil, _ body: (FakeOpenRouter, Sandbox) async throws -> Void) async throws {
         let servers = #"{"time": {"command": "\#(Self.timeServer)", "args": ["--local-timezone", "UTC"]}}"#
+        // A test that needs the venv fails without it (it is never skipped).
+        if (config ?? servers).contains(Self.venv) {
+            let why = try? String(contentsOfFile: Self.venv + "/UNAVAILABLE", encoding: .utf8)
+            try #require(
+                FileManager.default.isExecutableFile(atPath: Self.timeServer),
+                "\(Self.timeServer) is missing (run .ci/install-deps)\(why.map { "; the install said: \($0)" } ?? "")")
+        }
         try await EndToEndTests.withFake { fake, sandbox in
             _ = try sandbox.write(
                 "config/bankfuture-chat/config.json", config ?? #"{"model": "fake/tools", "mcp_servers": \#(servers)}"#)
@@ -36,7 +35,7 @@ import Testing
         return messages.filter { $0["role"] as? String == "tool" }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func oneShotWithYesRunsTheToolAndPrintsOnlyTheAnswer() async throws {
+    @Test func oneShotWithYesRunsTheToolAndPrintsOnlyTheAnswer() async throws {
         try await withFake { fake, sandbox in
             let run = try await chat(["-y", "what time is it in UTC?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
@@ -61,7 +60,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func withoutATerminalOrApprovalTheCallIsDeclined() async throws {
+    @Test func withoutATerminalOrApprovalTheCallIsDeclined() async throws {
         try await withFake { fake, sandbox in
             let run = try await chat(["what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
@@ -70,7 +69,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func autoApproveToolsApprovesByPattern() async throws {
+    @Test func autoApproveToolsApprovesByPattern() async throws {
         let servers = #"{"time": {"command": "\#(Self.timeServer)"}}"#
         try await withFake(config: #"{"model": "fake/tools", "auto_approve_tools": ["time.*"], "mcp_servers": \#(servers)}"#) {
             fake, sandbox in
@@ -85,7 +84,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func jsonHasTheCallsMadeAndTwoCallsInOneAnswerBothRun() async throws {
+    @Test func jsonHasTheCallsMadeAndTwoCallsInOneAnswerBothRun() async throws {
         try await withFake { fake, sandbox in
             let run = try await chat(["-m", "fake/tools-2", "-y", "--json", "what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
@@ -99,7 +98,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func aResumedSessionResendsTheCallsAndTheirResults() async throws {
+    @Test func aResumedSessionResendsTheCallsAndTheirResults() async throws {
         try await withFake { fake, sandbox in
             let first = try await chat(["--session", "clock", "-y", "what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(first.status == 0, "\(first.stderr)")
@@ -114,7 +113,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func noToolsOffersNone() async throws {
+    @Test func noToolsOffersNone() async throws {
         try await withFake { fake, sandbox in
             let run = try await chat(["--no-tools", "hello"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0)
@@ -136,7 +135,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func theREPLAsksListsAndShowsTheServers() async throws {
+    @Test func theREPLAsksListsAndShowsTheServers() async throws {
         try await withFake { fake, sandbox in
             let terminal = try await PseudoTerminal.spawn(
                 executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment())
@@ -145,7 +144,10 @@ import Testing
             try await terminal.waitFor("time")
             try await terminal.waitFor("> ")
             try terminal.send("what time is it?\r")
-            try await terminal.waitFor("[a]lways for this tool")
+            let asked = try await terminal.waitFor("always for this tool")
+            // The call whole, server first, the question last with its default marked.
+            #expect(asked.contains(#"time.get_current_time {"timezone":"UTC"}"#))
+            #expect(asked.hasSuffix("run it? [y/N/a] (a = always for this tool"))
             try terminal.send("a")
             try await terminal.waitFor("The tool said:")
             try await terminal.waitFor("> ")
@@ -153,7 +155,7 @@ import Testing
             try terminal.send("and now?\r")
             try await terminal.waitFor("The tool said:")
             try await terminal.waitFor("> ")
-            #expect(terminal.text.components(separatedBy: "[a]lways for this tool").count == 2)
+            #expect(terminal.text.components(separatedBy: "always for this tool").count == 2)
             try terminal.send("/tools\r")
             try await terminal.waitFor("time.convert_time")
             try await terminal.waitFor("> ")
@@ -193,7 +195,7 @@ import Testing
         anyio.run(server.run_stdio_async)
         """#
 
-    @Test(.enabled(if: timeServerInstalled)) func ctrlCWhileAToolRunsCancelsItOnItsServerAndTheTurn() async throws {
+    @Test func ctrlCWhileAToolRunsCancelsItOnItsServerAndTheTurn() async throws {
         let sandbox = try Sandbox()
         let script = try sandbox.write("waiting.py", Self.waitingServer)
         let servers = #"{"waiting": {"command": "\#(Self.venv)/bin/python3", "args": ["\#(script)"]}}"#

@@ -30,7 +30,12 @@ extension ConfigFile {
         case "prompt_cache": promptCache = try v.choice([("auto", true), ("off", false)])
         case "pdf_engine": pdfEngine = try v.nonEmpty()
         case "mcp_servers": mcpServers = try Self.servers(v)
-        case "auto_approve_tools": autoApproveTools = try v.strings("tool patterns (SERVER.TOOL, SERVER.* or *)")
+        case "auto_approve_tools":
+            let patterns = try v.strings("tool patterns (\(ToolPattern.forms))")
+            if let bad = patterns.first(where: { ToolPattern($0) == nil }) {
+                throw v.invalid("has \(JSONValue.string(bad).jsonText), which is not \(ToolPattern.forms)")
+            }
+            autoApproveTools = patterns
         case "max_tool_rounds": maxToolRounds = try v.integer(1...100)
         case "tools": tools = try v.bool()
         case "tool_timeout_seconds": toolTimeoutSeconds = try v.number(1...86_400)
@@ -62,6 +67,11 @@ extension ConfigFile {
         for (name, entry) in entries {
             let server = v.member(name, entry)
             guard !name.trimmingWhitespace().isEmpty else { throw v.invalid("has a server without a name") }
+            if let problem = ToolServerConfig.nameProblem(name) {
+                throw v.invalid(
+                    "names a server \(JSONValue.string(name).jsonText), which \(problem); a server's name cannot hold \".\", \"*\", "
+                        + "spaces or invisible characters (SERVER.TOOL in auto_approve_tools would be ambiguous): rename it")
+            }
             guard case .object(let fields) = entry else { throw server.wrongType("an object with \"command\" or \"url\"") }
             var command: String?
             var arguments: [String] = []

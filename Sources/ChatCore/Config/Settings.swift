@@ -182,13 +182,16 @@ public struct Settings: Sendable, Equatable {
 }
 
 extension Settings {
-    /// The environment the MCP servers get: the chat's, without the variables that hold its
-    /// keys (`api_key_env`, `image_api_key_env`). A server that needs one names it in its
+    /// The environment the MCP servers get: the chat's, without any variable that holds or
+    /// may hold one of its keys — those `api_key_env` and `image_api_key_env` name, and the
+    /// defaults `OPENROUTER_API_KEY` and `OPENAI_API_KEY` whatever the config names (a key
+    /// left in the usual place is still a key). A server that needs one names it in its
     /// config's `env`.
     public func toolEnvironment(_ environment: [String: String]) -> [String: String] {
         var environment = environment
-        environment[apiKeyEnv] = nil
-        environment[imageAPIKeyEnv] = nil
+        for variable in [apiKeyEnv, imageAPIKeyEnv, "OPENROUTER_API_KEY", "OPENAI_API_KEY"] {
+            environment[variable] = nil
+        }
         return environment
     }
 }

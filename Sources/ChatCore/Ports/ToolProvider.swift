@@ -15,20 +15,10 @@ public struct ToolSpec: Sendable, Equatable {
         self.inputSchema = inputSchema
     }
 
-    /// The function name offered to the model: `SERVER__TOOL`, characters outside
-    /// `[A-Za-z0-9_-]` as `_`, at most 64 characters.
-    public var functionName: String {
-        ToolNames.functionName(server: server, tool: name)
-    }
-
-    /// How calls are shown and approved: `SERVER.TOOL`, on one line whatever the server
-    /// named its tool (a line break in a name could fake a harmless call in the question).
+    /// `SERVER.TOOL` on one line, for records (`--json`'s `tool_calls`) and the results the
+    /// model reads. What the user sees before a call runs is a ``ShownCall``; the name the
+    /// model calls comes from ``OfferedTools``.
     public var shownName: String { TerminalText.oneLine(server + "." + name) }
-
-    /// The definition sent in `tools`.
-    public var definition: ToolDefinition {
-        ToolDefinition(name: functionName, description: description, parameters: inputSchema)
-    }
 }
 
 /// What a tool call gave back, as the text the model reads.

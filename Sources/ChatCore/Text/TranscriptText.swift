@@ -22,7 +22,8 @@ public enum TranscriptText {
 
 /// Tool names as offered to the model (`SERVER__TOOL`) and as shown to people (`SERVER.TOOL`).
 public enum ToolNames {
-    /// `SERVER__TOOL` with characters outside `[A-Za-z0-9_-]` as `_`, at most 64 characters.
+    /// `SERVER__TOOL` with characters outside `[A-Za-z0-9_-]` as `_`, at most 64 characters:
+    /// the plain name, which two tools can share (``OfferedTools`` makes the names unique).
     public static func functionName(server: String, tool: String) -> String {
         let name = (server + "__" + tool).unicodeScalars.map { scalar -> Character in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")

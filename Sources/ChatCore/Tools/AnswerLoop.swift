@@ -45,10 +45,10 @@ public struct AnswerLoop {
     }
 
     public func run(_ message: ChatMessage, in session: ChatSession) async -> AnswerLoopResult {
-        var specs: [ToolSpec] = []
+        var offered = OfferedTools([])
         if let tools {
-            let (offered, notices) = await tools.tools(waitingUpTo: toolWait)
-            specs = offered
+            let (specs, notices) = await tools.tools(waitingUpTo: toolWait)
+            offered = OfferedTools(specs)
             for notice in notices { renderer.notice(notice) }
         }
         var rounds: [ChatMessage] = []
@@ -57,11 +57,11 @@ public struct AnswerLoop {
         var round = 0
         while true {
             let request = fit(
-                session.request(sending: message, rounds: rounds, stream: stream, tools: specs.map(\.definition)), 1 + rounds.count)
+                session.request(sending: message, rounds: rounds, stream: stream, tools: offered.definitions), 1 + rounds.count)
             let outcome = await ChatTurn.run(request, transport: transport, renderer: renderer, waitForInterrupt: waitForInterrupt)
             if let usage = outcome.response.usage { total = total.map { $0 + usage } ?? usage }
             let calls = outcome.response.toolCalls
-            guard outcome.error == nil, !calls.isEmpty, !specs.isEmpty else {
+            guard outcome.error == nil, !calls.isEmpty, !offered.isEmpty else {
                 return AnswerLoopResult(outcome: outcome, messages: rounds + [outcome.response.message], toolCalls: records, usage: total)
             }
             guard round < maxRounds else {
@@ -73,7 +73,7 @@ public struct AnswerLoop {
             round += 1
             rounds.append(outcome.response.message)
             for call in calls {
-                let (result, record) = await run(call, specs: specs)
+                let (result, record) = await run(call, offered: offered)
                 if let record { records.append(record) }
                 if Task.isCancelled || result == nil {
                     var stopped = outcome
@@ -85,26 +85,56 @@ public struct AnswerLoop {
         }
     }
 
-    /// Runs one call if approved; nil when Ctrl-C stopped it (the turn is cancelled).
-    private func run(_ call: ToolCall, specs: [ToolSpec]) async -> (String?, ToolCallRecord?) {
-        guard let spec = specs.first(where: { $0.functionName == call.name }), let tools else {
-            renderer.notice("the model called \(TerminalText.oneLine(call.name)), which is not an offered tool")
+    /// Runs one call if approved; nil when Ctrl-C stopped it — at the question or while it
+    /// ran — and the turn is cancelled.
+    private func run(_ call: ToolCall, offered: OfferedTools) async -> (String?, ToolCallRecord?) {
+        guard let spec = offered.tool(named: call.name), let tools else {
+            renderer.notice("the model called \(ApprovalText.unknownName(call.name)), which is not an offered tool")
             return ("error: there is no tool named \(call.name)", nil)
         }
-        let shown = "\(spec.shownName) \(TerminalText.oneLine(call.arguments, limit: 300))"
-        renderer.notice(shown)
-        guard await approval?.approve(spec, shown: shown) == true else {
-            renderer.notice("declined \(spec.shownName)")
+        let arguments = CallArguments(call.arguments)
+        let shown = ShownCall(spec, arguments: arguments)
+        if let key = arguments.repeatedKey {
+            // Which of the two values the tool would get is not shown: not run.
+            renderer.notice("\(shown.heading) not run: its arguments give the key \(ApprovalText.toolName(key)) twice")
+            let result = "error: the arguments give the key \"\(key)\" twice; call the tool again with each key once"
+            return (result, ToolCallRecord(tool: spec.shownName, arguments: call.arguments, result: result, isError: true, approved: false))
+        }
+        switch await decide(spec, shown) {
+        case .cancel:
+            return (nil, nil)
+        case .decline:
+            renderer.notice("declined \(shown.heading)")
             let record = ToolCallRecord(
                 tool: spec.shownName, arguments: call.arguments, result: Self.declined, isError: false, approved: false)
             return (Self.declined, record)
+        case .run:
+            break
         }
         guard let result = await interruptible({ await tools.call(spec, arguments: call.arguments) }) else { return (nil, nil) }
         let content = result.isError ? "[tool error] " + result.content : result.content
-        if result.isError { renderer.notice("\(spec.shownName) failed: \(TerminalText.oneLine(result.content, limit: 300))") }
+        if result.isError { renderer.notice("\(shown.heading) failed: \(TerminalText.oneLine(result.content, limit: 300))") }
         let record = ToolCallRecord(
             tool: spec.shownName, arguments: call.arguments, result: result.content, isError: result.isError, approved: true)
         return (content, record)
+    }
+
+    /// Whether the call runs: a rule says so (the call is shown on one line), or the user
+    /// is asked (the question shows the call whole), or there is no one to ask.
+    private func decide(_ spec: ToolSpec, _ shown: ShownCall) async -> ToolApproval.Decision {
+        guard let approval else {
+            renderer.notice(shown.line())
+            return .decline
+        }
+        if approval.allows(spec) {
+            renderer.notice(shown.line())
+            return .run
+        }
+        guard approval.canAsk else {
+            renderer.notice(shown.line())
+            return .decline
+        }
+        return await approval.ask(spec, call: shown)
     }
 
     /// The result the model reads for a call that was not approved.

@@ -17,12 +17,20 @@ struct ToolCommands {
                 renderer.output("no tools yet (see /mcp)\n")
                 return
             }
+            let offered = OfferedTools(specs)
             var out = ""
             for server in Array(Set(specs.map(\.server))).sorted() {
-                out += "\(server):\n"
-                for spec in specs where spec.server == server {
-                    let description = TextLines.split(spec.description).first { !$0.isEmpty }.map(String.init) ?? ""
-                    out += "  " + spec.shownName.padding(32) + description + "\n"
+                out += "\(ApprovalText.serverName(server)):\n"
+                for entry in offered.entries where entry.spec.server == server {
+                    let description = TextLines.split(entry.spec.description).first { !$0.isEmpty }.map(String.init) ?? ""
+                    out += "  " + ShownCall.heading(of: entry.spec).padding(32) + ApprovalText.shown(description) + "\n"
+                }
+            }
+            let renamed = offered.entries.filter(\.renamed)
+            if !renamed.isEmpty {
+                out += "offered under names of their own (their SERVER__TOOL names were the same):\n"
+                for entry in renamed {
+                    out += "  " + entry.functionName + " is " + ShownCall.heading(of: entry.spec) + "\n"
                 }
             }
             renderer.output(out)
