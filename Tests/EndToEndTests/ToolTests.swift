@@ -6,23 +6,10 @@ import Testing
 /// Tools through MCP, end to end: the built binary, its tool host, the official
 /// `mcp-server-time` from PyPI (installed by `.ci/install-deps`) and the fake's `fake/tools`
 /// model, which calls the first offered tool and then answers with what the tool said.
+/// Without the venv these tests fail, saying how to install it (``RealParts``).
 @Suite(.serialized) struct ToolTests {
-    /// Where `.ci/install-deps` installs it, from this file's place in `Tests/EndToEndTests/`.
-    static let venv =
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path + "/.build/mcp-venv"
-    static let timeServer = venv + "/bin/mcp-server-time"
-
-    /// Whether `mcp-server-time` is installed; says why not, once, when it is not.
-    static let timeServerInstalled: Bool = {
-        if FileManager.default.isExecutableFile(atPath: timeServer) { return true }
-        let why = try? String(contentsOfFile: venv + "/UNAVAILABLE", encoding: .utf8)
-        print("SKIPPED: the MCP end-to-end tests: \(timeServer) is missing (run .ci/install-deps); \(why ?? "")")
-        return false
-    }()
-
     func withFake(config: String? = nil, _ body: (FakeOpenRouter, Sandbox) async throws -> Void) async throws {
-        let servers = #"{"time": {"command": "\#(Self.timeServer)", "args": ["--local-timezone", "UTC"]}}"#
+        let servers = #"{"time": {"command": "\#(try RealParts.timeServer())", "args": ["--local-timezone", "UTC"]}}"#
         try await EndToEndTests.withFake { fake, sandbox in
             _ = try sandbox.write(
                 "config/bankfuture-chat/config.json", config ?? #"{"model": "fake/tools", "mcp_servers": \#(servers)}"#)
@@ -36,7 +23,7 @@ import Testing
         return messages.filter { $0["role"] as? String == "tool" }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func oneShotWithYesRunsTheToolAndPrintsOnlyTheAnswer() async throws {
+    @Test func oneShotWithYesRunsTheToolAndPrintsOnlyTheAnswer() async throws {
         try await withFake { fake, sandbox in
             let run = try await chat(["-y", "what time is it in UTC?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
@@ -61,7 +48,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func withoutATerminalOrApprovalTheCallIsDeclined() async throws {
+    @Test func withoutATerminalOrApprovalTheCallIsDeclined() async throws {
         try await withFake { fake, sandbox in
             let run = try await chat(["what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
@@ -70,8 +57,8 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func autoApproveToolsApprovesByPattern() async throws {
-        let servers = #"{"time": {"command": "\#(Self.timeServer)"}}"#
+    @Test func autoApproveToolsApprovesByPattern() async throws {
+        let servers = #"{"time": {"command": "\#(try RealParts.timeServer())"}}"#
         try await withFake(config: #"{"model": "fake/tools", "auto_approve_tools": ["time.*"], "mcp_servers": \#(servers)}"#) {
             fake, sandbox in
             let run = try await chat(["what time is it in UTC?"], fake: fake, sandbox: sandbox, stdin: "")
@@ -85,7 +72,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func jsonHasTheCallsMadeAndTwoCallsInOneAnswerBothRun() async throws {
+    @Test func jsonHasTheCallsMadeAndTwoCallsInOneAnswerBothRun() async throws {
         try await withFake { fake, sandbox in
             let run = try await chat(["-m", "fake/tools-2", "-y", "--json", "what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0, "\(run.stderr)")
@@ -99,7 +86,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func aResumedSessionResendsTheCallsAndTheirResults() async throws {
+    @Test func aResumedSessionResendsTheCallsAndTheirResults() async throws {
         try await withFake { fake, sandbox in
             let first = try await chat(["--session", "clock", "-y", "what time is it?"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(first.status == 0, "\(first.stderr)")
@@ -114,7 +101,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func noToolsOffersNone() async throws {
+    @Test func noToolsOffersNone() async throws {
         try await withFake { fake, sandbox in
             let run = try await chat(["--no-tools", "hello"], fake: fake, sandbox: sandbox, stdin: "")
             #expect(run.status == 0)
@@ -136,7 +123,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: timeServerInstalled)) func theREPLAsksListsAndShowsTheServers() async throws {
+    @Test func theREPLAsksListsAndShowsTheServers() async throws {
         try await withFake { fake, sandbox in
             let terminal = try await PseudoTerminal.spawn(
                 executable: Binaries.chat, arguments: ["--base-url", fake.baseURL], environment: sandbox.environment())
@@ -193,10 +180,10 @@ import Testing
         anyio.run(server.run_stdio_async)
         """#
 
-    @Test(.enabled(if: timeServerInstalled)) func ctrlCWhileAToolRunsCancelsItOnItsServerAndTheTurn() async throws {
+    @Test func ctrlCWhileAToolRunsCancelsItOnItsServerAndTheTurn() async throws {
         let sandbox = try Sandbox()
         let script = try sandbox.write("waiting.py", Self.waitingServer)
-        let servers = #"{"waiting": {"command": "\#(Self.venv)/bin/python3", "args": ["\#(script)"]}}"#
+        let servers = #"{"waiting": {"command": "\#(try RealParts.venvPython())", "args": ["\#(script)"]}}"#
         try await withFake(config: #"{"model": "fake/tools", "auto_approve_tools": ["*"], "mcp_servers": \#(servers)}"#) {
             fake, sandbox in
             let terminal = try await PseudoTerminal.spawn(
@@ -205,10 +192,10 @@ import Testing
             try terminal.send("wait for me\r")
             try await terminal.waitFor("waiting.wait {}")
             let log = sandbox.root + "/state/bankfuture-chat/mcp/waiting.log"
-            #expect(await Self.waitForLine("wait called", in: log))
+            #expect(await Waiting.forLine("wait called", in: log))
             try terminal.sendControl("c")
             // MCP cancellation reaches the server; the turn is cancelled, nothing more is sent.
-            #expect(await Self.waitForLine("wait cancelled", in: log))
+            #expect(await Waiting.forLine("wait cancelled", in: log))
             try await terminal.waitFor("> ")
             #expect(fake.chatRequests.count == 1)
             try terminal.send("/history\r")
@@ -217,15 +204,5 @@ import Testing
             #expect(try await terminal.waitForExit() == 0)
         }
         sandbox.remove()
-    }
-
-    /// Returns once `file` holds the line `line` (a server's log), or false after 20 s.
-    static func waitForLine(_ line: String, in file: String) async -> Bool {
-        for _ in 0..<2000 {
-            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-            if text.split(separator: "\n").contains(Substring(line)) { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return false
     }
 }
