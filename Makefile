@@ -16,7 +16,8 @@ run: deps build
 	  exec $(BIN) $(ARGS); \
 	fi
 
-## make deps: system packages (libedit-dev, libsqlite3-dev; tmux for terminal tests), only when missing.
+## make deps: system packages (libedit-dev, libsqlite3-dev; tmux, python3 for tests), only when missing, and
+## mcp-server-time in .build/mcp-venv. It fails when something cannot be installed: the tests need it all.
 deps:
 	@./.ci/install-deps
 

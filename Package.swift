@@ -111,9 +111,12 @@ let package = Package(
             dependencies: ["FakeOpenRouter", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
-        // Helpers shared by test targets: a pseudo-terminal driver (forkpty), process runner, seeded RNG.
+        // Helpers shared by test targets: a pseudo-terminal driver (forkpty), process runner, seeded RNG,
+        // waiting for events, and where the real parts (the MCP venv, tmux, the built programs) are.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "FakeOpenRouterTests", dependencies: ["FakeOpenRouter"], swiftSettings: swiftSettings),
+        // The helpers' own tests: a helper that is wrong makes every test that uses it wrong.
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "FakeOpenRouterTests", dependencies: ["FakeOpenRouter", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatStorage", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ChatStorageTests", dependencies: ["ChatCore", "ChatStorage"], swiftSettings: swiftSettings),
         .testTarget(
@@ -129,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "ChatToolsTests",
             dependencies: [
-                "ChatCore", "ChatTools", "ChatProcess",
+                "ChatCore", "ChatTools", "ChatProcess", "TestSupport",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -139,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatToolHostTests",
-            dependencies: ["ChatCore", "ChatToolHost", "ChatProcess"],
+            dependencies: ["ChatCore", "ChatToolHost", "ChatProcess", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// When the spinner draws: calls `tick` every interval, the first time after one interval,
-/// until the returned function is called.
+/// until the returned function is called. Once that function has returned, no tick runs
+/// and none will (called from within a tick, it stops the ticks after that one).
 public protocol FrameTicker: Sendable {
     func start(_ tick: @escaping @Sendable () -> Void) -> @Sendable () -> Void
 }
@@ -26,12 +27,14 @@ public struct ThreadTicker: FrameTicker {
     }
 }
 
-/// A detached thread that waits on a condition variable between ticks.
+/// A thread that waits on a condition variable between ticks, joined by ``cancel()``.
 private final class ThreadTimer: @unchecked Sendable {
-    // @unchecked: `cancelled` is only touched with `mutex` locked.
+    // @unchecked: `cancelled` and `thread` are only touched with `mutex` locked.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var cancelled = false
+    /// The ticking thread until someone joins (or, from the thread itself, detaches) it.
+    private var thread: pthread_t?
     private let interval: Double
     private let tick: @Sendable () -> Void
 
@@ -49,11 +52,22 @@ private final class ThreadTimer: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    /// Stops the ticks and joins the thread, so no tick runs after this returns (a tick in
+    /// progress finishes first). From a tick, on the thread itself, it cannot wait for itself:
+    /// the thread ends after that tick. A second call returns at once.
     func cancel() {
         pthread_mutex_lock(mutex)
         cancelled = true
         pthread_cond_broadcast(condition)
+        let running = thread
+        thread = nil  // joined (or detached) once, whoever calls first
         pthread_mutex_unlock(mutex)
+        guard let running else { return }
+        if pthread_equal(running, pthread_self()) != 0 {
+            pthread_detach(running)
+        } else {
+            pthread_join(running, nil)
+        }
     }
 
     func run() {
@@ -66,7 +80,9 @@ private final class ThreadTimer: @unchecked Sendable {
                 return nil
             }, box)
         if started == 0 {
-            pthread_detach(thread)
+            pthread_mutex_lock(mutex)
+            self.thread = thread
+            pthread_mutex_unlock(mutex)
         } else {
             Unmanaged<ThreadTimer>.fromOpaque(box).release()
         }

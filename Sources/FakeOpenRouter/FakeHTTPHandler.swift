@@ -16,6 +16,8 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The next delayed step of the response in progress, cancelled when the connection goes away.
     private var scheduled: Scheduled<Void>?
     private var isActive = true
+    /// From a request's end until its response is complete (or dropped on purpose).
+    private var isResponding = false
 
     init(state: FakeServerState) {
         self.state = state
@@ -35,6 +37,7 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 method: head.method.rawValue, path: head.uri,
                 headers: head.headers.map { (name: $0.name, value: $0.value) }, body: requestBody)
             requestBody = []
+            isResponding = true
             let plan = state.respond(to: request)
             after(plan.delayBeforeHead, context: context) {
                 self.sendHead(plan, request: head, context: context)
@@ -43,6 +46,8 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if isResponding { state.responseCutOff() }
+        isResponding = false
         stop()
         context.fireChannelInactive()
     }
@@ -106,11 +111,13 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let channel = context.channel
         switch plan.ending {
         case .complete:
+            isResponding = false
             let ended = context.writeAndFlush(wrapOutboundOut(.end(nil)))
             if !keepAlive { ended.whenComplete { _ in channel.close(promise: nil) } }
         case .stall:
             break
         case .drop:
+            isResponding = false
             // Close once the bytes are handed to the kernel, so the client receives them before the FIN.
             if let lastWrite {
                 lastWrite.whenComplete { _ in channel.close(promise: nil) }

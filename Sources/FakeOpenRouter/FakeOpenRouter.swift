@@ -77,6 +77,13 @@ public final class FakeOpenRouter: Sendable {
     /// connections opens one for requests made one after another.
     public var acceptedConnections: Int { state.acceptedConnections }
 
+    /// How many responses lost their connection before the fake had sent all of them: the
+    /// client went away in the middle (Ctrl-C, a read timeout, a closed output), or
+    /// ``shutdown()`` closed a stalled one. Scripted drops (``FakeReply/dropMidStream(afterBytes:)``)
+    /// are the fake's own doing and do not count. Tests wait for it to prove that a client
+    /// stopped a request, rather than timing how soon it stopped reading.
+    public var unfinishedResponses: Int { state.unfinishedResponses }
+
     /// Only the `POST …/chat/completions` requests, in arrival order.
     public var chatRequests: [RecordedRequest] { state.requests.filter(\.isChatCompletion) }
 

@@ -15,6 +15,7 @@ final class FakeServerState: Sendable {
         var generations: [String: FakeGeneration] = [:]
         var connections: [ObjectIdentifier: any Channel] = [:]
         var acceptedConnections = 0
+        var unfinishedResponses = 0
         var isShutDown = false
     }
 
@@ -28,6 +29,13 @@ final class FakeServerState: Sendable {
     var requests: [RecordedRequest] { contents.withLockedValue { $0.requests } }
 
     var acceptedConnections: Int { contents.withLockedValue { $0.acceptedConnections } }
+
+    var unfinishedResponses: Int { contents.withLockedValue { $0.unfinishedResponses } }
+
+    /// A connection closed while its response was still being sent.
+    func responseCutOff() {
+        contents.withLockedValue { $0.unfinishedResponses += 1 }
+    }
 
     func enqueue(_ replies: [FakeReply]) {
         contents.withLockedValue { $0.queue.append(contentsOf: replies) }

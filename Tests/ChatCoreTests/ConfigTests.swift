@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 
@@ -138,12 +139,69 @@ import Testing
         #expect(Settings.configPath(flag: nil, environment: ["HOME": "/h"]) == ("/h/.config/bankfuture-chat/config.json", false))
     }
 
-    @Test func randomBytesNeverCrashTheLoader() {
+    @Test func everyRandomConfigIsReadOrRefusedInOneLineNamingTheFile() throws {
         var rng = SplitMix64(seed: 99)
-        let alphabet = Array(#"{}[]":,0123456789.-truefalsnl "model""stream""temperature"\u"#.utf8)
-        for _ in 0..<3000 {
-            let bytes = (0..<Int(rng.next() % 60)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
-            _ = try? ConfigFile.parse(bytes, path: "/fuzz")
+        let path = "/fuzz/config.json"
+        var read = 0
+        var refusals: [String: Int] = [:]
+        for round in 0..<3000 {
+            // Half near-JSON noise, half objects of real and wrong keys with fitting and unfitting values.
+            let bytes = round.isMultiple(of: 2) ? ConfigFuzz.noise(using: &rng) : ConfigFuzz.object(using: &rng)
+            let input = String(decoding: bytes, as: UTF8.self)
+            switch Result(catching: { () throws(ConfigError) in try ConfigFile.parse(bytes, path: path) }) {
+            case .success:
+                read += 1
+                // Only an object of known keys is read.
+                let object = try #require(try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], "read: \(input)")
+                #expect(Set(object.keys).isSubset(of: ConfigFile.knownKeys), "read: \(input)")
+            case .failure(let error):
+                refusals[ConfigFuzz.kind(error), default: 0] += 1
+                let message = error.message
+                #expect(message.contains(path), "\(message) for \(input)")
+                #expect(!message.contains("\n") && !message.contains("\r") && !message.contains("\t"), "\(message)")
+                #expect(!TerminalText.needsSanitizing(message), "\(message)")
+            }
+        }
+        // Both outcomes, and every kind of refusal the file can earn, occurred.
+        #expect(read > 100, "read \(read)")
+        #expect(Set(refusals.keys) == ["syntax", "notAnObject", "unknownKey", "wrongType", "invalid", "secret"], "\(refusals)")
+    }
+}
+
+/// Inputs for the config fuzz test.
+enum ConfigFuzz {
+    static let alphabet = Array(#"{}[]":,0123456789.-truefalsnl "model""stream""temperature"\u"#.utf8)
+
+    /// Up to 60 bytes of JSON punctuation, digits, literals and key names.
+    static func noise(using rng: inout SplitMix64) -> [UInt8] {
+        (0..<Int(rng.next() % 60)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+    }
+
+    static let keys = ConfigFile.knownKeys + ["modle", "api_key", "Token", "x", "", #"\u001b[31m"#]
+    static let values = [
+        #""a/b""#, "true", "false", "1.5", "-1", "3", "0", "1e400", #""""#, "null", "[]", "{}", #"["c/d"]"#, #"[1]"#,
+        #""http://127.0.0.1:1/api/v1""#, #""https://openrouter.ai/api/v1""#, #""never""#, #""openai""#, #""MY_KEY""#,
+        #""line\nbreak""#, #""\u001b]0;title\u0007""#, #"{"effort":"high"}"#,
+    ]
+
+    /// A JSON object of 0 to 4 members from ``keys`` and ``values``.
+    static func object(using rng: inout SplitMix64) -> [UInt8] {
+        let members = (0..<Int(rng.next() % 5)).map { _ in
+            "\"\(keys[Int(rng.next() % UInt64(keys.count))])\":\(values[Int(rng.next() % UInt64(values.count))])"
+        }
+        return Array(("{" + members.joined(separator: ",") + "}").utf8)
+    }
+
+    /// The kind of a refusal, to see that each occurred.
+    static func kind(_ error: ConfigError) -> String {
+        switch error {
+        case .syntax: return "syntax"
+        case .invalid(_, nil, _): return "notAnObject"
+        case .invalid: return "invalid"
+        case .unknownKey: return "unknownKey"
+        case .wrongType: return "wrongType"
+        case .secretInConfig: return "secret"
+        case .missingFile, .unreadable, .setting: return "\(error)"
         }
     }
 }

@@ -1,15 +1,9 @@
 import ChatStorage
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ChatCore
-
-/// A fresh directory under the temporary directory, removed by `cleanup`.
-private func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "image-output-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
 
 private func cleanup(_ path: String) {
     try? FileManager.default.removeItem(atPath: path)
@@ -186,7 +180,7 @@ private let fixedDate: Date = {
     // MARK: Saving
 
     @Test func savesByteIdenticalFilesWithReadableNames() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "image-output-tests").path
         defer { cleanup(directory) }
         let store = ImageStore(directory: directory, now: { fixedDate })
         let path = try store.save(GeneratedImage(mimeType: "image/png", bytes: onePixelPNG), prompt: "A cat in a hat!")
@@ -195,7 +189,7 @@ private let fixedDate: Date = {
     }
 
     @Test func repeatedPromptsGetUniqueNamesAndNothingElseIsWritten() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "image-output-tests").path
         defer { cleanup(directory) }
         let store = ImageStore(directory: directory, now: { fixedDate })
         var paths: [String] = []
@@ -221,7 +215,7 @@ private let fixedDate: Date = {
     }
 
     @Test func concurrentWritersNeverOverwriteEachOther() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "image-output-tests").path
         defer { cleanup(directory) }
         let store = ImageStore(directory: directory, now: { fixedDate })
         let count = 24
@@ -248,7 +242,7 @@ private let fixedDate: Date = {
     }
 
     @Test func createsAMissingDirectoryAndResolvesRelativePathsFromTheCurrentDirectory() throws {
-        let base = try temporaryDirectory()
+        let base = try TemporaryDirectory(prefix: "image-output-tests").path
         defer { cleanup(base) }
         // A relative path from the current directory to base/new/nested.
         let cwd = FileManager.default.currentDirectoryPath
@@ -261,7 +255,7 @@ private let fixedDate: Date = {
     }
 
     @Test func aDirectoryUnderARegularFileIsAClearError() throws {
-        let base = try temporaryDirectory()
+        let base = try TemporaryDirectory(prefix: "image-output-tests").path
         defer { cleanup(base) }
         let file = base + "/plain.txt"
         #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
@@ -279,7 +273,7 @@ private let fixedDate: Date = {
     }
 
     @Test func unknownTypesAreNotSaved() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "image-output-tests").path
         defer { cleanup(directory) }
         let store = ImageStore(directory: directory + "/out")
         let error = #expect(throws: ImageError.self) {
@@ -292,7 +286,7 @@ private let fixedDate: Date = {
     }
 
     @Test func savingDataURLsDecodesAllBeforeWritingAny() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "image-output-tests").path
         defer { cleanup(directory) }
         let store = ImageStore(directory: directory, now: { fixedDate })
         #expect(throws: ImageError.self) {

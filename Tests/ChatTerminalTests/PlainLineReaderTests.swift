@@ -1,6 +1,7 @@
 import ChatCore
 import ChatTerminal
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct PlainLineReaderTests {
@@ -79,16 +80,14 @@ import Testing
         #expect(descriptor >= 0)
         defer { close(descriptor) }
         let reader = PlainLineReader(fileDescriptor: descriptor)
-        let started = ContinuousClock.now
+        // Lines far longer than one 64 KiB read come back whole (how fast: `make bench`).
         #expect(reader.readLine(prompt: "") == .line(long))
         #expect(reader.readLine(prompt: "") == .line("short"))
         #expect(reader.readLine(prompt: "") == .line(long))
         #expect(reader.readLine(prompt: "") == .endOfFile)
-        // Linear: scanning each byte once. Quadratic rescanning would take minutes.
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
-    @Test func readsManyLinesQuickly() throws {
+    @Test func readsEveryOneOfManyLinesInOrder() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path + "/many.txt"
@@ -97,14 +96,11 @@ import Testing
         let descriptor = open(path, O_RDONLY)
         defer { close(descriptor) }
         let reader = PlainLineReader(fileDescriptor: descriptor)
-        let started = ContinuousClock.now
-        var count = 0
-        while case .line(let line) = reader.readLine(prompt: "") {
-            if count == 0 || count == 99_999 { #expect(line == lines[count]) }
-            count += 1
-        }
-        #expect(count == 100_000)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        var read: [String] = []
+        while case .line(let line) = reader.readLine(prompt: "") { read.append(line) }
+        // 100,000 lines over many 64 KiB reads: none lost, split or reordered at a read's edge.
+        #expect(read == lines)
+        #expect(reader.readLine(prompt: "") == .endOfFile)
     }
 
     @Test func writesPromptToItsDescriptorOnlyWhenAsked() {

@@ -60,8 +60,11 @@ func terminalHelper() async throws {
             let piped = FileHandle.standardInput.readDataToEndOfFile()
             say("STDIN[\(String(decoding: piped, as: UTF8.self))]")
         }
-        if let delay = environment["DELAY_MS"].flatMap(Int.init) {
-            try await Task.sleep(for: .milliseconds(delay))
+        if environment["WAIT_FOR_TYPEAHEAD"] != nil {
+            // Until a typed line waits on the terminal (canonical mode: readable once Enter
+            // is in), so the reader provably starts after it was typed.
+            var typed = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            while poll(&typed, 1, -1) < 0 && errno == EINTR {}
         }
         if environment["TERMINATION_HANDLERS"] != nil {
             try TerminalState.installTerminationHandlers()

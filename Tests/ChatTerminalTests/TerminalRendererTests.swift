@@ -241,13 +241,6 @@ private let esc = "\u{1B}"
         _ = output.closeAndReadAll()
         #expect(errors.closeAndReadAll() == [])
     }
-
-    @Test func theThreadTickerTicksUntilStopped() async throws {
-        let ticks = Signal()
-        let stop = ThreadTicker(interval: 0.001).start { ticks.fire() }
-        await ticks.wait()
-        stop()
-    }
 }
 
 /// A ticker the test drives: each `tick()` is one frame interval.

@@ -1,6 +1,7 @@
 import ChatCore
 import ChatToolHost
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,22 +9,22 @@ import Glibc
 #endif
 
 /// A tool host that dies, one that cannot start, and one whose chat is gone.
+/// Without the host or the venv these tests fail, saying how to get them (``RealParts``).
 @Suite(.timeLimit(.minutes(1)))
 struct HostFailureTests {
-    init() throws {
-        try HostPrograms.requireReady()
+    init() {
         signal(SIGPIPE, SIG_IGN)
     }
 
     @Test func aHostKilledMidCallFailsTheCallAtOnceIsNamedOnceAndComesBackWithRestart() async throws {
-        let logs = try HostPrograms.temporaryDirectory()
-        let client = ToolHostClientTests.client([try ToolHostClientTests.sleepy(in: logs)], logs: logs)
+        let logs = try TemporaryDirectory(prefix: "toolhost").path
+        let client = try ToolHostClientTests.client([ToolHostClientTests.sleepy(in: logs)], logs: logs)
         let (tools, _) = await client.tools(waitingUpTo: .seconds(30))
         let sleep = try #require(tools.first)
         let first = try #require(client.hostProcessID)
         // The call timeout is a minute: only the host's death can end this call in time.
         let pending = Task { await client.call(sleep, arguments: #"{"seconds":3600}"#) }
-        #expect(await HostPrograms.waitForLine("sleep called", in: logs + "/sleepy.log"))
+        #expect(await Waiting.forLine("sleep called", in: logs + "/sleepy.log"))
         kill(first, SIGKILL)
         #expect(
             await pending.value
@@ -50,7 +51,7 @@ struct HostFailureTests {
     }
 
     @Test func theEndOfTheChatsPipeEndsTheHostAndItsServers() async throws {
-        let client = ToolHostClientTests.client([ToolHostClientTests.time], logs: try HostPrograms.temporaryDirectory())
+        let client = try ToolHostClientTests.client([ToolHostClientTests.time()], logs: TemporaryDirectory(prefix: "toolhost").path)
         #expect(await client.tools(waitingUpTo: .seconds(30)).tools.count == 2)
         let host = try #require(client.hostProcessID)
         let servers = HostPrograms.children(of: host)
@@ -69,7 +70,7 @@ struct HostFailureTests {
 
     private func client(hostPath: String?) throws -> ToolHostClient {
         ToolHostClient.start(
-            servers: [server], logDirectory: try HostPrograms.temporaryDirectory(), callTimeout: .seconds(60), environment: [:],
+            servers: [server], logDirectory: try TemporaryDirectory(prefix: "toolhost").path, callTimeout: .seconds(60), environment: [:],
             clientVersion: "test", hostPath: hostPath)
     }
 

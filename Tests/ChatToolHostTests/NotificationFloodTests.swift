@@ -1,6 +1,7 @@
 import ChatCore
 import ChatToolHost
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -18,12 +19,9 @@ struct NotificationFloodTests {
 
     /// `Tests/Fixtures/mcp/flooding.py` with the venv's Python; a missing venv fails the test.
     static func floodingServer() throws -> ToolServerConfig {
-        try #require(
-            FileManager.default.isExecutableFile(atPath: HostPrograms.python),
-            "\(HostPrograms.python) is missing: run .ci/install-deps (it makes the venv with the MCP SDK)")
-        try #require(FileManager.default.isExecutableFile(atPath: HostPrograms.host), "\(HostPrograms.host) is missing: swift build")
-        let script = HostPrograms.packageRoot + "/Tests/Fixtures/mcp/flooding.py"
-        return ToolServerConfig(name: "flooding", connection: .stdio(command: HostPrograms.python, arguments: [script], environment: [:]))
+        let script = RealParts.packageRoot + "/Tests/Fixtures/mcp/flooding.py"
+        return ToolServerConfig(
+            name: "flooding", connection: .stdio(command: try RealParts.venvPython(), arguments: [script], environment: [:]))
     }
 
     /// The host's peak resident memory (`VmHWM`), in bytes.
@@ -35,10 +33,10 @@ struct NotificationFloodTests {
     }
 
     @Test func aCallThatFloodsLogMessagesGetsItsResultInBoundedMemory() async throws {
-        let logs = try HostPrograms.temporaryDirectory()
+        let logs = try TemporaryDirectory(prefix: "flood").path
         let client = ToolHostClient.start(
             servers: [try Self.floodingServer()], logDirectory: logs, callTimeout: .seconds(120),
-            environment: ProcessInfo.processInfo.environment, clientVersion: "test", hostPath: HostPrograms.host)
+            environment: ProcessInfo.processInfo.environment, clientVersion: "test", hostPath: try HostPrograms.host())
         let (tools, notices) = await client.tools(waitingUpTo: .seconds(30))
         #expect(notices.isEmpty)
         let flood = try #require(tools.first { $0.name == "flood" })

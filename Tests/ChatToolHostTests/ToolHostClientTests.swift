@@ -1,6 +1,7 @@
 import ChatCore
 import ChatToolHost
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,26 +9,29 @@ import Glibc
 #endif
 
 /// The client against the real, built tool host running the real `mcp-server-time` and a
-/// small MCP server on the same `mcp` package that sleeps until it is cancelled.
+/// small MCP server on the same `mcp` package that sleeps until it is cancelled. Without the
+/// host or the venv these tests fail, saying how to get them (``RealParts``).
 @Suite(.timeLimit(.minutes(1)))
 struct ToolHostClientTests {
-    init() throws {
-        try HostPrograms.requireReady()
+    init() {
         // As the chat does: a write to a dead host must fail with EPIPE.
         signal(SIGPIPE, SIG_IGN)
     }
 
-    static let time = ToolServerConfig(name: "time", connection: .stdio(command: HostPrograms.timeServer, arguments: [], environment: [:]))
+    static func time() throws -> ToolServerConfig {
+        ToolServerConfig(name: "time", connection: .stdio(command: try RealParts.timeServer(), arguments: [], environment: [:]))
+    }
 
     static func sleepy(in directory: String) throws -> ToolServerConfig {
         let script = try HostPrograms.writeSleepyServer(in: directory)
-        return ToolServerConfig(name: "sleepy", connection: .stdio(command: HostPrograms.python, arguments: [script], environment: [:]))
+        return ToolServerConfig(
+            name: "sleepy", connection: .stdio(command: try RealParts.venvPython(), arguments: [script], environment: [:]))
     }
 
-    static func client(_ servers: [ToolServerConfig], logs: String, cancelGrace: Duration = .seconds(2)) -> ToolHostClient {
+    static func client(_ servers: [ToolServerConfig], logs: String, cancelGrace: Duration = .seconds(2)) throws -> ToolHostClient {
         ToolHostClient.start(
             servers: servers, logDirectory: logs, callTimeout: .seconds(60), environment: ProcessInfo.processInfo.environment,
-            clientVersion: "test", hostPath: HostPrograms.host, cancelGrace: cancelGrace)
+            clientVersion: "test", hostPath: try HostPrograms.host(), cancelGrace: cancelGrace)
     }
 
     private func tool(_ name: String, of client: ToolHostClient) async throws -> ToolSpec {
@@ -37,8 +41,8 @@ struct ToolHostClientTests {
     }
 
     @Test func listsTheToolsAndTellsTheTimeInUTC() async throws {
-        let logs = try HostPrograms.temporaryDirectory() + "/logs"
-        let client = Self.client([Self.time], logs: logs)
+        let logs = try TemporaryDirectory(prefix: "toolhost").path + "/logs"
+        let client = try Self.client([Self.time()], logs: logs)
         let (tools, notices) = await client.tools(waitingUpTo: .seconds(30))
         #expect(notices.isEmpty)
         #expect(tools.map(\.name) == ["get_current_time", "convert_time"])
@@ -64,7 +68,7 @@ struct ToolHostClientTests {
     }
 
     @Test func aBadTimezoneIsAnErrorResult() async throws {
-        let client = Self.client([Self.time], logs: try HostPrograms.temporaryDirectory())
+        let client = try Self.client([Self.time()], logs: TemporaryDirectory(prefix: "toolhost").path)
         let result = await client.call(try await tool("get_current_time", of: client), arguments: #"{"timezone":"Not/AZone"}"#)
         #expect(result.isError)
         #expect(result.content.contains("Invalid timezone"))
@@ -72,7 +76,7 @@ struct ToolHostClientTests {
     }
 
     @Test func twoCallsAtOnceGetTheirOwnAnswers() async throws {
-        let client = Self.client([Self.time], logs: try HostPrograms.temporaryDirectory())
+        let client = try Self.client([Self.time()], logs: TemporaryDirectory(prefix: "toolhost").path)
         let now = try await tool("get_current_time", of: client)
         async let utc = client.call(now, arguments: #"{"timezone":"UTC"}"#)
         async let tokyo = client.call(now, arguments: #"{"timezone":"Asia/Tokyo"}"#)
@@ -83,26 +87,26 @@ struct ToolHostClientTests {
     }
 
     @Test func cancellingACallCancelsItOnItsServerWhileOthersGoOn() async throws {
-        let logs = try HostPrograms.temporaryDirectory()
-        let client = Self.client([try Self.sleepy(in: logs)], logs: logs)
+        let logs = try TemporaryDirectory(prefix: "toolhost").path
+        let client = try Self.client([Self.sleepy(in: logs)], logs: logs)
         let sleep = try await tool("sleep", of: client)
         let long = Task { await client.call(sleep, arguments: #"{"seconds":3600}"#) }
-        #expect(await HostPrograms.waitForLine("sleep called", in: logs + "/sleepy.log"))
+        #expect(await Waiting.forLine("sleep called", in: logs + "/sleepy.log"))
         // Another call to the same server, while the first is pending.
         #expect(await client.call(sleep, arguments: #"{"seconds":0}"#) == ToolResult(content: "slept"))
         long.cancel()
         #expect(await long.value == ToolResult(content: "The call of sleepy.sleep was cancelled.", isError: true))
-        #expect(await HostPrograms.waitForLine("sleep cancelled", in: logs + "/sleepy.log"))
+        #expect(await Waiting.forLine("sleep cancelled", in: logs + "/sleepy.log"))
         #expect(await client.call(sleep, arguments: #"{"seconds":0}"#) == ToolResult(content: "slept"))
         await client.shutdown()
     }
 
     @Test func aCancelTheHostDoesNotConfirmStillEndsTheCall() async throws {
-        let logs = try HostPrograms.temporaryDirectory()
-        let client = Self.client([try Self.sleepy(in: logs)], logs: logs, cancelGrace: .milliseconds(300))
+        let logs = try TemporaryDirectory(prefix: "toolhost").path
+        let client = try Self.client([Self.sleepy(in: logs)], logs: logs, cancelGrace: .milliseconds(300))
         let sleep = try await tool("sleep", of: client)
         let long = Task { await client.call(sleep, arguments: #"{"seconds":3600}"#) }
-        #expect(await HostPrograms.waitForLine("sleep called", in: logs + "/sleepy.log"))
+        #expect(await Waiting.forLine("sleep called", in: logs + "/sleepy.log"))
         let host = try #require(client.hostProcessID)
         kill(host, SIGSTOP)
         // SIGSTOP takes effect a moment later on a busy machine; cancel only once it has.
@@ -120,12 +124,11 @@ struct ToolHostClientTests {
 
     /// Returns once `pid`'s state in `/proc/PID/stat` is `T` (stopped), or false after 10 s.
     static func waitUntilStopped(_ pid: Int32) async -> Bool {
-        for _ in 0..<10_000 {
+        await Waiting.until(timeout: .seconds(10)) {
             let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
             // "PID (COMM) STATE ...": the state follows the last ')'.
-            if let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].hasPrefix(" T") { return true }
-            try? await Task.sleep(for: .milliseconds(1))
+            guard let close = stat.lastIndex(of: ")") else { return false }
+            return stat[stat.index(after: close)...].hasPrefix(" T")
         }
-        return false
     }
 }

@@ -1,6 +1,7 @@
 import ChatCore
 import ChatTools
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,12 +10,10 @@ import Glibc
 
 /// The provider with real child processes: a command that cannot start, a server that dies
 /// in the middle of a call, what the child inherits, and that nothing is left behind.
+/// The fault server needs python3 (``RealParts/python()``): without it these tests fail, saying how to install it.
 @Suite(.timeLimit(.minutes(1)))
 struct ProcessFaultTests {
-    init() throws {
-        if TestPrograms.python == nil {
-            throw TestPrograms.Missing("no python3 in \(TestPrograms.venv)/bin, /usr/bin or /usr/local/bin for the fault server")
-        }
+    init() {
         // As the chat does: a write to a dead server must fail with EPIPE.
         signal(SIGPIPE, SIG_IGN)
     }
@@ -26,14 +25,14 @@ struct ProcessFaultTests {
     {
         let script = try TestPrograms.writeFaultServer(in: logs)
         let config = ToolServerConfig(
-            name: name, connection: .stdio(command: TestPrograms.python!, arguments: [script] + extra, environment: ["FAULT": "1"]))
+            name: name, connection: .stdio(command: try RealParts.python(), arguments: [script] + extra, environment: ["FAULT": "1"]))
         return MCPToolProvider(
             servers: [config], logDirectory: logs + "/logs", callTimeout: .seconds(600),
             environment: ProcessInfo.processInfo.environment, clock: clock)
     }
 
     @Test func aCommandThatCannotStartIsOneNoticeNamingIt() async throws {
-        let logs = try TestPrograms.temporaryDirectory()
+        let logs = try TemporaryDirectory(prefix: "chattools").path
         let provider = MCPToolProvider(
             servers: [
                 ToolServerConfig(name: "missing", connection: .stdio(command: "/nonexistent/mcp-server", arguments: [], environment: [:])),
@@ -54,7 +53,7 @@ struct ProcessFaultTests {
     }
 
     @Test func aServerThatExitsMidCallFailsTheCallAtOnceAndIsNamedOnce() async throws {
-        let logs = try TestPrograms.temporaryDirectory()
+        let logs = try TemporaryDirectory(prefix: "chattools").path
         let provider = try faultServer("dies", logs: logs)
         let (tools, _) = await provider.tools(waitingUpTo: .seconds(30))
         let crash = try #require(tools.first { $0.name == "crash" })
@@ -74,7 +73,7 @@ struct ProcessFaultTests {
     }
 
     @Test func aResultOfManyMegabytesComesThroughThePipeAndIsCut() async throws {
-        let logs = try TestPrograms.temporaryDirectory()
+        let logs = try TemporaryDirectory(prefix: "chattools").path
         let provider = try faultServer("big", logs: logs)
         let (tools, _) = await provider.tools(waitingUpTo: .seconds(30))
         let result = await provider.call(try #require(tools.first { $0.name == "huge" }), arguments: #"{"bytes":5000000}"#)
@@ -85,7 +84,7 @@ struct ProcessFaultTests {
     }
 
     @Test func theChildsStderrIsAppendedToAPrivateLog() async throws {
-        let logs = try TestPrograms.temporaryDirectory()
+        let logs = try TemporaryDirectory(prefix: "chattools").path
         let provider = try faultServer("logged", logs: logs)
         let (tools, _) = await provider.tools(waitingUpTo: .seconds(30))
         _ = await provider.call(try #require(tools.first { $0.name == "crash" }), arguments: "{}")
@@ -98,7 +97,7 @@ struct ProcessFaultTests {
     }
 
     @Test func shutdownKillsAServerThatIgnoresSIGTERMAndReapsIt() async throws {
-        let logs = try TestPrograms.temporaryDirectory()
+        let logs = try TemporaryDirectory(prefix: "chattools").path
         let clock = ManualClock()
         let provider = try faultServer("stubborn", logs: logs, extra: ["--ignore-term"], clock: clock)
         _ = await provider.tools(waitingUpTo: .seconds(30))
@@ -112,7 +111,7 @@ struct ProcessFaultTests {
     }
 
     @Test func restartStartsANewProcess() async throws {
-        let logs = try TestPrograms.temporaryDirectory()
+        let logs = try TemporaryDirectory(prefix: "chattools").path
         let provider = try faultServer("again", logs: logs)
         _ = await provider.tools(waitingUpTo: .seconds(30))
         let first = try #require(provider.processID(of: "again"))

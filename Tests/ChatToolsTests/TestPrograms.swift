@@ -1,37 +1,8 @@
 import Foundation
 
-/// Programs the process tests run, found relative to the package root.
+/// The hand-written fault server the process tests run (on ``RealParts/python()``; where the
+/// real parts are is said once, in TestSupport's ``RealParts``).
 enum TestPrograms {
-    /// A part the tests need is not there: the test fails with what to do.
-    struct Missing: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
-
-    /// The package root, from this file's place in `Tests/ChatToolsTests/`.
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-
-    /// Where `.ci/install-deps` installs the official `mcp-server-time` (PyPI).
-    static let venv = packageRoot + "/.build/mcp-venv"
-    static let timeServer = venv + "/bin/mcp-server-time"
-
-    /// Why `mcp-server-time` cannot be run, nil when it is installed. The tests that need
-    /// it fail with this reason: a missing part is never a skipped test.
-    static let timeServerMissing: String? = {
-        if FileManager.default.isExecutableFile(atPath: timeServer) { return nil }
-        let why = (try? String(contentsOfFile: venv + "/UNAVAILABLE", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        return "\(timeServer) is missing (run .ci/install-deps)" + (why.map { "; the install said: \($0)" } ?? "")
-    }()
-
-    /// A Python 3 for the hand-written fault server: the venv's, else the system's.
-    static let python: String? = {
-        let found = [venv + "/bin/python3", "/usr/bin/python3", "/usr/local/bin/python3"].first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-        return found
-    }()
-
     /// A line-JSON MCP server without dependencies, for faults a real process must show:
     /// `crash` exits with status 3 in the middle of the call, `huge` answers with `bytes` bytes
     /// of text. With `--ignore-term` it ignores SIGTERM and
@@ -70,13 +41,6 @@ enum TestPrograms {
         while "--ignore-term" in sys.argv:
             time.sleep(3600)  # even its stdin closed, it stays until SIGKILL
         """#
-
-    /// A fresh temporary folder.
-    static func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "chattools-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
 
     /// The fault server script written to `directory`.
     static func writeFaultServer(in directory: String) throws -> String {

@@ -1,6 +1,7 @@
 import ChatCore
 import ChatTools
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,24 +9,23 @@ import Glibc
 #endif
 
 /// The provider against the real, official `mcp-server-time` from PyPI, installed by
-/// `.ci/install-deps` in `.build/mcp-venv`. Without it these tests fail, saying why.
+/// `.ci/install-deps` in `.build/mcp-venv`. Without it these tests fail, saying how to install it.
 @Suite(.timeLimit(.minutes(1)))
 struct TimeServerTests {
-    init() throws {
-        if let missing = TestPrograms.timeServerMissing { throw TestPrograms.Missing(missing) }
+    init() {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    private func provider(logs: String) -> MCPToolProvider {
+    private func provider(logs: String) throws -> MCPToolProvider {
         MCPToolProvider(
             servers: [
-                ToolServerConfig(name: "time", connection: .stdio(command: TestPrograms.timeServer, arguments: [], environment: [:]))
+                ToolServerConfig(name: "time", connection: .stdio(command: try RealParts.timeServer(), arguments: [], environment: [:]))
             ],
             logDirectory: logs, callTimeout: .seconds(60), environment: ProcessInfo.processInfo.environment)
     }
 
     @Test func listsItsToolsAndTellsTheTimeInUTC() async throws {
-        let provider = provider(logs: try TestPrograms.temporaryDirectory())
+        let provider = try provider(logs: TemporaryDirectory(prefix: "chattools").path)
         let (tools, notices) = await provider.tools(waitingUpTo: .seconds(30))
         #expect(notices.isEmpty)
         #expect(tools.map(\.name) == ["get_current_time", "convert_time"])
@@ -40,7 +40,7 @@ struct TimeServerTests {
     }
 
     @Test func aBadTimezoneIsAnErrorResult() async throws {
-        let provider = provider(logs: try TestPrograms.temporaryDirectory())
+        let provider = try provider(logs: TemporaryDirectory(prefix: "chattools").path)
         let (tools, _) = await provider.tools(waitingUpTo: .seconds(30))
         let now = try #require(tools.first { $0.name == "get_current_time" })
         let result = await provider.call(now, arguments: #"{"timezone":"Not/AZone"}"#)
@@ -50,7 +50,7 @@ struct TimeServerTests {
     }
 
     @Test func restartBringsItsToolsBackAndShutdownReapsIt() async throws {
-        let provider = provider(logs: try TestPrograms.temporaryDirectory())
+        let provider = try provider(logs: TemporaryDirectory(prefix: "chattools").path)
         _ = await provider.tools(waitingUpTo: .seconds(30))
         let first = try #require(provider.processID(of: "time"))
         #expect(await provider.restart("time"))

@@ -3,19 +3,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Where `swift build` put the executables: beside the test bundle.
+/// The built executables (see ``RealParts/binaryDirectory``).
 enum Binaries {
-    static let directory: String = {
-        if let dir = ProcessInfo.processInfo.environment["BANKFUTURE_CHAT_BIN_DIR"] { return dir }
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        // The test runner may be inside the .xctest bundle.
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("bankfuture-chat").path), url.path != "/" {
-            url = url.deletingLastPathComponent()
-        }
-        return url.path
-    }()
-    static var chat: String { directory + "/bankfuture-chat" }
-    static var fake: String { directory + "/fake-openrouter" }
+    static var chat: String { RealParts.binaryDirectory + "/bankfuture-chat" }
 }
 
 /// Runs `body` with a fresh fake and a fresh sandbox; shuts the fake down and removes the
@@ -66,8 +56,6 @@ struct Run {
     var status: Int32
     var stdout: String
     var stderr: String
-    /// How long the program ran (not counting the wait for a process slot).
-    var elapsed: Duration = .zero
 }
 
 /// Runs `bankfuture-chat` with `arguments` (pointed at `fake` unless `baseURL` is given).
@@ -82,5 +70,5 @@ func chat(
         stdin: stdin.map { Array($0.utf8) }, timeout: .seconds(30))
     return Run(
         status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
-        stderr: String(decoding: result.stderr, as: UTF8.self), elapsed: result.elapsed)
+        stderr: String(decoding: result.stderr, as: UTF8.self))
 }

@@ -62,10 +62,8 @@ import Testing
 
     /// Waits until the fake has received `count` chat requests (an event, polled).
     static func waitForRequests(_ count: Int, on fake: FakeOpenRouter) async throws {
-        for _ in 0..<3000 where fake.chatRequests.count < count {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        try #require(fake.chatRequests.count >= count, "the fake got \(fake.chatRequests.count) chat requests, not \(count)")
+        let arrived = await Waiting.until(timeout: .seconds(30)) { fake.chatRequests.count >= count }
+        try #require(arrived, "the fake got \(fake.chatRequests.count) chat requests, not \(count)")
     }
 
     // MARK: Issue 20, item 1: file-name completion
@@ -129,9 +127,7 @@ import Testing
     }
 
     @Test func keysTypedBeforeTheApprovalQuestionDoNotApprove() async throws {
-        let timeServer = ToolTests.timeServer
-        try #require(
-            FileManager.default.isExecutableFile(atPath: timeServer), "\(timeServer) is missing: run .ci/install-deps")
+        let timeServer = try RealParts.timeServer()
         let servers = #"{"time": {"command": "\#(timeServer)", "args": ["--local-timezone", "UTC"]}}"#
         try await withChat(config: #"{"model": "fake/tools", "mcp_servers": \#(servers)}"#) { terminal, fake, _, gate in
             try await terminal.waitFor("> ")

@@ -207,15 +207,11 @@ import Testing
 /// The MCP servers of `Tests/Fixtures/mcp`, run with the venv's Python that
 /// `.ci/install-deps` makes. A missing venv fails the test that needs it: it is never skipped.
 enum MCPFixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    static let python = root + "/.build/mcp-venv/bin/python3"
+    static let root = RealParts.packageRoot
 
     /// The config entry (JSON) of the fixture `script` run with `arguments`.
     static func server(_ script: String, _ arguments: [String]) throws -> String {
-        try #require(
-            FileManager.default.isExecutableFile(atPath: python),
-            "\(python) is missing: run .ci/install-deps (it makes the venv with the MCP SDK)")
+        let python = try RealParts.venvPython()
         let args = ([root + "/Tests/Fixtures/mcp/" + script] + arguments).map { "\"\(json($0))\"" }.joined(separator: ", ")
         return #"{"command": "\#(json(python))", "args": [\#(args)]}"#
     }

@@ -6,22 +6,10 @@ import Testing
 /// Tools through MCP, end to end: the built binary, its tool host, the official
 /// `mcp-server-time` from PyPI (installed by `.ci/install-deps`) and the fake's `fake/tools`
 /// model, which calls the first offered tool and then answers with what the tool said.
+/// Without the venv these tests fail, saying how to install it (``RealParts``).
 @Suite(.serialized) struct ToolTests {
-    /// Where `.ci/install-deps` installs it, from this file's place in `Tests/EndToEndTests/`.
-    static let venv =
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path + "/.build/mcp-venv"
-    static let timeServer = venv + "/bin/mcp-server-time"
-
     func withFake(config: String? = nil, _ body: (FakeOpenRouter, Sandbox) async throws -> Void) async throws {
-        let servers = #"{"time": {"command": "\#(Self.timeServer)", "args": ["--local-timezone", "UTC"]}}"#
-        // A test that needs the venv fails without it (it is never skipped).
-        if (config ?? servers).contains(Self.venv) {
-            let why = try? String(contentsOfFile: Self.venv + "/UNAVAILABLE", encoding: .utf8)
-            try #require(
-                FileManager.default.isExecutableFile(atPath: Self.timeServer),
-                "\(Self.timeServer) is missing (run .ci/install-deps)\(why.map { "; the install said: \($0)" } ?? "")")
-        }
+        let servers = #"{"time": {"command": "\#(try RealParts.timeServer())", "args": ["--local-timezone", "UTC"]}}"#
         try await EndToEndTests.withFake { fake, sandbox in
             _ = try sandbox.write(
                 "config/bankfuture-chat/config.json", config ?? #"{"model": "fake/tools", "mcp_servers": \#(servers)}"#)
@@ -70,7 +58,7 @@ import Testing
     }
 
     @Test func autoApproveToolsApprovesByPattern() async throws {
-        let servers = #"{"time": {"command": "\#(Self.timeServer)"}}"#
+        let servers = #"{"time": {"command": "\#(try RealParts.timeServer())"}}"#
         try await withFake(config: #"{"model": "fake/tools", "auto_approve_tools": ["time.*"], "mcp_servers": \#(servers)}"#) {
             fake, sandbox in
             let run = try await chat(["what time is it in UTC?"], fake: fake, sandbox: sandbox, stdin: "")
@@ -198,7 +186,7 @@ import Testing
     @Test func ctrlCWhileAToolRunsCancelsItOnItsServerAndTheTurn() async throws {
         let sandbox = try Sandbox()
         let script = try sandbox.write("waiting.py", Self.waitingServer)
-        let servers = #"{"waiting": {"command": "\#(Self.venv)/bin/python3", "args": ["\#(script)"]}}"#
+        let servers = #"{"waiting": {"command": "\#(try RealParts.venvPython())", "args": ["\#(script)"]}}"#
         try await withFake(config: #"{"model": "fake/tools", "auto_approve_tools": ["*"], "mcp_servers": \#(servers)}"#) {
             fake, sandbox in
             let terminal = try await PseudoTerminal.spawn(
@@ -207,10 +195,10 @@ import Testing
             try terminal.send("wait for me\r")
             try await terminal.waitFor("waiting.wait {}")
             let log = sandbox.root + "/state/bankfuture-chat/mcp/waiting.log"
-            #expect(await Self.waitForLine("wait called", in: log))
+            #expect(await Waiting.forLine("wait called", in: log))
             try terminal.sendControl("c")
             // MCP cancellation reaches the server; the turn is cancelled, nothing more is sent.
-            #expect(await Self.waitForLine("wait cancelled", in: log))
+            #expect(await Waiting.forLine("wait cancelled", in: log))
             try await terminal.waitFor("> ")
             #expect(fake.chatRequests.count == 1)
             try terminal.send("/history\r")
@@ -219,15 +207,5 @@ import Testing
             #expect(try await terminal.waitForExit() == 0)
         }
         sandbox.remove()
-    }
-
-    /// Returns once `file` holds the line `line` (a server's log), or false after 20 s.
-    static func waitForLine(_ line: String, in file: String) async -> Bool {
-        for _ in 0..<2000 {
-            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-            if text.split(separator: "\n").contains(Substring(line)) { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return false
     }
 }

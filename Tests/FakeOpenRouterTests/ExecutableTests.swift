@@ -1,22 +1,6 @@
 import Foundation
+import TestSupport
 import Testing
-
-/// The built `fake-openrouter` binary, found next to the test product in the build directory.
-private let fakeOpenRouterBinary: URL? = {
-    #if os(Linux)
-    let testExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    #else
-    let testExecutable = Bundle.main.bundleURL
-    #endif
-    var directory = testExecutable.deletingLastPathComponent()
-    // On macOS the tests run inside an .xctest bundle a few levels below the build directory.
-    for _ in 0..<4 {
-        let candidate = directory.appendingPathComponent("fake-openrouter")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        directory.deleteLastPathComponent()
-    }
-    return nil
-}()
 
 /// Reads `handle` until a newline, end of file or `timeout`.
 private func readLine(from handle: FileHandle, timeout: Duration) async throws -> String {
@@ -36,12 +20,10 @@ private func readLine(from handle: FileHandle, timeout: Duration) async throws -
 
 @Suite("fake-openrouter executable")
 struct ExecutableTests {
-    // Skipped when only the test product was built; `swift test` builds the executable too.
-    @Test(.enabled(if: fakeOpenRouterBinary != nil))
-    func printsItsBaseURLLogsRequestsAndExitsZeroOnSIGINT() async throws {
-        guard let binary = fakeOpenRouterBinary else { return }
+    // `swift build --build-tests` builds the executable too; without it this test fails, saying so.
+    @Test func printsItsBaseURLLogsRequestsAndExitsZeroOnSIGINT() async throws {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = URL(fileURLWithPath: try RealParts.builtProgram("fake-openrouter"))
         process.arguments = ["--port", "0"]
         let stdout = Pipe()
         let stderr = Pipe()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import FakeOpenRouter
@@ -204,14 +205,59 @@ struct FakeOpenRouterTests {
         #expect(events.chunks.allSatisfy { $0["model"] as? String == "deepseek/deepseek-r1" })
     }
 
-    @Test func delayBetweenWritesSlowsTheStream() async throws {
-        let start = ContinuousClock.now
+    @Test func delayBetweenWritesHoldsBackTheRestOfTheStream() async throws {
+        // An hour's pause after the first write (the keep-alive comment): once the comment is
+        // in, the fake is shut down, and nothing more ever came. Without the pause every
+        // event would have been written with the comment, before the close.
+        let fake = try await FakeOpenRouter.start()
+        fake.enqueue(.stream(["{}", "{}"], StreamOptions(delayBetweenWrites: .seconds(3600))))
+        let port = fake.port
+        let body = chatBody(model: "x/y", stream: true, user: "q")
+        let connection = try await onThread {
+            let connection = try RawConnection(port: port)
+            try connection.send(method: "POST", path: "/api/v1/chat/completions", body: body)
+            return SendableBox(connection)
+        }
+        _ = try await onThread { try connection.value.readUntil(contains: ": OPENROUTER PROCESSING\n\n", timeout: .seconds(10)) }
+        try await fake.shutdown()
+        let all = try await onThread { try connection.value.readUntilClose(timeout: .seconds(10)) }
+        let text = String(decoding: all.bytes, as: UTF8.self)
+        #expect(all.closed)
+        #expect(text.contains(": OPENROUTER PROCESSING\n\n"))
+        #expect(!text.contains("data:"), "\(text)")
+        #expect(await Waiting.until { fake.unfinishedResponses == 1 })
+    }
+
+    @Test func onlyAResponseTheClientLeftInTheMiddleIsUnfinished() async throws {
+        try await withFake { fake in
+            let port = fake.port
+            let body = chatBody(model: "x/y", stream: true, user: "q")
+            // A whole answer, then a drop the fake scripted: neither counts.
+            _ = try await exchange(fake, body: body)
+            fake.enqueue(.dropMidStream(afterBytes: Array("data: {}\n\n".utf8)))
+            let dropped = try await onThread {
+                let connection = try RawConnection(port: port)
+                try connection.send(method: "POST", path: "/api/v1/chat/completions", body: body)
+                return try connection.readUntilClose(timeout: .seconds(5))
+            }
+            #expect(dropped.closed)
+            // The client leaves while the fake is pausing between writes: that counts.
+            fake.enqueue(.stream(["{}"], StreamOptions(delayBetweenWrites: .seconds(3600))))
+            _ = try await onThread {
+                let connection = try RawConnection(port: port)
+                try connection.send(method: "POST", path: "/api/v1/chat/completions", body: body)
+                return try connection.readUntil(contains: ": OPENROUTER PROCESSING\n\n", timeout: .seconds(5))
+            }
+            #expect(await Waiting.until { fake.unfinishedResponses == 1 })
+            #expect(fake.chatRequests.count == 3)
+        }
+    }
+
+    @Test func aStreamWithPausesStillDeliversEveryEventInOrder() async throws {
         let response = try await withFake { fake in
-            fake.enqueue(.stream(["{}", "{}"], StreamOptions(delayBetweenWrites: .milliseconds(100))))
+            fake.enqueue(.stream(["{}", "{}"], StreamOptions(delayBetweenWrites: .milliseconds(10))))
             return try await exchange(fake, body: chatBody(model: "x/y", stream: true, user: "q"))
         }
-        // Four writes (comment, two events, [DONE]) with three pauses between them.
-        #expect(ContinuousClock.now - start >= .milliseconds(300))
         #expect(EventStream(response.bodyText).data == ["{}", "{}", "[DONE]"])
     }
 
@@ -264,14 +310,15 @@ struct FakeOpenRouterTests {
             try connection.value.readUntil(contains: ": OPENROUTER PROCESSING", timeout: .seconds(5))
         }
         #expect(String(decoding: received, as: UTF8.self).contains(": OPENROUTER PROCESSING"))
-        // Nothing more comes, and the connection stays open.
-        let beforeShutdown = try await onThread { try connection.value.readUntilClose(timeout: .milliseconds(300)) }
-        #expect(!beforeShutdown.closed)
-        #expect(beforeShutdown.bytes == received)
+        #expect(fake.unfinishedResponses == 0)
 
+        // Nothing more came before the shutdown closed it, and it was closed in the middle of
+        // the response (the fake had not ended it).
         try await fake.shutdown()
         let afterShutdown = try await onThread { try connection.value.readUntilClose(timeout: .seconds(5)) }
         #expect(afterShutdown.closed)
+        #expect(afterShutdown.bytes == received)
+        #expect(await Waiting.until { fake.unfinishedResponses == 1 })
     }
 
     @Test func modelsListDefaultsAndCanBeReplaced() async throws {

@@ -21,14 +21,23 @@ public actor ProcessSlots {
 
     private let limit: Int
     private let overflowAfter: Duration
+    private let clock: any Clock<Duration>
     private var running = 0
     private var nextID = 0
     private var waiting: [(id: Int, continuation: CheckedContinuation<Slot, Never>)] = []
 
-    public init(limit: Int, overflowAfter: Duration = .seconds(30)) {
+    /// - Parameter clock: what the overflow wait sleeps on (a test's own clock, in the tests of this type).
+    public init(limit: Int, overflowAfter: Duration = .seconds(30), clock: any Clock<Duration> = ContinuousClock()) {
         self.limit = limit
         self.overflowAfter = overflowAfter
+        self.clock = clock
     }
+
+    /// Programs holding a counted slot.
+    public var runningCount: Int { running }
+
+    /// Programs waiting for a slot.
+    public var waitingCount: Int { waiting.count }
 
     /// A slot, once one is free (or once `overflowAfter` has passed).
     public func acquire() async -> Slot {
@@ -39,8 +48,9 @@ public actor ProcessSlots {
             return Slot(id: id, counted: true)
         }
         let overflow = overflowAfter
+        let clock = clock
         Task { [weak self] in
-            try? await Task.sleep(for: overflow)
+            try? await clock.sleep(for: overflow)
             await self?.overflow(id)
         }
         return await withCheckedContinuation { waiting.append((id, $0)) }

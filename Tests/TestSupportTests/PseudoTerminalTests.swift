@@ -2,14 +2,6 @@ import Foundation
 import TestSupport
 import Testing
 
-private let shellEnvironment = ["PATH": "/usr/bin:/bin"]
-
-/// The ignored-signals mask from a `SigIgn:` line of /proc/PID/status.
-private func ignoredSignals(_ statusLine: String) -> UInt64 {
-    let hex = statusLine.split(whereSeparator: \.isWhitespace).last ?? ""
-    return UInt64(hex, radix: 16) ?? UInt64.max
-}
-
 @Suite struct PseudoTerminalTests {
     @Test func catEchoesTypedLinesAndEndsOnControlD() async throws {
         let terminal = try await PseudoTerminal.spawn(executable: "/bin/cat", environment: shellEnvironment)
@@ -75,9 +67,9 @@ private func ignoredSignals(_ statusLine: String) -> UInt64 {
 
     @Test func waitingForOutputOfAnExitedProgramFailsAtOnce() async throws {
         let terminal = try await PseudoTerminal.spawn(executable: "/bin/echo", arguments: ["bye"], environment: shellEnvironment)
-        let started = ContinuousClock.now
-        await #expect(throws: TestProcessError.self) { try await terminal.waitFor("hello", timeout: .seconds(10)) }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // The end of the output ends the wait (not the timeout, which would say "timed out").
+        let error = await #expect(throws: TestProcessError.self) { try await terminal.waitFor("hello", timeout: .seconds(600)) }
+        #expect(error?.message.hasPrefix("the program ended without printing \"hello\"") == true, "\(String(describing: error))")
         #expect(try await terminal.waitForExit() == 0)
         #expect(terminal.text.contains("bye"))
     }
@@ -144,74 +136,5 @@ private func ignoredSignals(_ statusLine: String) -> UInt64 {
         await #expect(throws: TestProcessError.self) {
             _ = try await PseudoTerminal.spawn(executable: "no-such-program-here", environment: shellEnvironment)
         }
-    }
-}
-
-@Suite struct ProcessRunnerTests {
-    @Test func collectsBothStreamsAndTheStatus() async throws {
-        let result = try await ProcessRunner.run(
-            executable: "/bin/sh", arguments: ["-c", "echo out; echo err >&2; exit 4"], environment: shellEnvironment)
-        #expect(result.status == 4)
-        #expect(result.stdout == Array("out\n".utf8))
-        #expect(result.stderr == Array("err\n".utf8))
-    }
-
-    @Test func feedsStandardInput() async throws {
-        let input = Array("Привет\nline two\n".utf8)
-        let result = try await ProcessRunner.run(executable: "cat", environment: shellEnvironment, stdin: input)
-        #expect(result.status == 0)
-        #expect(result.stdout == input)
-    }
-
-    @Test func withoutInputStandardInputIsEmpty() async throws {
-        let result = try await ProcessRunner.run(
-            executable: "/bin/sh", arguments: ["-c", "cat; echo end"], environment: shellEnvironment)
-        #expect(result.stdout == Array("end\n".utf8))
-    }
-
-    /// Megabytes on both outputs while megabytes of input are still being written: a
-    /// runner that read one pipe at a time would deadlock here.
-    @Test func largeOutputsOnBothStreamsDoNotDeadlock() async throws {
-        let input = [UInt8](repeating: UInt8(ascii: "x"), count: 2_000_000)
-        let result = try await ProcessRunner.run(
-            executable: "/bin/sh",
-            arguments: ["-c", "head -c 3000000 /dev/zero >&2; cat; head -c 1000000 /dev/zero >&2"],
-            environment: shellEnvironment, stdin: input, timeout: .seconds(30))
-        #expect(result.status == 0)
-        #expect(result.stdout.count == 2_000_000)
-        #expect(result.stderr.count == 4_000_000)
-    }
-
-    @Test func childThatIgnoresItsInputDoesNotBreakTheRunner() async throws {
-        let input = [UInt8](repeating: 1, count: 1_000_000)
-        let result = try await ProcessRunner.run(executable: "/bin/true", environment: shellEnvironment, stdin: input)
-        #expect(result.status == 0)
-    }
-
-    @Test func reportsDeathBySignal() async throws {
-        let result = try await ProcessRunner.run(
-            executable: "/bin/sh", arguments: ["-c", "kill -TERM $$"], environment: shellEnvironment)
-        #expect(result.status == 128 + SIGTERM)
-    }
-
-    @Test func timesOutAndKills() async throws {
-        let started = ContinuousClock.now
-        do {
-            _ = try await ProcessRunner.run(
-                executable: "/bin/sh", arguments: ["-c", "echo started; exec sleep 30"], environment: shellEnvironment,
-                timeout: .milliseconds(500))
-            Issue.record("no timeout")
-        } catch let error as TestProcessError {
-            #expect(error.message.contains("started"))
-        }
-        #expect(ContinuousClock.now - started < .seconds(10))
-    }
-
-    @Test func childrenDoNotInheritIgnoredSIGPIPE() async throws {
-        // The runner ignores SIGPIPE for itself; an ignored signal would stay ignored in
-        // the child. Bit 13 of SigIgn is SIGPIPE.
-        let result = try await ProcessRunner.run(
-            executable: "/bin/grep", arguments: ["SigIgn", "/proc/self/status"], environment: shellEnvironment)
-        #expect(ignoredSignals(String(decoding: result.stdout, as: UTF8.self)) & (1 << (SIGPIPE - 1)) == 0)
     }
 }
