@@ -59,7 +59,7 @@ enum Entry {
 
         let launch: Launch
         do {
-            launch = try Launch.prepare(command.options, environment: environment())
+            launch = try Launch.prepare(command.options.arguments, environment: environment())
         } catch {
             Output.error(error.message)
             return 2

@@ -15,7 +15,8 @@ enum Execute {
         let renderer = TerminalRenderer(color: launch.useColor(fd: 2), answerIsData: !onTerminal)
         let flow = ShellCommandFlow(
             transport: launch.transport, renderer: renderer, shell: onTerminal ? TerminalShell(environment: launch.environment) : nil,
-            session: launch.session, errors: launch.errors, stream: launch.settings.stream)
+            session: launch.session, errors: launch.errors,
+            waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() })
         switch await flow.run(task: task) {
         case .executed(let status): return status
         case .copied, .printed: return 0

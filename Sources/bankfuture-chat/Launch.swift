@@ -13,12 +13,11 @@ import Foundation
 import Glibc
 #endif
 
-/// Everything decided before the first request: settings, the launch plan, the transport
-/// and the saved session this run continues.
+/// This run's wiring: the resolved invocation, the transport, the tools started in the
+/// background, and the saved conversation it continues.
 struct Launch {
-    var options: Options
-    var settings: Settings
-    var plan: LaunchPlan
+    /// The command line, environment, config and role, resolved once.
+    var invocation: Invocation
     var environment: [String: String]
     var transport: any ChatTransport = OfflineTransport()
     var httpTransport: OpenRouterTransport?
@@ -29,8 +28,9 @@ struct Launch {
     /// The autosave file this run continues and writes (REPL, or one-shot with --session).
     var autosave: AutosaveFile?
     var resumed: SessionArchive?
-    /// `--role NAME` (or the shell role of `-e`).
-    var role: RoleProfile?
+
+    var settings: Settings { invocation.settings }
+    var plan: LaunchPlan { invocation.plan }
 
     /// The wall clock, seconds since 1970.
     static let now: @Sendable () -> Double = { Date().timeIntervalSince1970 }
@@ -40,53 +40,35 @@ struct Launch {
         ErrorPresenter(keyVariable: settings.apiKeyEnv, keyProblem: keyProblem)
     }
 
-    /// Reads config, environment and stdin, and picks the mode. Throws `UsageFailure` for exit code 2.
-    static func prepare(_ options: Options, environment: [String: String]) throws(UsageFailure) -> Launch {
-        let (path, explicit) = Settings.configPath(flag: options.config, environment: environment)
+    /// Reads config, environment, stdin and the role, resolves them once, and wires the run.
+    static func prepare(_ arguments: CommandLineArguments, environment: [String: String]) throws(UsageError) -> Launch {
+        let (path, explicit) = Settings.configPath(flag: arguments.config, environment: environment)
         var file = ConfigFile()
         do {
             if explicit || access(path, F_OK) == 0 { file = try ConfigFile.load(path: path) }
         } catch {
-            throw UsageFailure(message: error.message)
+            throw UsageError(error.message, underlying: error)
         }
-        let plan: LaunchPlan
-        do {
-            plan = try LaunchPlan.make(
-                options.launchRequest,
-                input: .init(
-                    isTerminal: isatty(0) == 1, readAll: StandardInput.readAll, readFile: StandardInput.readSystemFile))
-        } catch {
-            throw UsageFailure(message: error.message)
-        }
-        var flags = Settings.Flags(
-            model: options.model, systemPrompt: plan.systemPrompt, baseURL: options.baseURL, noStream: options.noStream,
-            temperature: options.temperature, maxTokens: options.maxTokens, allowInsecureHTTP: options.allowInsecureHTTP)
-        if let text = options.reasoning, case .success(let setting) = ReasoningSetting.parse(text) { flags.reasoning = .some(setting) }
-        flags.web = options.web
-        flags.responseSchema = try options.schema.map(Self.schema)
-        flags.approveAllTools = options.yes
-        flags.noTools = options.noTools
-        let settings: Settings
-        do {
-            settings = try Settings(file: file, environment: environment, flags: flags)
-        } catch {
-            throw UsageFailure(message: error.message)
-        }
-        var launch = Launch(options: options, settings: settings, plan: plan, environment: environment)
-        // -e asks with the shell role (a file of that name replaces the built-in one).
-        if let name = options.role ?? (options.execute != nil ? "shell" : nil) {
+        var role: RoleProfile?
+        if let name = arguments.roleName {
             do {
-                launch.role = try launch.roles.role(name)
+                // -e asks with the shell role (a file of that name replaces the built-in one).
+                role = try Self.roles(environment).role(name)
             } catch {
-                throw UsageFailure(message: error.message)
+                throw UsageError(error.message, underlying: error)
             }
         }
+        let invocation = try Invocation.resolve(
+            arguments, file: file, environment: environment,
+            input: .init(isTerminal: isatty(0) == 1, readAll: StandardInput.readAll, readFile: StandardInput.readSystemFile),
+            role: role, schema: try arguments.schema.map(Self.schema))
+        var launch = Launch(invocation: invocation, environment: environment)
         // Image generation makes its own client, which may use another key.
-        if case .image = plan.mode { return launch }
+        if case .image = invocation.plan.mode { return launch }
         // Before the HTTP client exists: a client dropped without shutdown would trap.
         try launch.openSession()
-        if !options.offline { try launch.connect() }
-        launch.startTools()
+        if !invocation.offline { try launch.connect() }
+        if invocation.startsTools { launch.startTools() }
         return launch
     }
 
@@ -94,11 +76,6 @@ struct Launch {
     /// a chat (one-shot or REPL) that talks to OpenRouter with tools on. The first request
     /// waits for them (up to the call timeout), not the start.
     private mutating func startTools() {
-        switch plan.mode {
-        case .oneShot, .repl: break
-        default: return
-        }
-        guard !options.offline, settings.toolsEnabled, !settings.mcpServers.isEmpty else { return }
         let servers = settings.mcpServers.map { server -> ToolServerConfig in
             var server = server
             if case .stdio(let command, let arguments, let env) = server.connection {
@@ -113,31 +90,31 @@ struct Launch {
     }
 
     /// The OpenRouter transport, with the key checked first.
-    private mutating func connect() throws(UsageFailure) {
+    private mutating func connect() throws(UsageError) {
         let key: String
         do {
             guard let found = try APIKey.read(variable: settings.apiKeyEnv, environment: environment) else {
-                throw UsageFailure(message: ErrorPresenter().line(.missingAPIKey(variable: settings.apiKeyEnv), in: .oneShot))
+                throw UsageError(ErrorPresenter().line(.missingAPIKey(variable: settings.apiKeyEnv), in: .oneShot))
             }
             key = found
         } catch let problem as APIKey.Problem {
-            throw UsageFailure(message: problem.message)
-        } catch let failure as UsageFailure {
+            throw UsageError(problem.message)
+        } catch let failure as UsageError {
             throw failure
         } catch {
-            throw UsageFailure(message: "cannot read \(settings.apiKeyEnv)")
+            throw UsageError("cannot read \(settings.apiKeyEnv)")
         }
         keyProblem = ChatError.keyProblem(environment[settings.apiKeyEnv] ?? key)
         let proxy: ProxySettings?
         do {
             proxy = try ProxySettings.resolve(baseURL: settings.baseURL, environment: environment)
         } catch {
-            throw UsageFailure(message: error.message)
+            throw UsageError(error.message)
         }
         let http = OpenRouterTransport(
             configuration: .init(
                 baseURL: settings.baseURL, apiKey: key, referer: settings.referer, title: settings.title,
-                connectTimeout: min(10, settings.timeoutSeconds), readTimeout: settings.timeoutSeconds,
+                connectTimeout: min(Settings.connectTimeoutSeconds, settings.timeoutSeconds), readTimeout: settings.timeoutSeconds,
                 retry: RetryPolicy(maxRetries: settings.maxRetries), proxy: proxy,
                 maxAnswerBytes: settings.maxAnswerMB * 1024 * 1024, logger: wireLogger))
         httpTransport = http
@@ -146,8 +123,8 @@ struct Launch {
 
     /// Picks the session file: `--session NAME`, `--continue` (the latest that no other process
     /// has open), or a new one for a REPL; a named or continued one is locked for this process.
-    private mutating func openSession() throws(UsageFailure) {
-        guard plan.keepsSession(options.launchRequest) else { return }
+    private mutating func openSession() throws(UsageError) {
+        guard invocation.conversation != .none else { return }
         let directory = SessionDirectory(stateDirectory: settings.stateDirectory)
         // Saves that a killed process left half-written.
         for folder in [directory.path, directory.path + "/attachments"] {
@@ -155,62 +132,49 @@ struct Launch {
         }
         let path: String
         var lock: SessionLock?
-        if options.continueLast {
+        if invocation.conversation == .latest {
             guard let latest = directory.mostRecentUnlocked() else {
                 if directory.mostRecent() != nil {
-                    throw UsageFailure(
-                        message: "--continue: every saved conversation in \(directory.path) is open in another bankfuture-chat; "
+                    throw UsageError(
+                        "--continue: every saved conversation in \(directory.path) is open in another bankfuture-chat; "
                             + "use --session NAME for another one")
                 }
-                throw UsageFailure(message: "--continue: no saved conversation in \(directory.path) yet; start one without --continue")
+                throw UsageError("--continue: no saved conversation in \(directory.path) yet; start one without --continue")
             }
             // The file's own name, even one --session would refuse (a file copied in by hand).
             path = directory.path + "/" + latest.name + ".json"
             lock = latest.lock
-        } else if let name = options.session {
+        } else if case .named(let name) = invocation.conversation {
             do {
                 path = try directory.file(named: name)
                 lock = try SessionLock.acquire(name, in: directory)
             } catch let error as SessionNameError {
-                throw UsageFailure(message: "--session: " + error.message)
+                throw UsageError("--session: " + error.message)
             } catch let error as SessionLockError {
-                throw UsageFailure(message: "--session: " + error.message)
+                throw UsageError("--session: " + error.message)
             } catch {
-                throw UsageFailure(message: "--session: cannot open session \(name)")
+                throw UsageError("--session: cannot open session \(name)")
             }
         } else {
             path = directory.path + "/" + SessionDirectory.newName(now: Self.now()) + ".json"
         }
-        let claimed = options.session != nil || options.continueLast
+        let claimed = invocation.conversation != .new
         let file = AutosaveFile(path: path, claimed: claimed, attachments: directory.attachments, lock: lock)
         autosave = file
         if claimed, access(file.path, F_OK) == 0 {
-            do { resumed = try file.load() } catch { throw UsageFailure(message: error.message) }
+            do { resumed = try file.load() } catch { throw UsageError(error.message) }
         }
     }
 
-    /// The session every mode starts from: a resumed one keeps its history and model unless -m was given.
+    /// The conversation every mode starts from (see ``Invocation/session(resuming:)``).
     var session: ChatSession {
-        var session = ChatSession(
-            model: settings.model, systemPrompt: settings.systemPrompt, parameters: settings.parameters,
-            fallbackModels: settings.fallbackModels)
-        if let resumed {
-            if options.model == nil { session.model = resumed.model }
-            if plan.systemPrompt == nil, let system = resumed.systemPrompt { session.systemPrompt = system }
-            session.replaceHistory(resumed.messages, pending: resumed.pending)
-        }
-        if let role {
-            // The role's settings, then the flags again: a flag says what this run wants.
-            role.apply(to: &session, keepModel: options.model != nil)
-            if let t = options.temperature { session.parameters.temperature = t }
-            if let n = options.maxTokens { session.parameters.maxTokens = n }
-            if options.reasoning != nil { session.parameters.reasoning = settings.reasoning }
-        }
-        return session
+        invocation.session(resuming: resumed)
     }
 
     /// The roles folder and the built-in roles.
-    var roles: RoleFiles {
+    var roles: RoleFiles { Self.roles(environment) }
+
+    static func roles(_ environment: [String: String]) -> RoleFiles {
         var name = utsname()
         uname(&name)
         let os = withUnsafeBytes(of: &name.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -228,7 +192,7 @@ struct Launch {
     }
 
     /// `--schema JSON|@FILE`: a JSON object, or exit 2.
-    static func schema(_ argument: String) throws(UsageFailure) -> RawJSON {
+    static func schema(_ argument: String) throws(UsageError) -> RawJSON {
         var text = argument
         if argument.hasPrefix("@") {
             let path = String(argument.dropFirst())
@@ -236,16 +200,38 @@ struct Launch {
                 text = String(decoding: try FileBytes.contents(of: path, maxBytes: InputLimits.schemaBytes), as: UTF8.self)
             } catch {
                 if case .tooLarge(let limit) = error.kind {
-                    throw UsageFailure(
-                        message: "--schema file \(path) is larger than \(InputLimits.size(limit)), the most a schema may hold")
+                    throw UsageError(
+                        "--schema file \(path) is larger than \(InputLimits.size(limit)), the most a schema may hold")
                 }
-                throw UsageFailure(message: "cannot read --schema file \(path): \(error.reason)")
+                throw UsageError("cannot read --schema file \(path): \(error.reason)")
             }
         }
         guard let raw = RawJSON(validating: text), text.trimmingWhitespace().hasPrefix("{") else {
-            throw UsageFailure(message: "--schema must be a JSON Schema object (JSON text, or @FILE holding it)")
+            throw UsageError("--schema must be a JSON Schema object (JSON text, or @FILE holding it)")
         }
         return raw
+    }
+
+    /// The model list: the cache of the last day's fetch (never waited for); `refreshing`
+    /// fetches it in the background too (the REPL).
+    func modelCatalog(refreshing: Bool) -> CachedModelCatalog {
+        let cache = invocation.offline ? nil : ModelCacheFile(path: settings.stateDirectory + "/models.json")
+        let catalog = CachedModelCatalog(transport: transport, cache: cache, now: Launch.now)
+        if refreshing { catalog.refreshInBackground() }
+        return catalog
+    }
+
+    /// Where this run's conversation is saved (the autosave, `/save`, `/load`, `/export`),
+    /// telling `index` of each save; nil when this run saves nothing (a one-shot without
+    /// `--session`).
+    func conversationStore(index: IndexUpdates?) -> SessionFiles? {
+        guard let autosave else { return nil }
+        let directory = SessionDirectory(stateDirectory: settings.stateDirectory)
+        var didSave: (@Sendable (String, SessionArchive, Double) -> Void)?
+        if let index {
+            didSave = { @Sendable name, archive, modified in index.didSave(name, archive: archive, modified: modified) }
+        }
+        return SessionFiles(autosave: autosave, attachments: directory.attachments, directory: directory, now: Launch.now, didSave: didSave)
     }
 
     /// Every saved conversation, listed and searched through the index beside them.
@@ -263,13 +249,13 @@ struct Launch {
 
     /// The wire logger: stderr at debug level with `--debug`, silent otherwise.
     var wireLogger: Logger {
-        let debug = options.debug
+        let debug = invocation.debug
         return Logger(label: "wire", factory: { _ in WireLogHandler(logLevel: debug ? .debug : .critical) })
     }
 
     /// Whether to colour output on `fd`.
     func useColor(fd: Int32) -> Bool {
-        if options.raw || settings.noColorEnv { return false }
+        if invocation.raw || settings.noColorEnv { return false }
         switch settings.color {
         case .always: return true
         case .never: return false

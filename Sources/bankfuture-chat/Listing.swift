@@ -7,7 +7,7 @@ enum Listing {
     static func models(_ launch: Launch, filter: String?) async -> Int32 {
         do {
             let models = try await launch.transport.listModels()
-            if launch.options.json {
+            if launch.invocation.json {
                 Output.stdout(ModelInfo.jsonArray(ModelTable.matching(models, filter: filter)) + "\n")
             } else {
                 Output.stdout(ModelTable.render(models, filter: filter))

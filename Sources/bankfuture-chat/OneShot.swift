@@ -7,16 +7,12 @@ import ChatTerminal
 import Glibc
 #endif
 
-/// Collects nothing on the terminal: for `--json`, where only the final object is printed.
-final class SilentRenderer: ChatRenderer {
-    func beginAnswer() {}
-    func answerText(_ text: String) {}
-    func reasoningText(_ text: String) {}
-    func endAnswer(_ response: ChatResponse, interrupted: Bool) {}
+/// Shows only notices, retries and errors (on stderr): for `--json`, where the final
+/// object is all stdout carries.
+final class NoticesOnly: ChatRenderer {
     func retrying(_ notice: RetryNotice) {
         Output.stderr("\(notice.reason), retrying in \(UsageText.seconds(notice.delaySeconds)) s…\n")
     }
-    func output(_ text: String) {}
     func notice(_ text: String) { Output.stderr(text + "\n") }
     func error(_ text: String) { Output.error(text) }
     var outputFailure: OutputFailure? { FileDescriptorWriter.failure(of: 1) }
@@ -36,25 +32,32 @@ enum OneShot {
             Output.error(error.message + " (nothing was sent)")
             return 2
         }
-        let message = ChatMessage.user(launch.plan.message, files: files)
         var session = launch.session
         let renderer: any ChatRenderer =
-            launch.options.json
-            ? SilentRenderer()
+            launch.invocation.json
+            ? NoticesOnly()
             : TerminalRenderer(color: launch.useColor(fd: 2), markdown: launch.useColor(fd: 1), answerIsData: true)
-        // With --session (or --continue) the message is saved before it is sent, so a failed
-        // or interrupted run leaves it for /retry.
-        session.beginTurn(user: message)
-        if let autosave = launch.autosave, !save(session, to: autosave) { return 1 }
         let settings = launch.settings
-        let loop = AnswerLoop(
-            transport: launch.transport, renderer: renderer, tools: launch.tools,
-            approval: ToolApproval(patterns: settings.autoApproveTools, approver: KeyApprover.onTerminal()),
-            maxRounds: settings.maxToolRounds, stream: settings.stream, toolWait: .seconds(10),
-            waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() })
-        let result = await loop.run(message, in: session)
-        let outcome = result.outcome
-        if let error = outcome.error {
+        let index = launch.autosave == nil ? nil : launch.sessionCatalog.map(IndexUpdates.init)
+        let store = launch.conversationStore(index: index)
+        defer { index?.finish() }
+        // With --session (or --continue) the message is saved before it is sent, so a failed
+        // or interrupted run leaves it for /retry; a message that cannot be saved is not sent.
+        let pipeline = TurnPipeline(
+            services: .init(
+                transport: launch.transport, tools: launch.tools,
+                approval: ToolApproval(patterns: settings.autoApproveTools, approver: KeyApprover.onTerminal()),
+                maxToolRounds: settings.maxToolRounds, waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() },
+                models: launch.modelCatalog(refreshing: false), images: ImageGeneration(launch: launch, preview: false),
+                store: store, requireSave: true))
+        var report = await pipeline.run(.message(ChatMessage.user(launch.plan.message, files: files)), in: &session, renderer: renderer)
+        // The save after the answer is written behind the pipeline: on disk before the exit.
+        do { try store?.flush() } catch { report.saveFailure = report.saveFailure ?? error.message }
+        if let failure = report.saveFailure {
+            Output.error("could not save the session: \(failure)")
+            return 1
+        }
+        if let error = report.error {
             if error == .output(.closed) {
                 return 141  // the reader went away: no message
             } else if error == .cancelled {
@@ -64,37 +67,19 @@ enum OneShot {
             }
             return error.exitCode
         }
-        if !outcome.response.images.isEmpty {
-            switch ImageGeneration(launch: launch, preview: false).save(answerImages: outcome.response.images) {
-            case .success(let paths): Output.stderr(paths.map { "image saved: \($0)\n" }.joined())
-            case .failure(let failure): Output.error(failure.message)
-            }
+        Output.stderr(report.savedImages.map { "image saved: \($0)\n" }.joined())
+        if launch.invocation.json {
+            var response = report.response
+            response.usage = report.usage
+            Output.stdout(response.jsonObject(requestedModel: session.model, toolCalls: report.toolCalls) + "\n")
         }
-        if launch.options.json {
-            Output.stdout(outcome.response.jsonObject(requestedModel: session.model, toolCalls: result.toolCalls) + "\n")
-        }
-        if let autosave = launch.autosave {
-            session.recordSuccess(user: message, answer: result.messages, usage: result.usage)
-            if !save(session, to: autosave) { return 1 }
-        }
-        if settings.responseSchema != nil, (try? JSONParser.parse(Array(outcome.response.content.utf8))) == nil {
+        if settings.responseSchema != nil, (try? JSONParser.parse(Array(report.response.content.utf8))) == nil {
             Output.error(
                 "the answer is not JSON, although --schema asked for JSON matching the schema; the model may not support structured output (try another, or provider.require_parameters)"
             )
             return 1
         }
         return 0
-    }
-
-    /// Saves the session; on failure prints one line and returns false (the run exits 1).
-    private static func save(_ session: ChatSession, to file: AutosaveFile) -> Bool {
-        do {
-            try file.save(SessionArchive(session), now: Launch.now())
-            return true
-        } catch {
-            Output.error("could not save the session: \(error.message)")
-            return false
-        }
     }
 
     /// `--image PROMPT`: the saved paths on stdout (one per line), then any text the model sent.

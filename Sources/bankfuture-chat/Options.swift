@@ -124,27 +124,40 @@ struct Options: ParsableArguments {
 }
 
 extension Options {
-    /// What the launch rules look at.
-    var launchRequest: LaunchPlan.Request {
-        var request = LaunchPlan.Request()
-        request.message = message
-        request.system = system
-        request.systemFile = systemFile
-        request.stdin = stdin
-        request.json = json
-        request.image = image
-        request.listModels = models
-        request.keyInfo = keyInfo
-        request.offline = offline
-        request.session = session
-        request.continueLast = continueLast
-        request.files = files
-        request.role = role
-        request.execute = execute
-        request.schema = schema != nil
-        request.listSessions = sessions
-        request.deleteSession = deleteSession
-        return request
+    /// The command line as the core reads it: the one place the parser's values are copied.
+    var arguments: CommandLineArguments {
+        var arguments = CommandLineArguments()
+        arguments.message = message
+        arguments.model = model
+        arguments.system = system
+        arguments.systemFile = systemFile
+        arguments.config = config
+        arguments.baseURL = baseURL
+        arguments.noStream = noStream
+        arguments.offline = offline
+        arguments.temperature = temperature
+        arguments.maxTokens = maxTokens
+        arguments.json = json
+        arguments.stdin = stdin
+        arguments.image = image
+        arguments.session = session
+        arguments.raw = raw
+        arguments.debug = debug
+        arguments.files = files
+        arguments.role = role
+        arguments.execute = execute
+        if let reasoning, case .success(let setting) = ReasoningSetting.parse(reasoning) { arguments.reasoning = .some(setting) }
+        arguments.web = web
+        arguments.schema = schema
+        arguments.yes = yes
+        arguments.noTools = noTools
+        arguments.listSessions = sessions
+        arguments.deleteSession = deleteSession
+        arguments.listModels = models
+        arguments.keyInfo = keyInfo
+        arguments.continueLast = continueLast
+        arguments.allowInsecureHTTP = allowInsecureHTTP
+        return arguments
     }
 }
 

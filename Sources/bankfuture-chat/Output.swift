@@ -32,8 +32,3 @@ enum Output {
         }
     }
 }
-
-/// A usage or config problem: one line on stderr, exit code 2.
-struct UsageFailure: Error {
-    var message: String
-}

@@ -46,34 +46,26 @@ enum REPL {
 
         let renderer = TerminalRenderer(
             color: launch.useColor(fd: 2), activityIndicator: interactive ? nil : false, markdown: launch.useColor(fd: 1))
-        let cache = launch.options.offline ? nil : ModelCacheFile(path: settings.stateDirectory + "/models.json")
-        let models = CachedModelCatalog(transport: launch.transport, cache: cache, now: Launch.now)
-        if interactive { models.refreshInBackground() }
-        let directory = SessionDirectory(stateDirectory: settings.stateDirectory)
+        let models = launch.modelCatalog(refreshing: interactive)
         let catalog = launch.sessionCatalog
         let updates = catalog.map(IndexUpdates.init)
         defer { updates?.finish() }
-        var didSave: (@Sendable (String, SessionArchive, Double) -> Void)?
-        if let updates {
-            didSave = { @Sendable name, archive, modified in updates.didSave(name, archive: archive, modified: modified) }
-        }
-        let conversations = SessionFiles(
-            autosave: launch.autosave, attachments: directory.attachments, directory: directory, now: Launch.now, didSave: didSave)
+        let conversations = launch.conversationStore(index: updates)
         let services = REPLServices(
             transport: launch.transport, reader: reader, renderer: renderer, models: models, conversations: conversations,
             attachments: AttachmentFiles(
                 maxBytes: settings.maxAttachmentMB * 1024 * 1024, maxTotalBytes: settings.maxAttachmentsMB * 1024 * 1024),
-            images: launch.options.offline ? nil : ImageGeneration(launch: launch, preview: interactive && launch.useColor(fd: 2)),
+            images: launch.invocation.offline ? nil : ImageGeneration(launch: launch, preview: interactive && launch.useColor(fd: 2)),
             terminal: interactive ? TerminalTools(environment: launch.environment) : nil, tools: launch.tools,
             approver: interactive ? KeyApprover() : nil, autoApprove: settings.autoApproveTools, maxToolRounds: settings.maxToolRounds,
             roles: launch.roles, sessions: catalog, shell: interactive ? TerminalShell(environment: launch.environment) : nil,
             errors: launch.errors, waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() }, now: Launch.now,
             timeZoneOffset: Launch.timeZoneOffset)
-        let repl = ChatREPL(session: launch.session, stream: settings.stream, services: services)
+        let repl = ChatREPL(session: launch.session, services: services)
 
         if interactive {
             var banner = "bankfuture-chat \(BuildInfo.version) · \(settings.model) · /help for commands, Ctrl-D to exit"
-            if launch.options.offline {
+            if launch.invocation.offline {
                 banner += "\noffline mode: the built-in responder answers (no network, no model)"
             }
             if let resumed = launch.resumed {
@@ -83,7 +75,7 @@ enum REPL {
                         "\nits last message was not answered (\(TerminalText.oneLine(pending.content, limit: 60))); /retry sends it again"
                 }
             }
-            if let role = launch.role { banner += "\nrole: \(role.name)" }
+            if let role = launch.invocation.role { banner += "\nrole: \(role.name)" }
             if launch.plan.systemPromptFromStdin, let system = settings.systemPrompt {
                 banner += "\nsystem prompt from stdin (\(system.count) characters)"
             }
@@ -91,7 +83,7 @@ enum REPL {
         }
         let code = await repl.run()
         // The last save after a turn may still be on its way to disk.
-        do { try conversations.flush() } catch { renderer.error("autosave failed: \(error.message)") }
+        do { try conversations?.flush() } catch { renderer.error("autosave failed: \(error.message)") }
         if interactive { Output.stderr("\n") }
         return code
     }

@@ -179,9 +179,10 @@ struct ApprovalTests {
         let transport = ScriptedAnswers([
             ScriptedAnswers.calling([("c1", names[1], "{}"), ("c2", names[0], "{}")]), ScriptedAnswers.text("done"),
         ])
-        let loop = AnswerLoop(
-            transport: transport, renderer: RecordingRenderer(), tools: tools, approval: ToolApproval(patterns: ["*"], approver: nil),
-            maxRounds: 8, stream: true, toolWait: .seconds(1), waitForInterrupt: nil)
+        let loop = PipelineRun(
+            pipeline: TurnPipeline(
+                services: .init(transport: transport, tools: tools, approval: ToolApproval(patterns: ["*"], approver: nil))),
+            renderer: RecordingRenderer())
         _ = await loop.run(.user("go"), in: ChatSession(model: "m/1"))
         #expect(tools.calls.withLock { $0 } == ["a__b.c", "a.b__c"])
         #expect(transport.requests[0].tools.map(\.name) == names)
@@ -191,11 +192,12 @@ struct ApprovalTests {
         let transport = ScriptedAnswers([ScriptedAnswers.calling([("c1", "srv__echo", "{}")]), ScriptedAnswers.text("never")])
         let tools = RecordingTools()
         let approver = ScriptedApprover([.cancel])
-        let result = await AnswerLoop(
-            transport: transport, renderer: RecordingRenderer(), tools: tools, approval: ToolApproval(patterns: [], approver: approver),
-            maxRounds: 8, stream: true, toolWait: .seconds(1), waitForInterrupt: nil
+        let result = await PipelineRun(
+            pipeline: TurnPipeline(
+                services: .init(transport: transport, tools: tools, approval: ToolApproval(patterns: [], approver: approver))),
+            renderer: RecordingRenderer()
         ).run(.user("go"), in: ChatSession(model: "m/1"))
-        #expect(result.outcome.error == .cancelled)
+        #expect(result.report.error == .cancelled)
         #expect(transport.requests.count == 1)
         #expect(tools.calls.withLock { $0 }.isEmpty)
         #expect(approver.questions == ["srv.echo {}"])
@@ -207,9 +209,10 @@ struct ApprovalTests {
         ])
         let tools = RecordingTools()
         let renderer = RecordingRenderer()
-        _ = await AnswerLoop(
-            transport: transport, renderer: renderer, tools: tools, approval: ToolApproval(patterns: ["*"], approver: nil),
-            maxRounds: 8, stream: true, toolWait: .seconds(1), waitForInterrupt: nil
+        _ = await PipelineRun(
+            pipeline: TurnPipeline(
+                services: .init(transport: transport, tools: tools, approval: ToolApproval(patterns: ["*"], approver: nil))),
+            renderer: renderer
         ).run(.user("go"), in: ChatSession(model: "m/1"))
         #expect(tools.calls.withLock { $0 }.isEmpty)
         #expect(transport.requests[1].messages.last?.content.contains(#"the key "cwd" twice"#) == true)

@@ -7,7 +7,7 @@ import Testing
         var session = ChatSession(model: "m/1", systemPrompt: "Be brief", parameters: RequestParameters(temperature: 0.5, maxTokens: 100))
         session.recordSuccess(user: "q1", answer: "a1", usage: nil)
         session.recordSuccess(user: "q2", answer: "a2", usage: nil)
-        let request = session.request(sending: "q3", stream: true)
+        let request = session.request(sending: "q3")
         #expect(request.model == "m/1")
         #expect(request.messages == [.system("Be brief"), .user("q1"), .assistant("a1"), .user("q2"), .assistant("a2"), .user("q3")])
         #expect(request.parameters.temperature == 0.5)
@@ -15,7 +15,7 @@ import Testing
 
     @Test func noSystemMessageWhenThereIsNoSystemPrompt() {
         let session = ChatSession(model: "m")
-        #expect(session.request(sending: "hi", stream: false).messages == [.user("hi")])
+        #expect(session.request(sending: "hi").messages == [.user("hi")])
     }
 
     @Test func failureLeavesHistoryAndKeepsTheMessageForRetry() {
@@ -62,7 +62,7 @@ import Testing
             model: "a/b", systemPrompt: "line1\nline2 \"quoted\" \\ \u{01}",
             parameters: RequestParameters(temperature: 0.7, maxTokens: 256, topP: 0.9), fallbackModels: ["c/d"])
         session.recordSuccess(user: "Привет 👋", answer: "tab\there", usage: nil)
-        let body = try JSONParser.parse(session.request(sending: "next", stream: true).jsonBody())
+        let body = try JSONParser.parse(session.request(sending: "next").jsonBody())
         #expect(body["model"] == .string("a/b"))
         #expect(body["stream"] == .bool(true))
         #expect(body["temperature"] == .number(0.7))
@@ -82,7 +82,8 @@ import Testing
     }
 
     @Test func nonStreamingBodyOmitsUnsetParameters() throws {
-        let body = try JSONParser.parse(ChatSession(model: "m").request(sending: "x", stream: false).jsonBody())
+        let body = try JSONParser.parse(
+            ChatSession(model: "m", parameters: RequestParameters(stream: false)).request(sending: "x").jsonBody())
         #expect(body["stream"] == .bool(false))
         #expect(body["temperature"] == nil)
         #expect(body["max_tokens"] == nil)

@@ -5,6 +5,12 @@ import Testing
 @testable import ChatCore
 
 @Suite struct ConfigTests {
+    static func arguments(_ set: (inout CommandLineArguments) -> Void) -> CommandLineArguments {
+        var arguments = CommandLineArguments()
+        set(&arguments)
+        return arguments
+    }
+
     func parse(_ text: String) throws(ConfigError) -> ConfigFile {
         try ConfigFile.parse(Array(text.utf8), path: "/cfg.json")
     }
@@ -48,7 +54,7 @@ import Testing
             "HOME": "/home/u", "PATH": "/bin", "MY_ROUTER_KEY": "sk-or-secret", "MY_IMAGE_KEY": "img-secret",
             "OPENROUTER_API_KEY": "sk-or-other", "OPENAI_API_KEY": "sk-secret",
         ]
-        let settings = try Settings(file: file, environment: environment, flags: .init())
+        let settings = try Settings(file: file, environment: environment)
         #expect(settings.toolEnvironment(environment) == ["HOME": "/home/u", "PATH": "/bin"])
     }
 
@@ -108,18 +114,24 @@ import Testing
         file.baseURL = "https://file/api"
         file.temperature = 0.1
         let env = ["OPENROUTER_BASE_URL": "https://env/api/", "XDG_STATE_HOME": "/state", "HOME": "/home/u"]
-        let fromFile = try Settings(file: file, environment: env, flags: .init())
+        let fromFile = try Settings(file: file, environment: env)
         #expect(fromFile.model == "file/model")
         #expect(fromFile.baseURL == "https://env/api")
         #expect(fromFile.temperature == 0.1)
         #expect(fromFile.historyFile == "/state/bankfuture-chat/history")
         let fromFlags = try Settings(
-            file: file, environment: env, flags: .init(model: "flag/model", baseURL: "https://flag/api", noStream: true, temperature: 0.9))
+            file: file, environment: env,
+            arguments: Self.arguments {
+                $0.model = "flag/model"
+                $0.baseURL = "https://flag/api"
+                $0.noStream = true
+                $0.temperature = 0.9
+            })
         #expect(fromFlags.model == "flag/model")
         #expect(fromFlags.baseURL == "https://flag/api")
         #expect(fromFlags.stream == false)
         #expect(fromFlags.temperature == 0.9)
-        let defaults = try Settings(file: ConfigFile(), environment: ["HOME": "/home/u"], flags: .init())
+        let defaults = try Settings(file: ConfigFile(), environment: ["HOME": "/home/u"])
         #expect(defaults.model == "google/gemini-2.5-flash")
         #expect(defaults.baseURL == "https://openrouter.ai/api/v1")
         #expect(defaults.referer == "https://bankfuture.com")

@@ -365,7 +365,7 @@ enum Hostile {
                     user: "question \(i) Привет \"q\" \\ \u{1F}", answer: "answer \(i) 👋🏽\n\tend",
                     usage: Usage(promptTokens: 1, completionTokens: 1))
             }
-            let body = session.request(sending: "last", stream: true).jsonBody()
+            let body = session.request(sending: "last").jsonBody()
             let json = try JSONParser.parse(body)
             // Foundation agrees that the body is valid JSON.
             let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]

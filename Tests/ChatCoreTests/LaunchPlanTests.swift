@@ -5,10 +5,10 @@ import Testing
 /// The command-line rules, without a process: what stdin holds decides the mode.
 @Suite struct LaunchPlanTests {
     func plan(
-        _ configure: (inout LaunchPlan.Request) -> Void = { _ in }, terminal: Bool = true, stdin: String = "",
+        _ configure: (inout CommandLineArguments) -> Void = { _ in }, terminal: Bool = true, stdin: String = "",
         files: [String: String] = [:]
     ) throws(LaunchPlan.Problem) -> LaunchPlan {
-        var request = LaunchPlan.Request()
+        var request = CommandLineArguments()
         configure(&request)
         final class Reads: @unchecked Sendable { var count = 0 }
         let reads = Reads()
@@ -144,7 +144,7 @@ import Testing
     }
 
     @Test func whichRunsKeepASession() throws {
-        var request = LaunchPlan.Request()
+        var request = CommandLineArguments()
         #expect(try plan().keepsSession(request))
         request.message = ["q"]
         let oneShot = try plan { $0.message = ["q"] }

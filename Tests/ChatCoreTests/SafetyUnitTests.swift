@@ -80,10 +80,11 @@ import Testing
 
     @Test func settingsApplyThePolicyToTheFinalBaseURL() throws {
         #expect(throws: ConfigError.self) {
-            _ = try Settings(file: ConfigFile(), environment: ["OPENROUTER_BASE_URL": "http://10.0.0.5/api"], flags: .init())
+            _ = try Settings(file: ConfigFile(), environment: ["OPENROUTER_BASE_URL": "http://10.0.0.5/api"])
         }
         let allowed = try Settings(
-            file: ConfigFile(), environment: ["OPENROUTER_BASE_URL": "http://10.0.0.5/api"], flags: .init(allowInsecureHTTP: true))
+            file: ConfigFile(), environment: ["OPENROUTER_BASE_URL": "http://10.0.0.5/api"],
+            arguments: ConfigTests.arguments { $0.allowInsecureHTTP = true })
         #expect(allowed.baseURL == "http://10.0.0.5/api")
     }
 }

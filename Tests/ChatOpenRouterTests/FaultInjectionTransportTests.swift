@@ -196,7 +196,7 @@ import Testing
         try await withFake { fake, transport in
             var session = ChatSession(model: "m/x", systemPrompt: "sys")
             for i in 0..<5_000 { session.recordSuccess(user: "q\(i) «ü»", answer: "a\(i)", usage: nil) }
-            let (events, error) = await collect(transport, session.request(sending: "last", stream: true))
+            let (events, error) = await collect(transport, session.request(sending: "last"))
             #expect(error == nil)
             #expect(text(events) == "Echo: last")
             let messages = try #require(fake.chatRequests.first).messages  // parsed once

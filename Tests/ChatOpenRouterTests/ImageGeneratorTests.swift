@@ -40,7 +40,7 @@ private func files(in directory: String) -> [String] {
 private func makeSettings(_ edit: (inout ConfigFile) -> Void) throws -> Settings {
     var file = ConfigFile()
     edit(&file)
-    return try Settings(file: file, environment: ["HOME": "/nonexistent"], flags: .init())
+    return try Settings(file: file, environment: ["HOME": "/nonexistent"])
 }
 
 /// Reads a PNG independently of the fake's encoder: checks the signature and every chunk's
@@ -389,7 +389,7 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
             openRouterFile.baseURL = fake.baseURL
             openRouterFile.referer = "https://r.example"
             openRouterFile.title = "T"
-            let openRouterSettings = try Settings(file: openRouterFile, environment: [:], flags: .init())
+            let openRouterSettings = try Settings(file: openRouterFile, environment: [:])
             #expect(ImageGenerators.model(for: openRouterSettings) == "google/gemini-2.5-flash-image")
             #expect(ImageGenerators.keyVariable(for: openRouterSettings) == "OPENROUTER_API_KEY")
             let openRouterGenerator = try ImageGenerators.make(settings: openRouterSettings, environment: ["OPENROUTER_API_KEY": "sk-or-1"])
@@ -408,6 +408,6 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
         file.imageProvider = provider
         file.imageBaseURL = base
         file.imageAPIKeyEnv = keyEnv
-        return try Settings(file: file, environment: [:], flags: .init())
+        return try Settings(file: file, environment: [:])
     }
 }

@@ -204,7 +204,7 @@ import Testing
         try await withCore { fake, http, _ in
             var file = ConfigFile()
             file.baseURL = fake.baseURL
-            let settings = try Settings(file: file, environment: [:], flags: .init())
+            let settings = try Settings(file: file, environment: [:])
             let environment = ["OPENROUTER_API_KEY": "sk-or-1"]
             // The fake's core connects in 2 s; these settings in min(10, timeout_seconds).
             let separate = try ImageGenerators.make(settings: settings, environment: environment, http: http)

@@ -18,7 +18,7 @@ import Testing
             ChatMessage.assistant("A picture."),
             ChatMessage(role: .user, parts: [.text("And this?"), .attachment(image)]),
         ]
-        return ChatRequest(model: "google/gemini-2.5-flash", messages: messages, stream: true)
+        return ChatRequest(model: "google/gemini-2.5-flash", messages: messages)
     }
 
     @Test func chunksCoverEveryByteOnceInOrder() {

@@ -49,4 +49,4 @@ func text(_ events: [StreamEvent]) -> String {
     events.reduce(into: "") { if case .text(let t) = $1 { $0 += t } }
 }
 
-let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: "Be brief").request(sending: "Привет", stream: true)
+let sampleRequest = ChatSession(model: "google/gemini-2.5-flash", systemPrompt: "Be brief").request(sending: "Привет")

@@ -1,18 +1,26 @@
-/// The settings in force after applying flags > environment > config file > defaults.
+/// The settings in force after applying flags > role > environment > config file > defaults.
 public struct Settings: Sendable, Equatable {
     public static let defaultModel = "google/gemini-2.5-flash"
     public static let defaultBaseURL = "https://openrouter.ai/api/v1"
+    public static let defaultReferer = "https://bankfuture.com"
+    public static let defaultTitle = "BankFuture"
+    /// `timeout_seconds`: the longest wait for the next piece of an answer.
+    public static let defaultTimeoutSeconds: Double = 60
+    /// The longest wait for a connection, whatever `timeout_seconds` says.
+    public static let connectTimeoutSeconds: Double = 10
 
     public var model = Settings.defaultModel
     public var systemPrompt: String?
     public var baseURL = Settings.defaultBaseURL
     public var apiKeyEnv = "OPENROUTER_API_KEY"
-    public var referer = "https://bankfuture.com"
-    public var title = "BankFuture"
+    public var referer = Settings.defaultReferer
+    public var title = Settings.defaultTitle
     public var stream = true
     public var temperature: Double?
     public var maxTokens: Int?
-    public var timeoutSeconds: Double = 60
+    /// A role's `top_p` (there is no config key).
+    public var topP: Double?
+    public var timeoutSeconds = Settings.defaultTimeoutSeconds
     public var maxRetries = 2
     public var historyFile: String
     public var stateDirectory: String
@@ -48,39 +56,6 @@ public struct Settings: Sendable, Equatable {
     public var toolsEnabled = true
     public var toolTimeoutSeconds: Double = 60
 
-    /// Values given on the command line (nil = not given).
-    public struct Flags: Sendable, Equatable {
-        public var model: String?
-        public var systemPrompt: String?
-        public var baseURL: String?
-        public var noStream = false
-        public var temperature: Double?
-        public var maxTokens: Int?
-        public var allowInsecureHTTP = false
-        /// `--reasoning`: `.some(nil)` is `default` (no field).
-        public var reasoning: ReasoningSetting??
-        /// `--web`.
-        public var web = false
-        public var responseSchema: RawJSON?
-        /// `-y/--yes`: approve every tool call of this run.
-        public var approveAllTools = false
-        /// `--no-tools`.
-        public var noTools = false
-
-        public init(
-            model: String? = nil, systemPrompt: String? = nil, baseURL: String? = nil, noStream: Bool = false,
-            temperature: Double? = nil, maxTokens: Int? = nil, allowInsecureHTTP: Bool = false
-        ) {
-            self.allowInsecureHTTP = allowInsecureHTTP
-            self.model = model
-            self.systemPrompt = systemPrompt
-            self.baseURL = baseURL
-            self.noStream = noStream
-            self.temperature = temperature
-            self.maxTokens = maxTokens
-        }
-    }
-
     /// The config file to read: `--config`, else `BANKFUTURE_CHAT_CONFIG`, else the XDG default.
     /// `explicit` is true when the user named it (so a missing file is an error).
     public static func configPath(flag: String?, environment: [String: String]) -> (path: String, explicit: Bool) {
@@ -105,14 +80,20 @@ public struct Settings: Sendable, Equatable {
         return home(environment) + "/.local/state"
     }
 
-    /// Applies the layers in order of precedence.
-    public init(file: ConfigFile, environment: [String: String], flags: Flags) throws(ConfigError) {
+    /// Applies the layers in order of precedence: the config `file`, the `environment`, the
+    /// `role` this run starts with, then the command line's `arguments` with the
+    /// `systemPrompt` (from `-s`, `--system-file` or stdin) and `responseSchema` (`--schema`)
+    /// read from them.
+    public init(
+        file: ConfigFile, environment: [String: String], arguments: CommandLineArguments = .init(), systemPrompt: String? = nil,
+        responseSchema: RawJSON? = nil, role: RoleProfile? = nil
+    ) throws(ConfigError) {
         stateDirectory = Self.stateHome(environment) + "/bankfuture-chat"
         historyFile = stateDirectory + "/history"
 
         // Config file.
         if let v = file.model { model = v }
-        if let v = file.systemPrompt { systemPrompt = v }
+        if let v = file.systemPrompt { self.systemPrompt = v }
         if let v = file.baseURL { baseURL = v }
         if let v = file.apiKeyEnv { apiKeyEnv = v }
         if let v = file.referer { referer = v }
@@ -149,19 +130,29 @@ public struct Settings: Sendable, Equatable {
         if let v = environment["OPENROUTER_BASE_URL"], !v.isEmpty { baseURL = v }
         if let v = environment["NO_COLOR"], !v.isEmpty { noColorEnv = true }
 
+        // The role.
+        if let role {
+            self.systemPrompt = role.systemPrompt
+            if let v = role.model { model = v }
+            if let v = role.temperature { temperature = v }
+            if let v = role.topP { topP = v }
+            if let v = role.maxTokens { maxTokens = v }
+            if let v = role.reasoning { reasoning = v }
+        }
+
         // Flags.
-        if let v = flags.model { model = v }
-        if let v = flags.systemPrompt { systemPrompt = v }
-        if let v = flags.baseURL { baseURL = v }
-        if flags.noStream { stream = false }
-        if let v = flags.temperature { temperature = v }
-        if let v = flags.maxTokens { maxTokens = v }
-        if flags.allowInsecureHTTP { allowInsecureHTTP = true }
-        if let v = flags.reasoning { reasoning = v }
-        if flags.web && webSearch == nil { webSearch = WebSearch() }
-        if let v = flags.responseSchema { responseSchema = v }
-        if flags.approveAllTools { autoApproveTools = ["*"] }
-        if flags.noTools { toolsEnabled = false }
+        if let v = arguments.model { model = v }
+        if let v = systemPrompt { self.systemPrompt = v }
+        if let v = arguments.baseURL { baseURL = v }
+        if arguments.noStream { stream = false }
+        if let v = arguments.temperature { temperature = v }
+        if let v = arguments.maxTokens { maxTokens = v }
+        if arguments.allowInsecureHTTP { allowInsecureHTTP = true }
+        if let v = arguments.reasoning { reasoning = v }
+        if arguments.web && webSearch == nil { webSearch = WebSearch() }
+        if let v = responseSchema { self.responseSchema = v }
+        if arguments.yes { autoApproveTools = ["*"] }
+        if arguments.noTools { toolsEnabled = false }
 
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
@@ -176,7 +167,8 @@ public struct Settings: Sendable, Equatable {
     /// Request parameters from the settings.
     public var parameters: RequestParameters {
         RequestParameters(
-            temperature: temperature, maxTokens: maxTokens, reasoning: reasoning, provider: provider, webSearch: webSearch,
+            stream: stream, temperature: temperature, maxTokens: maxTokens, topP: topP, reasoning: reasoning, provider: provider,
+            webSearch: webSearch,
             pdfEngine: pdfEngine, responseSchema: responseSchema, promptCache: promptCache)
     }
 }

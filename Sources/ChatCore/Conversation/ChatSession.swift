@@ -72,25 +72,31 @@ public struct ChatSession: Sendable, Equatable {
 
     // MARK: Requests
 
-    /// The request that sends `message` after the history, followed by the messages of this
-    /// turn's earlier tool rounds (the assistant's calls and the tools' results).
-    public func request(
-        sending message: ChatMessage, rounds: [ChatMessage] = [], stream: Bool, tools: [ToolDefinition] = []
-    ) -> ChatRequest {
-        let history = self.history
-        var messages: [ChatMessage] = []
-        messages.reserveCapacity(history.count + rounds.count + 2)
-        if let systemPrompt, !systemPrompt.isEmpty { messages.append(.system(systemPrompt)) }
-        messages.append(contentsOf: history)
-        messages.append(message)
-        messages.append(contentsOf: rounds)
-        return ChatRequest(
-            model: model, messages: messages, stream: stream, parameters: parameters, fallbackModels: fallbackModels, tools: tools)
+    /// The request that sends the current branch: the system prompt, then every message up
+    /// to the current position (an unfinished turn included: it is what is being answered).
+    /// `model` replaces the session's for this request only (`/regen MODEL`, `/compare`).
+    public func request(model: String? = nil, tools: [ToolDefinition] = []) -> ChatRequest {
+        request(with: tree.branchMessages, model: model, tools: tools)
     }
 
-    /// The request that sends `text` as the next user message.
-    public func request(sending text: String, stream: Bool) -> ChatRequest {
-        request(sending: .user(text), stream: stream)
+    /// The request that would send `message` after the history (what the next typed message
+    /// sends).
+    public func request(sending message: ChatMessage, tools: [ToolDefinition] = []) -> ChatRequest {
+        request(with: history + [message], model: nil, tools: tools)
+    }
+
+    /// The request that would send `text` as the next user message.
+    public func request(sending text: String) -> ChatRequest {
+        request(sending: .user(text))
+    }
+
+    private func request(with branch: [ChatMessage], model: String?, tools: [ToolDefinition]) -> ChatRequest {
+        var messages: [ChatMessage] = []
+        messages.reserveCapacity(branch.count + 1)
+        if let systemPrompt, !systemPrompt.isEmpty { messages.append(.system(systemPrompt)) }
+        messages.append(contentsOf: branch)
+        return ChatRequest(
+            model: model ?? self.model, messages: messages, parameters: parameters, fallbackModels: fallbackModels, tools: tools)
     }
 
     // MARK: Turns
@@ -105,6 +111,19 @@ public struct ChatSession: Sendable, Equatable {
             return
         }
         tree.append(user, under: settledPosition)
+    }
+
+    /// Moves the position to user message `id`, so that a new answer to it follows
+    /// (`/regen`, `/retry`): the answers it had stay in the tree.
+    public mutating func answerAgain(_ id: Int) throws(ConversationTree.Problem) {
+        guard tree.node(id)?.message.role == .user else { throw ConversationTree.Problem(reason: "message \(id) is not a user message") }
+        try tree.move(to: id)
+    }
+
+    /// The user message that starts the turn at the end of the current branch: the
+    /// unfinished one, else the last user message (nil when the branch has none).
+    public var lastUserID: Int? {
+        tree.branch.last { tree.node($0)?.message.role == .user }
     }
 
     /// Adds a message of the turn under way (an assistant message, a tool result) at the

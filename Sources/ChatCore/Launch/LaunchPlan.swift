@@ -7,30 +7,6 @@ public enum StdinMode: String, Sendable, Equatable, CaseIterable {
 /// standard input holds, which mode runs, with which system prompt and message — or the
 /// one-line usage error (exit 2).
 public struct LaunchPlan: Sendable, Equatable {
-    /// The command line's choices that decide the plan.
-    public struct Request: Sendable, Equatable {
-        public var message: [String] = []
-        public var system: String?
-        public var systemFile: String?
-        public var stdin: StdinMode = .system
-        public var json = false
-        public var image: String?
-        public var listModels = false
-        public var keyInfo = false
-        public var offline = false
-        public var session: String?
-        public var continueLast = false
-        public var files: [String] = []
-        public var role: String?
-        public var execute: String?
-        /// Whether `--schema` was given (one-shot only).
-        public var schema = false
-        public var listSessions = false
-        public var deleteSession: String?
-
-        public init() {}
-    }
-
     /// Standard input: whether it is a terminal, and how to read all of it (called at most once).
     public struct Input {
         public var isTerminal: Bool
@@ -87,14 +63,14 @@ public struct LaunchPlan: Sendable, Equatable {
     /// Files to attach to the one-shot message.
     public var files: [String]
 
-    public static func make(_ request: Request, input: Input) throws(Problem) -> LaunchPlan {
+    public static func make(_ arguments: CommandLineArguments, input: Input) throws(Problem) -> LaunchPlan {
         var systemFromFile: String?
-        if request.systemFile == "-" {
-            if request.stdin == .user || request.stdin == .repl {
-                throw Problem(message: "--system-file - reads stdin, which --stdin \(request.stdin.rawValue) also wants; pick one")
+        if arguments.systemFile == "-" {
+            if arguments.stdin == .user || arguments.stdin == .repl {
+                throw Problem(message: "--system-file - reads stdin, which --stdin \(arguments.stdin.rawValue) also wants; pick one")
             }
             systemFromFile = trimmingTrailingNewlines(try readStandardInput(input, for: "--system-file -"))
-        } else if let path = request.systemFile {
+        } else if let path = arguments.systemFile {
             do {
                 systemFromFile = trimmingTrailingNewlines(try input.readFile(path))
             } catch {
@@ -109,23 +85,23 @@ public struct LaunchPlan: Sendable, Equatable {
         }
         // "Piped" means stdin is not a terminal and yields non-blank text.
         var piped: String?
-        if request.systemFile != "-", !input.isTerminal, request.stdin == .system || request.stdin == .user {
-            let text = try readStandardInput(input, for: request.stdin == .user ? "--stdin user" : "piped as the system prompt")
+        if arguments.systemFile != "-", !input.isTerminal, arguments.stdin == .system || arguments.stdin == .user {
+            let text = try readStandardInput(input, for: arguments.stdin == .user ? "--stdin user" : "piped as the system prompt")
             if !text.trimmingWhitespace().isEmpty { piped = text }
         }
 
         var plan = LaunchPlan(
-            mode: .oneShot, systemPrompt: request.system ?? systemFromFile, message: request.message.joined(separator: " "),
-            files: request.files)
-        if request.role != nil && (request.system != nil || request.systemFile != nil) {
-            let other = request.system != nil ? "-s/--system" : "--system-file"
+            mode: .oneShot, systemPrompt: arguments.system ?? systemFromFile, message: arguments.message.joined(separator: " "),
+            files: arguments.files)
+        if arguments.role != nil && (arguments.system != nil || arguments.systemFile != nil) {
+            let other = arguments.system != nil ? "-s/--system" : "--system-file"
             throw Problem(message: "two system prompts: --role and \(other); drop one")
         }
         if let piped {
-            switch request.stdin {
+            switch arguments.stdin {
             case .system:
-                if request.system != nil || request.systemFile != nil || request.role != nil {
-                    let other = request.system != nil ? "-s/--system" : request.role != nil ? "--role" : "--system-file"
+                if arguments.system != nil || arguments.systemFile != nil || arguments.role != nil {
+                    let other = arguments.system != nil ? "-s/--system" : arguments.role != nil ? "--role" : "--system-file"
                     throw Problem(message: "two system prompts: piped stdin and \(other); drop one, or use --stdin user/none")
                 }
                 plan.systemPrompt = trimmingTrailingNewlines(piped)
@@ -137,45 +113,45 @@ public struct LaunchPlan: Sendable, Equatable {
                 break
             }
         }
-        if !request.files.isEmpty && plan.message.isEmpty && request.image == nil && !request.listModels && !request.keyInfo {
+        if !arguments.files.isEmpty && plan.message.isEmpty && arguments.image == nil && !arguments.listModels && !arguments.keyInfo {
             throw Problem(message: "-f/--file attaches to a one-shot MESSAGE; give a message too (in the REPL use /file)")
         }
 
-        if let prompt = request.image {
+        if let prompt = arguments.image {
             guard !prompt.trimmingWhitespace().isEmpty else {
                 throw Problem(message: "--image needs a prompt, e.g. --image \"a lighthouse at dawn\"")
             }
             plan.mode = .image(prompt: prompt)
-        } else if request.listModels {
+        } else if arguments.listModels {
             plan.mode = .listModels(filter: plan.message.isEmpty ? nil : plan.message)
-        } else if request.keyInfo {
+        } else if arguments.keyInfo {
             plan.mode = .keyInfo
-        } else if request.listSessions {
+        } else if arguments.listSessions {
             plan.mode = .sessions(query: plan.message.isEmpty ? nil : plan.message)
-        } else if let name = request.deleteSession {
+        } else if let name = arguments.deleteSession {
             plan.mode = .deleteSession(name: name)
-        } else if let task = request.execute {
+        } else if let task = arguments.execute {
             guard !task.trimmingWhitespace().isEmpty else {
                 throw Problem(message: "-e/--execute needs a task, e.g. -e \"list the largest files here\"")
             }
             plan.mode = .execute(task: [task, plan.message].filter { !$0.isEmpty }.joined(separator: " "))
         } else if !plan.message.isEmpty {
             plan.mode = .oneShot
-        } else if request.stdin == .repl && !input.isTerminal {
+        } else if arguments.stdin == .repl && !input.isTerminal {
             plan.mode = .repl(scripted: true, pipedSystemPrompt: false)
         } else {
             plan.mode = .repl(scripted: false, pipedSystemPrompt: plan.systemPromptFromStdin || !input.isTerminal)
         }
-        if request.json, case .repl = plan.mode {
+        if arguments.json, case .repl = plan.mode {
             throw Problem(message: "--json works in one-shot mode only; give a MESSAGE")
         }
-        if request.schema, plan.mode != .oneShot {
+        if arguments.schema != nil, plan.mode != .oneShot {
             throw Problem(message: "--schema works in one-shot mode only; give a MESSAGE")
         }
-        if request.image != nil && request.offline {
+        if arguments.image != nil && arguments.offline {
             throw Problem(message: "--image needs an image model; it is not available with --offline")
         }
-        if request.session != nil && request.continueLast {
+        if arguments.session != nil && arguments.continueLast {
             throw Problem(message: "give either --session NAME or --continue, not both")
         }
         return plan
@@ -183,10 +159,10 @@ public struct LaunchPlan: Sendable, Equatable {
 
     /// Whether this run continues and autosaves a saved session: every REPL, and a one-shot
     /// run with `--session` or `--continue`.
-    public func keepsSession(_ request: Request) -> Bool {
+    public func keepsSession(_ arguments: CommandLineArguments) -> Bool {
         switch mode {
         case .repl: true
-        case .oneShot: request.session != nil || request.continueLast
+        case .oneShot: arguments.session != nil || arguments.continueLast
         default: false
         }
     }

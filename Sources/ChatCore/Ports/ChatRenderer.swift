@@ -23,8 +23,24 @@ public protocol ChatRenderer: AnyObject {
     var outputFailure: OutputFailure? { get }
 }
 
+/// Every event shows nothing unless a renderer says otherwise: a renderer that only collects
+/// (the `-e` command asked for silently) or only reports notices (`--json`) writes only those.
 extension ChatRenderer {
+    public func beginAnswer() {}
+    public func answerText(_ text: String) {}
+    public func reasoningText(_ text: String) {}
+    public func endAnswer(_ response: ChatResponse, interrupted: Bool) {}
+    public func retrying(_ notice: RetryNotice) {}
+    public func output(_ text: String) {}
+    public func notice(_ text: String) {}
+    public func error(_ text: String) {}
     public var outputFailure: OutputFailure? { nil }
+}
+
+/// Shows nothing: an answer that is only collected (the command `-e` asks for is shown once,
+/// whole, after it arrived).
+public final class SilentRenderer: ChatRenderer {
+    public init() {}
 }
 
 /// Why the answer could not be written.

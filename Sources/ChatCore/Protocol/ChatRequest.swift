@@ -3,7 +3,6 @@ public struct ChatRequest: Sendable, Equatable {
     public var model: String
     /// System prompt first (when there is one), then the history oldest first, then the new user message.
     public var messages: [ChatMessage]
-    public var stream: Bool
     public var parameters: RequestParameters
     /// Fallback models for OpenRouter's `models` field (the primary model is listed first when non-empty).
     public var fallbackModels: [String]
@@ -11,15 +10,20 @@ public struct ChatRequest: Sendable, Equatable {
     public var tools: [ToolDefinition]
 
     public init(
-        model: String, messages: [ChatMessage], stream: Bool,
-        parameters: RequestParameters = .init(), fallbackModels: [String] = [], tools: [ToolDefinition] = []
+        model: String, messages: [ChatMessage], parameters: RequestParameters = .init(), fallbackModels: [String] = [],
+        tools: [ToolDefinition] = []
     ) {
         self.model = model
         self.messages = messages
-        self.stream = stream
         self.parameters = parameters
         self.fallbackModels = fallbackModels
         self.tools = tools
+    }
+
+    /// Whether the answer is asked for as a stream (``RequestParameters/stream``).
+    public var stream: Bool {
+        get { parameters.stream }
+        set { parameters.stream = newValue }
     }
 
     /// The JSON body of the request in one buffer.

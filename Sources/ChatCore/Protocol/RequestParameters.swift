@@ -52,8 +52,11 @@ public enum ReasoningSetting: Sendable, Equatable {
     }
 }
 
-/// Optional request parameters that go into every request when set.
+/// The request settings that go into every request: whether the answer streams, and the
+/// optional parameters, sent when set.
 public struct RequestParameters: Sendable, Equatable {
+    /// `stream`: the answer as Server-Sent Events (config `stream`, `--no-stream`, `/set stream`).
+    public var stream: Bool
     public var temperature: Double?
     public var maxTokens: Int?
     public var topP: Double?
@@ -70,10 +73,11 @@ public struct RequestParameters: Sendable, Equatable {
     public var promptCache: Bool
 
     public init(
-        temperature: Double? = nil, maxTokens: Int? = nil, topP: Double? = nil, reasoning: ReasoningSetting? = nil,
+        stream: Bool = true, temperature: Double? = nil, maxTokens: Int? = nil, topP: Double? = nil, reasoning: ReasoningSetting? = nil,
         provider: ProviderRouting = ProviderRouting(), webSearch: WebSearch? = nil, pdfEngine: String? = nil,
         responseSchema: RawJSON? = nil, promptCache: Bool = true
     ) {
+        self.stream = stream
         self.temperature = temperature
         self.maxTokens = maxTokens
         self.topP = topP

@@ -7,8 +7,8 @@ public final class ChatREPL {
     private var assembler = InputAssembler()
     private var lastInterruptAtEmptyPrompt = false
 
-    public init(session: ChatSession, stream: Bool = true, services: REPLServices) {
-        state = REPLState(session: session, stream: stream, services: services)
+    public init(session: ChatSession, services: REPLServices) {
+        state = REPLState(session: session, services: services)
         state.updateCompletions()
     }
 

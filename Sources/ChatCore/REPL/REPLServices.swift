@@ -3,7 +3,7 @@ public struct REPLServices {
     public var transport: any ChatTransport
     public var reader: any LineReader
     public var renderer: any ChatRenderer
-    public var models: any ModelCatalog
+    public var models: CachedModelCatalog
     /// Autosave and the files of `/save`, `/load`, `/export`; nil keeps nothing on disk.
     public var conversations: (any ConversationStore)?
     /// What `/file` reads; nil when attachments are not available.
@@ -33,7 +33,7 @@ public struct REPLServices {
     public var timeZoneOffset: Int
 
     public init(
-        transport: any ChatTransport, reader: any LineReader, renderer: any ChatRenderer, models: (any ModelCatalog)? = nil,
+        transport: any ChatTransport, reader: any LineReader, renderer: any ChatRenderer, models: CachedModelCatalog? = nil,
         conversations: (any ConversationStore)? = nil, attachments: (any AttachmentSource)? = nil, images: (any ImageService)? = nil,
         terminal: (any TerminalServices)? = nil, tools: (any ToolProvider)? = nil, approver: (any ToolApprover)? = nil,
         autoApprove: [String] = [], maxToolRounds: Int = 8, roles: (any RoleSource)? = nil, sessions: (any SessionCatalog)? = nil,

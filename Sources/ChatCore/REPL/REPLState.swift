@@ -4,8 +4,9 @@
 @MainActor
 public final class REPLState {
     public internal(set) var session: ChatSession
-    public internal(set) var stream: Bool
     let services: REPLServices
+    /// How every turn of this REPL runs.
+    let pipeline: TurnPipeline
     /// Files attached with `/file`, sent with the next message.
     var pendingFiles: [LoadedFile] = []
     /// Models used in this session, offered by completion even without a model list.
@@ -16,18 +17,18 @@ public final class REPLState {
     var lastAnswer: String?
     /// The generation id of the last answer, for `/generation`.
     var lastGeneration: String?
-    /// Which tool calls run ("always" answers last for the session).
-    let approval: ToolApproval
-    /// Whether a request has already waited for tool servers that were starting.
-    var waitedForTools = false
-
-    init(session: ChatSession, stream: Bool, services: REPLServices) {
+    init(session: ChatSession, services: REPLServices) {
         self.session = session
-        self.stream = stream
         self.services = services
         recentModels = [session.model]
         lastAnswer = session.lastAnswer
-        approval = ToolApproval(patterns: services.autoApprove, approver: services.approver)
+        // Which tool calls run: "always" answers last for the session.
+        let approval = ToolApproval(patterns: services.autoApprove, approver: services.approver)
+        pipeline = TurnPipeline(
+            services: .init(
+                transport: services.transport, tools: services.tools, approval: approval, maxToolRounds: services.maxToolRounds,
+                waitForInterrupt: services.waitForInterrupt, models: services.models, images: services.images,
+                store: services.conversations))
     }
 
     var renderer: any ChatRenderer { services.renderer }

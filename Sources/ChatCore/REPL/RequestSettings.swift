@@ -18,7 +18,7 @@ public enum RequestSettings {
     }
 
     /// Applies `/set key value`.
-    public static func apply(key: String, value: String, to parameters: inout RequestParameters, stream: inout Bool) throws(Invalid) {
+    public static func apply(key: String, value: String, to parameters: inout RequestParameters) throws(Invalid) {
         let v = value.trimmingWhitespace()
         let reset = v.lowercased() == "default" || v.lowercased() == "none"
         func range(_ name: String) -> String { keys.first { $0.key == name }?.values ?? "" }
@@ -66,8 +66,8 @@ public enum RequestSettings {
             }
         case "stream":
             switch v.lowercased() {
-            case "on", "true", "yes": stream = true
-            case "off", "false", "no": stream = false
+            case "on", "true", "yes": parameters.stream = true
+            case "off", "false", "no": parameters.stream = false
             default: throw Invalid(message: "stream must be on or off; got \"\(v)\"")
             }
         default:
@@ -76,7 +76,7 @@ public enum RequestSettings {
     }
 
     /// One line per setting with its current value.
-    public static func describe(_ parameters: RequestParameters, stream: Bool) -> String {
+    public static func describe(_ parameters: RequestParameters) -> String {
         func show(_ value: String?) -> String { value ?? "default" }
         var rows: [(String, String)] = [
             ("temperature", show(parameters.temperature.map { fmt($0) })),
@@ -84,7 +84,7 @@ public enum RequestSettings {
             ("top_p", show(parameters.topP.map { fmt($0) })),
             ("reasoning", show(parameters.reasoning?.shown)),
             ("web", parameters.webSearch == nil ? "off" : "on"),
-            ("stream", stream ? "on" : "off"),
+            ("stream", parameters.stream ? "on" : "off"),
         ]
         rows.append(("provider", parameters.provider.isEmpty ? "default" : parameters.provider.json.jsonText))
         let width = max(16, (rows.map(\.0.count).max() ?? 0) + 2)

@@ -18,25 +18,23 @@ public struct ShellCommandFlow {
         case failed(ChatError)
     }
 
-    public var transport: any ChatTransport
     public var renderer: any ChatRenderer
     public var shell: (any ShellServices)?
     /// The session to ask in: the shell role's prompt, the model and parameters.
     public var session: ChatSession
     public var errors: ErrorPresenter
-    /// Whether the answers are asked for as a stream (config `stream`).
-    public var stream: Bool
+    /// How the command (and its description) is asked for: no tools, nothing saved.
+    let pipeline: TurnPipeline
 
     public init(
         transport: any ChatTransport, renderer: any ChatRenderer, shell: (any ShellServices)?, session: ChatSession,
-        errors: ErrorPresenter, stream: Bool = true
+        errors: ErrorPresenter, waitForInterrupt: (@Sendable () async -> Void)? = nil
     ) {
-        self.stream = stream
-        self.transport = transport
         self.renderer = renderer
         self.shell = shell
         self.session = session
         self.errors = errors
+        pipeline = TurnPipeline(services: .init(transport: transport, waitForInterrupt: waitForInterrupt))
     }
 
     init(state: REPLState) {
@@ -44,7 +42,17 @@ public struct ShellCommandFlow {
         if let role = try? state.services.roles?.role("shell") { role.apply(to: &session, keepModel: true) }
         self.init(
             transport: state.services.transport, renderer: state.renderer, shell: state.services.shell, session: session,
-            errors: state.services.errors, stream: state.stream)
+            errors: state.services.errors, waitForInterrupt: state.services.waitForInterrupt)
+    }
+
+    /// Asks in a new conversation of `session`'s settings; the answer's text, or the failure.
+    private func ask(_ text: String, systemPrompt: String? = nil) async -> Result<String, ChatError> {
+        var asking = ChatSession(
+            model: session.model, systemPrompt: systemPrompt ?? session.systemPrompt, parameters: session.parameters,
+            fallbackModels: session.fallbackModels)
+        let report = await pipeline.run(.message(.user(text)), in: &asking, renderer: SilentRenderer(), offerTools: false)
+        if let error = report.error { return .failure(error) }
+        return .success(report.response.content)
     }
 
     /// `/exec` in the REPL.
@@ -62,10 +70,12 @@ public struct ShellCommandFlow {
 
     /// Asks for the command and acts on the user's key.
     public func run(task: String) async -> Outcome {
-        let silent = SilentAnswer()
-        let asked = await ChatTurn.run(session.request(sending: task, stream: stream), transport: transport, renderer: silent)
-        if let error = asked.error { return .failed(error) }
-        let command = ShellCommandText.extract(asked.response.content)
+        let answer: String
+        switch await ask(task) {
+        case .success(let text): answer = text
+        case .failure(let error): return .failed(error)
+        }
+        let command = ShellCommandText.extract(answer)
         if let refusal = ShellCommandText.refusal(command) {
             renderer.error(refusal)
             return .refused
@@ -95,12 +105,12 @@ public struct ShellCommandFlow {
                 }
                 return .executed(status)
             case "d":
-                var describe = session
-                describe.systemPrompt = "Explain briefly, in plain words, what this shell command does and any risk it carries."
-                let described = await ChatTurn.run(
-                    describe.request(sending: command, stream: stream), transport: transport, renderer: SilentAnswer())
-                if let error = described.error { return .failed(error) }
-                renderer.output(described.response.content.trimmingWhitespace() + "\n")
+                let described = await ask(
+                    command, systemPrompt: "Explain briefly, in plain words, what this shell command does and any risk it carries.")
+                switch described {
+                case .success(let text): renderer.output(text.trimmingWhitespace() + "\n")
+                case .failure(let error): return .failed(error)
+                }
             case "c":
                 renderer.notice(shell.copy(command) ? "copied" : "this terminal cannot take the clipboard (OSC 52); nothing copied")
                 return .copied
@@ -110,16 +120,4 @@ public struct ShellCommandFlow {
             }
         }
     }
-}
-
-/// Collects an answer without showing it (the command is shown once, whole).
-final class SilentAnswer: ChatRenderer {
-    func beginAnswer() {}
-    func answerText(_ text: String) {}
-    func reasoningText(_ text: String) {}
-    func endAnswer(_ response: ChatResponse, interrupted: Bool) {}
-    func retrying(_ notice: RetryNotice) {}
-    func output(_ text: String) {}
-    func notice(_ text: String) {}
-    func error(_ text: String) {}
 }

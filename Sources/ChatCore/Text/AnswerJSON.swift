@@ -39,6 +39,8 @@ extension ChatResponse {
                 out.raw(",\"cost\":")
                 out.number(cost)
             }
+            if let cached = usage.cachedTokens { out.raw(",\"prompt_tokens_details\":{\"cached_tokens\":\(cached)}") }
+            if let reasoning = usage.reasoningTokens { out.raw(",\"completion_tokens_details\":{\"reasoning_tokens\":\(reasoning)}") }
             out.raw("}")
         } else {
             out.raw("null")

@@ -32,11 +32,12 @@ struct ConversationCommands {
                 renderer.notice("nothing to undo")
             }
         case .retry:
-            guard let message = state.session.takeRetryMessage() else {
+            // The unfinished turn's message; else a new answer to the last one (the old stays).
+            guard let id = state.session.pendingID ?? state.session.lastUserID else {
                 renderer.notice("nothing to retry")
                 return
             }
-            await TurnRunner(state: state).send(message)
+            await TurnRunner(state: state).run(.answer(to: id))
         case .history:
             renderer.output(historyText())
         case .usage:

@@ -56,7 +56,7 @@ struct ModelCommands {
             state.updateCompletions()
             renderer.notice(ids.isEmpty ? "no fallback models" : "fallback models: " + ids.joined(separator: ", "))
         case .set(nil, _):
-            renderer.output(RequestSettings.describe(state.session.parameters, stream: state.stream))
+            renderer.output(RequestSettings.describe(state.session.parameters))
         case .set(let key?, nil):
             let known = RequestSettings.keys.first { $0.key == key.lowercased() }
             renderer.notice(
@@ -64,7 +64,7 @@ struct ModelCommands {
                     ?? "unknown setting \"\(key)\"; settings: " + RequestSettings.keys.map(\.key).joined(separator: ", "))
         case .set(let key?, let value?):
             do {
-                try RequestSettings.apply(key: key, value: value, to: &state.session.parameters, stream: &state.stream)
+                try RequestSettings.apply(key: key, value: value, to: &state.session.parameters)
                 renderer.notice("\(key.lowercased()) = \(value)")
             } catch {
                 renderer.error(error.message)

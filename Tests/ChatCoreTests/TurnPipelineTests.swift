@@ -103,17 +103,41 @@ final class ScriptedApprover: ToolApprover {
     }
 }
 
+/// One turn through the pipeline, and what it left in the session.
 @MainActor
-struct AnswerLoopTests {
+struct PipelineRun {
+    let pipeline: TurnPipeline
+    let renderer: RecordingRenderer
+
+    struct Result {
+        var report: TurnReport
+        var session: ChatSession
+        /// The messages the turn added after the user's (they are on the branch).
+        var messages: [ChatMessage] { Array(session.tree.branchMessages.dropFirst()) }
+        var toolCalls: [ToolCallRecord] { report.toolCalls }
+        var usage: Usage? { report.usage }
+    }
+
+    func run(_ message: ChatMessage, in session: ChatSession) async -> Result {
+        var session = session
+        let report = await pipeline.run(.message(message), in: &session, renderer: renderer)
+        return Result(report: report, session: session)
+    }
+}
+
+@MainActor
+struct TurnPipelineTests {
     let session = ChatSession(model: "m/1")
 
     func loop(
-        _ transport: ScriptedAnswers, tools: RecordingTools = RecordingTools(), approval: ToolApproval, maxRounds: Int = 8,
+        _ transport: ScriptedAnswers, tools: RecordingTools? = RecordingTools(), approval: ToolApproval?, maxRounds: Int = 8,
         renderer: RecordingRenderer = RecordingRenderer(), interrupt: (@Sendable () async -> Void)? = nil
-    ) -> AnswerLoop {
-        AnswerLoop(
-            transport: transport, renderer: renderer, tools: tools, approval: approval, maxRounds: maxRounds, stream: true,
-            toolWait: .seconds(10), waitForInterrupt: interrupt)
+    ) -> PipelineRun {
+        PipelineRun(
+            pipeline: TurnPipeline(
+                services: .init(
+                    transport: transport, tools: tools, approval: approval, maxToolRounds: maxRounds, waitForInterrupt: interrupt)),
+            renderer: renderer)
     }
 
     /// The messages of a request, as role and text, for comparing.
@@ -134,7 +158,7 @@ struct AnswerLoopTests {
         let result = await loop(transport, tools: tools, approval: ToolApproval(patterns: ["srv.*"], approver: nil), renderer: renderer)
             .run(.user("go"), in: session)
 
-        #expect(result.outcome.error == nil)
+        #expect(result.report.error == nil)
         #expect(tools.calls.withLock { $0 } == [#"echo {"text":"one"}"#, #"echo {"text":"two"}"#])
         #expect(transport.requests.count == 2)
         // Offered as SERVER__TOOL, on every request of the turn.
@@ -151,6 +175,11 @@ struct AnswerLoopTests {
         #expect(result.messages.last?.content == "both echoed")
         #expect(result.toolCalls.map(\.tool) == ["srv.echo", "srv.echo"])
         #expect(result.usage == Usage(promptTokens: 8, completionTokens: 10))
+        // --json reports the whole turn's usage, not the last request's.
+        var response = result.report.response
+        response.usage = result.usage
+        let json = response.jsonObject(requestedModel: "m/1", toolCalls: result.toolCalls)
+        #expect(json.contains(#""usage":{"prompt_tokens":8,"completion_tokens":10,"total_tokens":18"#), "\(json)")
         // Each call is one line naming the server and the tool; the server's notice comes first.
         #expect(
             renderer.notices == [
@@ -216,7 +245,7 @@ struct AnswerLoopTests {
         #expect(transport.requests[1].messages.last?.content == "[tool error] no such city")
         #expect(renderer.notices.contains("srv.fail failed: no such city"))
         #expect(result.toolCalls.first?.isError == true)
-        #expect(result.outcome.error == nil)
+        #expect(result.report.error == nil)
     }
 
     @Test func aToolThatWasNotOfferedIsAnErrorResultAndNothingRuns() async throws {
@@ -261,7 +290,7 @@ struct AnswerLoopTests {
         }
         let result = await loop(transport, tools: tools, approval: ToolApproval(patterns: ["*"], approver: nil), interrupt: interrupt)
             .run(.user("go"), in: session)
-        #expect(result.outcome.error == .cancelled)
+        #expect(result.report.error == .cancelled)
         #expect(transport.requests.count == 1, "nothing is sent after Ctrl-C")
         // The call's task was cancelled (the provider turns that into MCP cancellation), and
         // had ended by the time the loop returned.
@@ -270,10 +299,7 @@ struct AnswerLoopTests {
 
     @Test func aTurnWithoutToolsSendsNone() async throws {
         let transport = ScriptedAnswers([ScriptedAnswers.text("plain")])
-        let result = await AnswerLoop(
-            transport: transport, renderer: RecordingRenderer(), tools: nil, approval: nil, maxRounds: 8, stream: true,
-            toolWait: .seconds(10), waitForInterrupt: nil
-        ).run(.user("go"), in: session)
+        let result = await loop(transport, tools: nil, approval: nil).run(.user("go"), in: session)
         #expect(transport.requests.first?.tools.isEmpty == true)
         #expect(result.messages.map(\.content) == ["plain"])
     }
