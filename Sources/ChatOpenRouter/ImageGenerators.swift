@@ -19,7 +19,7 @@ public struct GeneratedImages: Sendable, Equatable {
 
 /// Something that turns a prompt into images. Errors: `ChatError` for HTTP and network
 /// failures (format them with `oneLine(keyVariable: ImageGenerators.keyVariable(for:))`),
-/// `ImageError` for everything about the images themselves and for a missing key.
+/// `ServiceFailure` for everything about the images themselves and for a missing key.
 public protocol ImageGenerator: Sendable {
     func generate(prompt: String) async throws -> GeneratedImages
 }
@@ -91,7 +91,7 @@ public enum ImageGenerators {
     }
 
     /// The generator for `settings`, with its key from `environment`. A missing key or a
-    /// bad proxy variable is an `ImageError` with exit code 2 that names the variable.
+    /// bad proxy variable is an `ServiceFailure` with exit code 2 that names the variable.
     /// The read timeout is at least `minimumReadTimeout`: image models are slow.
     ///
     /// With `http` (the chat transport's core, say) the generator sends through that client
@@ -101,20 +101,20 @@ public enum ImageGenerators {
         settings: Settings, environment: [String: String], minimumReadTimeout: Double = 120,
         logger: Logger = Logger(label: "bankfuture-chat.wire", factory: { _ in SwiftLogNoOpLogHandler() }),
         http: OpenRouterHTTP? = nil
-    ) throws(ImageError) -> any ImageGenerator {
+    ) throws(ServiceFailure) -> any ImageGenerator {
         let variable = keyVariable(for: settings)
         let key: String
         do {
             key = try APIKey.read(variable: variable, environment: environment) ?? ""
         } catch {
-            throw ImageError(error.message, exitCode: 2)
+            throw ServiceFailure(error.message, exitCode: 2)
         }
         let base = settings.imageProvider == .openai ? settings.imageBaseURL : settings.baseURL
         let proxy: ProxySettings?
         do {
             proxy = try ProxySettings.resolve(baseURL: base, environment: environment)
         } catch {
-            throw ImageError(error.message, exitCode: 2)
+            throw ServiceFailure(error.message, exitCode: 2)
         }
         var settingsHTTP = ImageHTTPSettings(
             connectTimeout: min(10, settings.timeoutSeconds), readTimeout: max(settings.timeoutSeconds, minimumReadTimeout),
@@ -127,7 +127,7 @@ public enum ImageGenerators {
                 configuration: .init(baseURL: base, apiKey: key, apiKeyVariable: variable, model: model(for: settings), http: settingsHTTP))
         case .openrouter:
             guard !key.isEmpty else {
-                throw ImageError(ChatError.missingAPIKey(variable: variable).oneLine(keyVariable: variable), exitCode: 2)
+                throw ServiceFailure(ChatError.missingAPIKey(variable: variable).oneLine(keyVariable: variable), exitCode: 2)
             }
             return OpenRouterImageGenerator(
                 configuration: .init(
@@ -145,22 +145,22 @@ extension OpenRouterHTTP {
         let lower = trimmed.lowercased()
         if lower.hasPrefix("data:") {
             do { return try GeneratedImage(dataURL: trimmed) } catch {
-                throw ImageError("\(source) sent an unusable image: \(error.message)")
+                throw ServiceFailure("\(source) sent an unusable image: \(error.message)")
             }
         }
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
-            throw ImageError("\(source) sent an image reference that is neither a data: nor an http(s) URL: \(trimmed.prefix(60))")
+            throw ServiceFailure("\(source) sent an image reference that is neither a data: nor an http(s) URL: \(trimmed.prefix(60))")
         }
         let download = Request(
             endpoint: .download(trimmed), path: "", method: .GET, body: nil, accept: "image/*", readTimeout: settings.readTimeout,
             maxBodyBytes: settings.maxBodyBytes, logsBody: true)
         let response = try await fetch(download, retry: settings.retry)
         let origin = download.endpoint.displayURL
-        guard !response.body.isEmpty else { throw ImageError("the image at \(origin) is empty") }
+        guard !response.body.isEmpty else { throw ServiceFailure("the image at \(origin) is empty") }
         let image = GeneratedImage(bytes: response.body, fallbackMimeType: response.contentType)
         guard image.format != nil else {
             let type = response.contentType.isEmpty ? "no Content-Type" : response.contentType
-            throw ImageError("the download from \(origin) is not a png, jpeg, webp or gif image (\(type))")
+            throw ServiceFailure("the download from \(origin) is not a png, jpeg, webp or gif image (\(type))")
         }
         return image
     }

@@ -45,8 +45,8 @@ public struct OpenAIImageGenerator: ImageGenerator {
     }
 
     /// The error for a missing key of the `openai` provider.
-    public static func missingKeyError(variable: String) -> ImageError {
-        ImageError(
+    public static func missingKeyError(variable: String) -> ServiceFailure {
+        ServiceFailure(
             "no API key for the openai image provider: \(variable) is not set; export \(variable)=... "
                 + "(or name another variable with image_api_key_env, or set image_provider to openrouter)",
             exitCode: 2)
@@ -82,8 +82,8 @@ public struct OpenAIImageGenerator: ImageGenerator {
             for item in items {
                 if let b64 = item.b64JSON {
                     let bytes: [UInt8]
-                    do throws(ImageError) { bytes = try StrictBase64.decode(b64) } catch {
-                        throw ImageError("\(source) sent an unusable image: \(error.message)")
+                    do throws(ServiceFailure) { bytes = try StrictBase64.decode(b64) } catch {
+                        throw ServiceFailure("\(source) sent an unusable image: \(error.message)")
                     }
                     var mimeType = "image/png"
                     if let format = answer.outputFormat ?? item.outputFormat {
@@ -96,7 +96,7 @@ public struct OpenAIImageGenerator: ImageGenerator {
                 if let revised = item.revisedPrompt, !revised.isEmpty { notes.append(revised) }
             }
             guard !images.isEmpty else {
-                throw ImageError("\(source) at \(config.baseURL) returned no image; check image_model and image_base_url")
+                throw ServiceFailure("\(source) at \(config.baseURL) returned no image; check image_model and image_base_url")
             }
             return GeneratedImages(images: images, text: notes.joined(separator: "\n"), model: config.model)
         }

@@ -84,11 +84,11 @@ public struct OpenRouterImageGenerator: ImageGenerator {
     }
 
     /// The error for an answer without images, quoting the start of any text it had.
-    public static func noImageError(model: String, text: String) -> ImageError {
+    public static func noImageError(model: String, text: String) -> ServiceFailure {
         var message = "the model \(model) returned no image; pick an image-output model such as \(defaultModel) (see /models)"
         let said = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingWhitespace()
         if !said.isEmpty { message += "; it answered: \"\(said.count > 100 ? String(said.prefix(97)) + "..." : said)\"" }
-        return ImageError(message)
+        return ServiceFailure(message)
     }
 
     /// The text, model and image URLs of a 200 answer: one JSON body, or an event stream when

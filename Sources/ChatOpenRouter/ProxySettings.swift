@@ -18,7 +18,7 @@ public struct ProxySettings: Sendable, Equatable {
 
     /// The proxy for requests to `baseURL`, or nil for a direct connection.
     /// Throws a one-line message when the proxy variable is not a usable URL.
-    public static func resolve(baseURL: String, environment: [String: String]) throws(ProxyError) -> ProxySettings? {
+    public static func resolve(baseURL: String, environment: [String: String]) throws(UsageError) -> ProxySettings? {
         guard let target = URLParts(baseURL) else { return nil }
         let names = target.scheme == "https" ? ["HTTPS_PROXY", "https_proxy"] : ["HTTP_PROXY", "http_proxy"]
         guard let (name, value) = names.lazy.compactMap({ n in environment[n].flatMap { $0.isEmpty ? nil : (n, $0) } }).first else {
@@ -28,7 +28,7 @@ public struct ProxySettings: Sendable, Equatable {
         if bypasses(host: target.host, port: target.port, noProxy: noProxy) { return nil }
         let proxyURL = value.contains("://") ? value : "http://" + value
         guard let parts = URLParts(proxyURL), parts.scheme == "http", !parts.host.isEmpty else {
-            throw ProxyError(message: "\(name)=\(redactedUserInfo(value)) is not a usable proxy; use http://host:port")
+            throw UsageError("\(name)=\(redactedUserInfo(value)) is not a usable proxy; use http://host:port")
         }
         return ProxySettings(host: parts.host, port: parts.port, username: parts.user, password: parts.password)
     }
@@ -59,11 +59,6 @@ public struct ProxySettings: Sendable, Equatable {
         let schemeEnd = value.firstRange(of: "://")?.upperBound ?? value.startIndex
         return String(value[..<schemeEnd]) + "***@" + value[value.index(after: at)...]
     }
-}
-
-/// A proxy variable that cannot be used.
-public struct ProxyError: Error, Sendable, Equatable {
-    public var message: String
 }
 
 extension StringProtocol {

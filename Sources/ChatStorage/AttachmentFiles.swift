@@ -24,9 +24,9 @@ public struct AttachmentFiles: AttachmentSource {
         self.maxTotalBytes = maxTotalBytes
     }
 
-    public func load(_ argument: String, attachedBytes: Int) throws(AttachmentRefusal) -> [LoadedFile] {
+    public func load(_ argument: String, attachedBytes: Int) throws(UsageError) -> [LoadedFile] {
         let paths = FileGlob.expand(PathExpansion.expandingTilde(argument))
-        guard !paths.isEmpty else { throw AttachmentRefusal(message: "cannot attach \(argument): no such file") }
+        guard !paths.isEmpty else { throw UsageError("cannot attach \(argument): no such file") }
         var loaded: [LoadedFile] = []
         var total = attachedBytes
         for path in paths {
@@ -39,7 +39,7 @@ public struct AttachmentFiles: AttachmentSource {
 
     /// Reads `path` (or takes the `http(s)://` URL as it is), to join `attachedBytes` of files
     /// already attached to the message.
-    public func file(_ path: String, attachedBytes: Int = 0) throws(AttachmentRefusal) -> LoadedFile {
+    public func file(_ path: String, attachedBytes: Int = 0) throws(UsageError) -> LoadedFile {
         let lower = path.lowercased()
         if lower.hasPrefix("https://") || lower.hasPrefix("http://") {
             return .attachment(try url(path))
@@ -48,15 +48,15 @@ public struct AttachmentFiles: AttachmentSource {
             return try read(path, attachedBytes: attachedBytes)
         } catch let error as FileBytes.ReadError {
             switch error.code {
-            case ENOENT: throw AttachmentRefusal(message: "cannot attach \(path): no such file")
-            case EISDIR: throw AttachmentRefusal(message: "cannot attach \(path): it is a directory")
-            case EACCES: throw AttachmentRefusal(message: "cannot attach \(path): permission denied")
-            default: throw AttachmentRefusal(message: "cannot attach \(path): \(error.reason)")
+            case ENOENT: throw UsageError("cannot attach \(path): no such file")
+            case EISDIR: throw UsageError("cannot attach \(path): it is a directory")
+            case EACCES: throw UsageError("cannot attach \(path): permission denied")
+            default: throw UsageError("cannot attach \(path): \(error.reason)")
             }
-        } catch let refusal as AttachmentRefusal {
+        } catch let refusal as UsageError {
             throw refusal
         } catch {
-            throw AttachmentRefusal(message: "cannot attach \(path)")
+            throw UsageError("cannot attach \(path)")
         }
     }
 
@@ -64,7 +64,7 @@ public struct AttachmentFiles: AttachmentSource {
     /// read, a piece at a time, so a 20 MB image costs its 27 MB of base64 and little more.
     private func read(_ path: String, attachedBytes: Int) throws -> LoadedFile {
         let file = try FileBytes.Reader(path: path)
-        let tooLarge = AttachmentRefusal(message: "cannot attach \(path): larger than \(Self.megabytes(maxBytes)) MB (max_attachment_mb)")
+        let tooLarge = UsageError("cannot attach \(path): larger than \(Self.megabytes(maxBytes)) MB (max_attachment_mb)")
         if file.size > maxBytes { throw tooLarge }
         // Refused by its size before it is read: fifteen 19 MB files never sit in memory together.
         if attachedBytes + file.size > maxTotalBytes { throw totalTooLarge(path, attachedBytes + file.size) }
@@ -94,14 +94,14 @@ public struct AttachmentFiles: AttachmentSource {
         switch FileContent.sniff(bytes) {
         case .text(let text): return .text(TextFile(path: path, content: text))
         case .image, .pdf, .audio, .unknownBinary:
-            throw AttachmentRefusal(message: "cannot attach \(path): not a file kind that can be sent; attach \(FileContent.acceptedKinds)")
+            throw UsageError("cannot attach \(path): not a file kind that can be sent; attach \(FileContent.acceptedKinds)")
         }
     }
 
     /// The refusal of `path` when it would bring the message's files to `total` bytes.
-    private func totalTooLarge(_ path: String, _ total: Int) -> AttachmentRefusal {
-        AttachmentRefusal(
-            message: "cannot attach \(path): the message's files would total \(Self.megabytes(total)) MB, over "
+    private func totalTooLarge(_ path: String, _ total: Int) -> UsageError {
+        UsageError(
+            "cannot attach \(path): the message's files would total \(Self.megabytes(total)) MB, over "
                 + "\(Self.megabytes(maxTotalBytes)) MB (max_attachments_mb); attach fewer or raise max_attachments_mb")
     }
 
@@ -127,9 +127,9 @@ public struct AttachmentFiles: AttachmentSource {
     }
 
     /// A URL, sent as it is: a PDF when its path ends in `.pdf`, else an image.
-    func url(_ url: String) throws(AttachmentRefusal) -> Attachment {
+    func url(_ url: String) throws(UsageError) -> Attachment {
         guard URLParts(url) != nil, !url.contains(where: { $0.isWhitespace }) else {
-            throw AttachmentRefusal(message: "cannot attach \(url): not a usable URL")
+            throw UsageError("cannot attach \(url): not a usable URL")
         }
         let path = url.split(whereSeparator: { $0 == "?" || $0 == "#" }).first.map(String.init) ?? url
         let isPDF = path.lowercased().hasSuffix(".pdf")

@@ -47,11 +47,11 @@ public struct ImageStore: Sendable {
     }
 
     /// Saves every image (decoding all first, so a bad one saves nothing) and returns the paths.
-    public func save(_ images: [GeneratedImage], prompt: String) throws(ImageError) -> [String] {
+    public func save(_ images: [GeneratedImage], prompt: String) throws(ServiceFailure) -> [String] {
         var named: [(GeneratedImage, ImageFormat)] = []
         for image in images {
             guard let format = image.format else {
-                throw ImageError(
+                throw ServiceFailure(
                     "unknown image type \"\(GeneratedImage.preview(image.mimeType, 40))\"; expected image/png, image/jpeg, image/webp or image/gif"
                 )
             }
@@ -65,13 +65,13 @@ public struct ImageStore: Sendable {
     }
 
     /// Saves one image and returns its path.
-    public func save(_ image: GeneratedImage, prompt: String) throws(ImageError) -> String {
+    public func save(_ image: GeneratedImage, prompt: String) throws(ServiceFailure) -> String {
         try save([image], prompt: prompt)[0]
     }
 
     /// Decodes data URLs (as found by `ChatCompletionDecoder.images(fromChoice:)`) and saves
     /// them; a URL that is not valid saves nothing.
-    public func save(dataURLs: [String], prompt: String) throws(ImageError) -> [String] {
+    public func save(dataURLs: [String], prompt: String) throws(ServiceFailure) -> [String] {
         var images: [GeneratedImage] = []
         for url in dataURLs { images.append(try GeneratedImage(dataURL: url)) }
         return try save(images, prompt: prompt)
@@ -117,7 +117,7 @@ public struct ImageStore: Sendable {
         return out.isEmpty ? "image" : out
     }
 
-    private func writeFile(_ bytes: [UInt8], fileExtension: String, prompt: String) throws(ImageError) -> String {
+    private func writeFile(_ bytes: [UInt8], fileExtension: String, prompt: String) throws(ServiceFailure) -> String {
         let directory = resolvedDirectory
         try Self.makeDirectory(directory)
         let base = baseName(prompt: prompt, date: now())
@@ -133,7 +133,7 @@ public struct ImageStore: Sendable {
                     continue
                 }
                 if code == EINTR { continue }
-                throw ImageError(
+                throw ServiceFailure(
                     "cannot write an image file in \(Self.shown(directory)): \(String(cString: strerror(code))); check image_dir")
             }
             var written = 0
@@ -146,25 +146,25 @@ public struct ImageStore: Sendable {
                     if code == EINTR { continue }
                     close(fd)
                     unlink(path)
-                    throw ImageError("cannot write \(path): \(String(cString: strerror(code)))")
+                    throw ServiceFailure("cannot write \(path): \(String(cString: strerror(code)))")
                 }
                 written += n
             }
             if close(fd) != 0 {
                 let code = errno
                 unlink(path)
-                throw ImageError("cannot write \(path): \(String(cString: strerror(code)))")
+                throw ServiceFailure("cannot write \(path): \(String(cString: strerror(code)))")
             }
             return path
         }
     }
 
     /// `mkdir -p` with one-line errors that name the directory and the reason.
-    static func makeDirectory(_ path: String) throws(ImageError) {
+    static func makeDirectory(_ path: String) throws(ServiceFailure) {
         var info = stat()
         if stat(path, &info) == 0 {
             guard info.st_mode & 0o170000 == 0o040000 else {
-                throw ImageError("cannot save images in \(shown(path)): it exists and is not a directory; check image_dir")
+                throw ServiceFailure("cannot save images in \(shown(path)): it exists and is not a directory; check image_dir")
             }
             return
         }
@@ -180,7 +180,7 @@ public struct ImageStore: Sendable {
                 code == EEXIST
                 ? "\(prefix) is not a directory"
                 : (prefix == path ? "" : "\(prefix): ") + String(cString: strerror(code))
-            throw ImageError("cannot create the image directory \(shown(path)): \(reason); check image_dir")
+            throw ServiceFailure("cannot create the image directory \(shown(path)): \(reason); check image_dir")
         }
     }
 

@@ -23,27 +23,26 @@ public struct RoleFiles: RoleSource {
     /// The role `name`: its file, else the built-in one. A file that is there but cannot be
     /// read (not a regular file, over ``InputLimits/roleBytes``, unreadable) or is malformed
     /// is an error naming it; it never falls back to the built-in role of that name.
-    public func role(_ name: String) throws(RoleProfile.Problem) -> RoleProfile {
+    public func role(_ name: String) throws(UsageError) -> RoleProfile {
         let path = directory + "/" + name + ".md"
         if !name.contains("/"), let bytes = try Self.bytes(of: path) {
             return try RoleProfile.parse(String(decoding: bytes, as: UTF8.self), name: name, path: path)
         }
         if let builtIn = BuiltInRoles.role(name, place: place) { return builtIn }
-        throw RoleProfile.Problem(
-            message: "unknown role \"\(name)\": no \(path), and no built-in role of that name (roles: \(names().joined(separator: ", ")))")
+        throw UsageError(
+            "unknown role \"\(name)\": no \(path), and no built-in role of that name (roles: \(names().joined(separator: ", ")))")
     }
 
     /// The role file's bytes; nil when there is no such file.
-    private static func bytes(of path: String) throws(RoleProfile.Problem) -> [UInt8]? {
+    private static func bytes(of path: String) throws(UsageError) -> [UInt8]? {
         do {
             return try FileBytes.contents(of: path, maxBytes: InputLimits.roleBytes)
         } catch {
             if error.code == ENOENT || error.code == ENOTDIR { return nil }
             if case .tooLarge(let limit) = error.kind {
-                throw RoleProfile.Problem(
-                    message: "role file \(path) is larger than \(InputLimits.size(limit)), the most a role may hold; shorten it")
+                throw UsageError("role file \(path) is larger than \(InputLimits.size(limit)), the most a role may hold; shorten it")
             }
-            throw RoleProfile.Problem(message: "cannot read role file \(path): \(error.reason)")
+            throw UsageError("cannot read role file \(path): \(error.reason)")
         }
     }
 
@@ -55,7 +54,7 @@ public struct RoleFiles: RoleSource {
     }
 
     /// Every role that can be read (a bad file is listed with its problem).
-    public func all() -> [Result<RoleProfile, RoleProfile.Problem>] {
-        names().map { name in Result { () throws(RoleProfile.Problem) -> RoleProfile in try role(name) } }
+    public func all() -> [Result<RoleProfile, UsageError>] {
+        names().map { name in Result { () throws(UsageError) -> RoleProfile in try role(name) } }
     }
 }

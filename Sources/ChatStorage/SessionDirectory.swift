@@ -24,7 +24,7 @@ public struct SessionDirectory: Sendable {
     }
 
     /// The file of session `name`, or the one-line reason it cannot name one.
-    public func file(named name: String) throws(SessionNameError) -> String {
+    public func file(named name: String) throws(UsageError) -> String {
         try Self.check(name)
         return path + "/" + name + ".json"
     }
@@ -45,20 +45,20 @@ public struct SessionDirectory: Sendable {
     }
 
     /// Refuses a name that is not a file name of its own in the sessions folder.
-    public static func check(_ name: String) throws(SessionNameError) {
+    public static func check(_ name: String) throws(UsageError) {
         let shown = "session name \"\(TerminalText.oneLine(name, limit: 40))\""
         let rule = "; use letters, digits, spaces, \"-\", \"_\" and \".\""
-        if name.isEmpty { throw SessionNameError(message: "a session name cannot be empty" + rule) }
-        if name.contains("/") { throw SessionNameError(message: "\(shown) cannot hold \"/\" (a name is one file, not a path)" + rule) }
+        if name.isEmpty { throw UsageError("a session name cannot be empty" + rule) }
+        if name.contains("/") { throw UsageError("\(shown) cannot hold \"/\" (a name is one file, not a path)" + rule) }
         if name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
-            throw SessionNameError(message: "\(shown) cannot hold control characters" + rule)
+            throw UsageError("\(shown) cannot hold control characters" + rule)
         }
         if name.hasPrefix(".") {
-            throw SessionNameError(message: "\(shown) cannot start with \".\" (hidden files, and \"..\" is the folder above)" + rule)
+            throw UsageError("\(shown) cannot start with \".\" (hidden files, and \"..\" is the folder above)" + rule)
         }
         if name.count > InputLimits.sessionNameCharacters || name.utf8.count > InputLimits.sessionNameBytes {
-            throw SessionNameError(
-                message: "\(shown) is too long: at most \(InputLimits.sessionNameCharacters) characters "
+            throw UsageError(
+                "\(shown) is too long: at most \(InputLimits.sessionNameCharacters) characters "
                     + "(\(InputLimits.sessionNameBytes) bytes as UTF-8)")
         }
     }
@@ -93,9 +93,4 @@ public struct SessionDirectory: Sendable {
         }
         return nil
     }
-}
-
-/// A session name that cannot be a file name of its own: one line saying why.
-public struct SessionNameError: Error, Sendable, Equatable {
-    public var message: String
 }

@@ -22,17 +22,17 @@ public enum ArchiveFiles {
     static let maxCopyBytes = 1400 * 1024 * 1024
 
     /// Writes `archive` to `path` as one file that stands alone (attachments inline), 0600, atomically.
-    public static func save(_ archive: SessionArchive, to path: String, now: Double) throws(SessionArchive.Failure) {
+    public static func save(_ archive: SessionArchive, to path: String, now: Double) throws(StorageError) {
         do {
             try PrivateFile.write(archive.encoded(attachments: .inline, savedAt: now), to: path)
         } catch {
-            throw SessionArchive.Failure(message: error.message)
+            throw StorageError(error.message, underlying: error)
         }
     }
 
     /// Reads an archive. Attachments stored by reference are read from `attachments` (the
     /// sessions folder's copies). A missing, malformed or newer-version file is an error naming it.
-    public static func load(from path: String, attachments: AttachmentCopies? = nil) throws(SessionArchive.Failure) -> SessionArchive {
+    public static func load(from path: String, attachments: AttachmentCopies? = nil) throws(StorageError) -> SessionArchive {
         let bytes: [UInt8]
         do {
             bytes = try FileBytes.contents(of: path, maxBytes: maxFileBytes)
@@ -42,17 +42,17 @@ public enum ArchiveFiles {
                 case .tooLarge: error.reason + ", not a saved conversation"
                 default: error.code == ENOENT ? "no such file" : error.reason
                 }
-            throw SessionArchive.Failure(message: "cannot load \(path): \(reason)")
+            throw StorageError("cannot load \(path): \(reason)")
         }
         return try SessionArchive.decode(bytes, path: path, blob: { attachments?.read($0) })
     }
 
     /// Writes Markdown text (`/export`), 0600, atomically.
-    public static func export(_ text: String, to path: String) throws(SessionArchive.Failure) {
+    public static func export(_ text: String, to path: String) throws(StorageError) {
         do {
             try PrivateFile.write(Array(text.utf8), to: path)
         } catch {
-            throw SessionArchive.Failure(message: error.message)
+            throw StorageError(error.message, underlying: error)
         }
     }
 }
@@ -77,7 +77,7 @@ public final class AttachmentCopies: @unchecked Sendable {
     }
 
     /// Makes sure every attachment has its copy.
-    public func store(_ attachments: [Attachment]) throws(SessionArchive.Failure) {
+    public func store(_ attachments: [Attachment]) throws(StorageError) {
         for attachment in attachments where !written.contains(attachment.id) {
             guard case .data(let base64) = attachment.source, Self.isSafe(attachment.id) else { continue }
             let path = directory + "/" + attachment.id + ".b64"
@@ -85,7 +85,7 @@ public final class AttachmentCopies: @unchecked Sendable {
                 do {
                     try PrivateFile.write(Array(base64.utf8), to: path)
                 } catch {
-                    throw SessionArchive.Failure(message: error.message)
+                    throw StorageError(error.message, underlying: error)
                 }
             }
             written.insert(attachment.id)
@@ -138,7 +138,7 @@ public final class AutosaveFile: @unchecked Sendable {
         return file.hasSuffix(".json") ? String(file.dropLast(5)) : file
     }
 
-    public func save(_ archive: SessionArchive, now: Double) throws(SessionArchive.Failure) {
+    public func save(_ archive: SessionArchive, now: Double) throws(StorageError) {
         try attachments.store(archive.dataAttachments)
         let bytes = archive.encoded(attachments: .referenced, savedAt: now)
         while !claimed {
@@ -151,7 +151,7 @@ public final class AutosaveFile: @unchecked Sendable {
                 path = stem + "-\(attempt).json"
                 continue
             } catch {
-                throw SessionArchive.Failure(message: error.message)
+                throw StorageError(error.message, underlying: error)
             }
             do {
                 try PrivateFile.write(bytes, to: path, creatingOnly: true)
@@ -162,18 +162,18 @@ public final class AutosaveFile: @unchecked Sendable {
                 attempt += 1
                 path = stem + "-\(attempt).json"
             } catch {
-                throw SessionArchive.Failure(message: error.message)
+                throw StorageError(error.message, underlying: error)
             }
         }
         do {
             try PrivateFile.write(bytes, to: path)
         } catch {
-            throw SessionArchive.Failure(message: error.message)
+            throw StorageError(error.message, underlying: error)
         }
     }
 
     /// Reads the session this file holds (its attachments from the copies).
-    public func load() throws(SessionArchive.Failure) -> SessionArchive {
+    public func load() throws(StorageError) -> SessionArchive {
         try ArchiveFiles.load(from: path, attachments: attachments)
     }
 }
@@ -212,7 +212,7 @@ public final class SessionFiles: ConversationStore {
         writes.sync { autosaveFile?.name }
     }
 
-    public func autosave(_ archive: SessionArchive) throws(SessionArchive.Failure) {
+    public func autosave(_ archive: SessionArchive) throws(StorageError) {
         try flush()
         guard let autosaveFile else { return }
         let time = now()
@@ -223,12 +223,12 @@ public final class SessionFiles: ConversationStore {
     /// The save after a turn: encoding and writing a long conversation durably takes longer
     /// than the prompt should wait (11 ms for 1,000 messages), so it is written on a queue of
     /// its own, in order. Everything else here waits for that queue first.
-    public func autosaveInBackground(_ archive: SessionArchive) throws(SessionArchive.Failure) {
+    public func autosaveInBackground(_ archive: SessionArchive) throws(StorageError) {
         try lateFailure.take()
         guard let autosaveFile else { return }
         let time = now()
         writes.async { [didSave, lateFailure] in
-            do throws(SessionArchive.Failure) {
+            do throws(StorageError) {
                 try autosaveFile.save(archive, now: time)
                 didSave?(autosaveFile.name, archive, time)
             } catch {
@@ -237,28 +237,28 @@ public final class SessionFiles: ConversationStore {
         }
     }
 
-    public func flush() throws(SessionArchive.Failure) {
+    public func flush() throws(StorageError) {
         writes.sync {}
         try lateFailure.take()
     }
 
-    public func save(_ archive: SessionArchive, to path: String) throws(SessionArchive.Failure) {
+    public func save(_ archive: SessionArchive, to path: String) throws(StorageError) {
         try ArchiveFiles.save(archive, to: PathExpansion.expandingTilde(path), now: now())
     }
 
-    public func load(from path: String) throws(SessionArchive.Failure) -> SessionArchive {
+    public func load(from path: String) throws(StorageError) -> SessionArchive {
         try ArchiveFiles.load(from: PathExpansion.expandingTilde(path), attachments: attachments)
     }
 
-    public func export(_ markdown: String, to path: String) throws(SessionArchive.Failure) {
+    public func export(_ markdown: String, to path: String) throws(StorageError) {
         try ArchiveFiles.export(markdown, to: PathExpansion.expandingTilde(path))
     }
 
     /// Switches to session `name`, refused when its name cannot be a file name or another
     /// process has it open; the session left is unlocked.
-    public func switchTo(session name: String) throws(SessionArchive.Failure) -> SessionArchive? {
+    public func switchTo(session name: String) throws(StorageError) -> SessionArchive? {
         writes.sync {}
-        guard let directory else { throw SessionArchive.Failure(message: "/session needs the sessions folder") }
+        guard let directory else { throw StorageError("/session needs the sessions folder") }
         let path = try Self.file(named: name, in: directory)
         // The session open now stays locked by this process: no second lock on it.
         let lock = path == autosaveFile?.path ? autosaveFile?.lock : try Self.lock(name, in: directory)
@@ -269,9 +269,9 @@ public final class SessionFiles: ConversationStore {
         return archive
     }
 
-    public func renameAutosave(to name: String) throws(SessionArchive.Failure) {
+    public func renameAutosave(to name: String) throws(StorageError) {
         writes.sync {}
-        guard let directory, let current = autosaveFile else { throw SessionArchive.Failure(message: "this conversation is not saved") }
+        guard let directory, let current = autosaveFile else { throw StorageError("this conversation is not saved") }
         let target = try Self.file(named: name, in: directory)
         guard target != current.path else { return }
         let lock = try Self.lock(name, in: directory)
@@ -279,7 +279,7 @@ public final class SessionFiles: ConversationStore {
             // link(2) refuses an existing target: a rename never replaces another session.
             guard link(current.path, target) == 0 else {
                 let reason = errno == EEXIST ? "a session named \(name) exists already" : String(cString: strerror(errno))
-                throw SessionArchive.Failure(message: "cannot rename to \(TerminalText.oneLine(name, limit: 60)): \(reason)")
+                throw StorageError("cannot rename to \(TerminalText.oneLine(name, limit: 60)): \(reason)")
             }
             unlink(current.path)
         }
@@ -289,19 +289,19 @@ public final class SessionFiles: ConversationStore {
         autosaveFile = AutosaveFile(path: target, claimed: true, attachments: attachments, lock: lock)
     }
 
-    private static func file(named name: String, in directory: SessionDirectory) throws(SessionArchive.Failure) -> String {
+    private static func file(named name: String, in directory: SessionDirectory) throws(StorageError) -> String {
         do {
             return try directory.file(named: name)
         } catch {
-            throw SessionArchive.Failure(message: error.message)
+            throw StorageError(error.message, underlying: error)
         }
     }
 
-    private static func lock(_ name: String, in directory: SessionDirectory) throws(SessionArchive.Failure) -> SessionLock? {
+    private static func lock(_ name: String, in directory: SessionDirectory) throws(StorageError) -> SessionLock? {
         do {
             return try SessionLock.acquire(name, in: directory)
         } catch {
-            throw SessionArchive.Failure(message: error.message)
+            throw StorageError(error.message, underlying: error)
         }
     }
 }
@@ -314,11 +314,11 @@ private final class LateFailure: Sendable {
         message.withLock { $0 = text }
     }
 
-    func take() throws(SessionArchive.Failure) {
+    func take() throws(StorageError) {
         let text = message.withLock { message -> String? in
             defer { message = nil }
             return message
         }
-        if let text { throw SessionArchive.Failure(message: text) }
+        if let text { throw StorageError(text) }
     }
 }

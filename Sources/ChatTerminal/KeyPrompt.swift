@@ -36,8 +36,10 @@ public enum KeyPrompt {
         tcsetattr(fd, TCSAFLUSH, &raw)
         defer { tcsetattr(fd, TCSANOW, &saved) }
         bfchat_discard_pending_input(fd)
-        writer.write(TerminalText.sanitize(question))
+        // A Ctrl-C from before the question is forgotten before it is drawn; one pressed once it
+        // is on screen answers it.
         InterruptMonitor.consume()
+        writer.write(TerminalText.sanitize(question))
         // Waits with the Ctrl-C wake-up pipe, so an interrupt ends the wait at once.
         guard bfchat_wait_readable(fd) == 1 else {
             InterruptMonitor.consume()

@@ -23,13 +23,14 @@ struct ImageGeneration: ImageService {
             let paths = try store.save(result.images, prompt: prompt)
             InlineImagePreview.show(paths: paths, environment: launch.environment, enabled: preview)
             return .success(SavedImages(paths: paths, text: result.text, model: result.model))
-        } catch let error as ImageError {
-            return .failure(ServiceFailure(error.message, exitCode: error.exitCode))
+        } catch let error as ServiceFailure {
+            return .failure(error)
         } catch let error as ChatError {
             let errors = ErrorPresenter(keyVariable: ImageGenerators.keyVariable(for: settings))
-            return .failure(ServiceFailure(errors.line(error, in: .images), exitCode: error.exitCode))
+            return .failure(ServiceFailure(errors.line(error, in: .images), exitCode: error.exitCode, underlying: error))
         } catch {
-            return .failure(ServiceFailure("image generation failed"))
+            // Not worded from its description: a library's may hold a header value (the key).
+            return .failure(ServiceFailure("image generation failed", underlying: error))
         }
     }
 
@@ -44,7 +45,7 @@ struct ImageGeneration: ImageService {
         do {
             return .success(try store.save(dataURLs: answerImages, prompt: "answer"))
         } catch {
-            return .failure(ServiceFailure(error.message))
+            return .failure(error)
         }
     }
 }

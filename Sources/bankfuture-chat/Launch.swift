@@ -51,12 +51,8 @@ struct Launch {
         }
         var role: RoleProfile?
         if let name = arguments.roleName {
-            do {
-                // -e asks with the shell role (a file of that name replaces the built-in one).
-                role = try Self.roles(environment).role(name)
-            } catch {
-                throw UsageError(error.message, underlying: error)
-            }
+            // -e asks with the shell role (a file of that name replaces the built-in one).
+            role = try Self.roles(environment).role(name)
         }
         let invocation = try Invocation.resolve(
             arguments, file: file, environment: environment,
@@ -91,26 +87,11 @@ struct Launch {
 
     /// The OpenRouter transport, with the key checked first.
     private mutating func connect() throws(UsageError) {
-        let key: String
-        do {
-            guard let found = try APIKey.read(variable: settings.apiKeyEnv, environment: environment) else {
-                throw UsageError(ErrorPresenter().line(.missingAPIKey(variable: settings.apiKeyEnv), in: .oneShot))
-            }
-            key = found
-        } catch let problem as APIKey.Problem {
-            throw UsageError(problem.message)
-        } catch let failure as UsageError {
-            throw failure
-        } catch {
-            throw UsageError("cannot read \(settings.apiKeyEnv)")
+        guard let key = try APIKey.read(variable: settings.apiKeyEnv, environment: environment) else {
+            throw UsageError(ErrorPresenter().line(.missingAPIKey(variable: settings.apiKeyEnv), in: .oneShot))
         }
         keyProblem = ChatError.keyProblem(environment[settings.apiKeyEnv] ?? key)
-        let proxy: ProxySettings?
-        do {
-            proxy = try ProxySettings.resolve(baseURL: settings.baseURL, environment: environment)
-        } catch {
-            throw UsageError(error.message)
-        }
+        let proxy = try ProxySettings.resolve(baseURL: settings.baseURL, environment: environment)
         let http = OpenRouterTransport(
             configuration: .init(
                 baseURL: settings.baseURL, apiKey: key, referer: settings.referer, title: settings.title,
@@ -148,7 +129,7 @@ struct Launch {
             do {
                 path = try directory.file(named: name)
                 lock = try SessionLock.acquire(name, in: directory)
-            } catch let error as SessionNameError {
+            } catch let error as UsageError {
                 throw UsageError("--session: " + error.message)
             } catch let error as SessionLockError {
                 throw UsageError("--session: " + error.message)
@@ -162,7 +143,7 @@ struct Launch {
         let file = AutosaveFile(path: path, claimed: claimed, attachments: directory.attachments, lock: lock)
         autosave = file
         if claimed, access(file.path, F_OK) == 0 {
-            do { resumed = try file.load() } catch { throw UsageError(error.message) }
+            do { resumed = try file.load() } catch { throw UsageError(error.message, underlying: error) }
         }
     }
 

@@ -21,15 +21,15 @@ final class MemoryConversations: ConversationStore {
     var exports: [String: String] = [:]
     var autosaveName: String? { "memory" }
 
-    func autosave(_ archive: SessionArchive) throws(SessionArchive.Failure) { autosaves.append(archive) }
-    func save(_ archive: SessionArchive, to path: String) throws(SessionArchive.Failure) { files[path] = archive }
-    func load(from path: String) throws(SessionArchive.Failure) -> SessionArchive {
-        guard let archive = files[path] else { throw SessionArchive.Failure(message: "cannot load \(path): no such file") }
+    func autosave(_ archive: SessionArchive) throws(StorageError) { autosaves.append(archive) }
+    func save(_ archive: SessionArchive, to path: String) throws(StorageError) { files[path] = archive }
+    func load(from path: String) throws(StorageError) -> SessionArchive {
+        guard let archive = files[path] else { throw StorageError("cannot load \(path): no such file") }
         return archive
     }
-    func export(_ markdown: String, to path: String) throws(SessionArchive.Failure) { exports[path] = markdown }
-    func switchTo(session name: String) throws(SessionArchive.Failure) -> SessionArchive? { files[name] }
-    func renameAutosave(to name: String) throws(SessionArchive.Failure) {}
+    func export(_ markdown: String, to path: String) throws(StorageError) { exports[path] = markdown }
+    func switchTo(session name: String) throws(StorageError) -> SessionArchive? { files[name] }
+    func renameAutosave(to name: String) throws(StorageError) {}
 }
 
 /// The editor and clipboard, scripted.
@@ -249,7 +249,7 @@ final class ScriptedTerminal: TerminalServices {
 
     @Test func sessionNamesAreFileNamesOfTheirOwnOrRefused() throws {
         let directory = SessionDirectory(stateDirectory: "/state")
-        #expect(throws: SessionNameError.self) { try directory.file(named: "../../etc/passwd") }
+        #expect(throws: UsageError.self) { try directory.file(named: "../../etc/passwd") }
         #expect(try directory.file(named: "work-notes") == "/state/sessions/work-notes.json")
         #expect(try directory.file(named: "my notes") == "/state/sessions/my notes.json")
     }

@@ -97,7 +97,7 @@ import Testing
             + "\n",
     ])
     func whatIsNotAJournalIsOneLineNamingTheFile(_ text: String) {
-        #expect(throws: SessionArchive.Failure.self) { try ConversationJournal.replay(Array(text.utf8), path: "/x/j.jsonl") }
+        #expect(throws: StorageError.self) { try ConversationJournal.replay(Array(text.utf8), path: "/x/j.jsonl") }
         do {
             _ = try ConversationJournal.replay(Array(text.utf8), path: "/x/j.jsonl")
         } catch {

@@ -72,7 +72,7 @@ private let fixedDate: Date = {
     }
 
     @Test func unknownTypeIsAClearError() {
-        let error = #expect(throws: ImageError.self) {
+        let error = #expect(throws: ServiceFailure.self) {
             try GeneratedImage(dataURL: "data:image/tiff;base64,AAAA")
         }
         #expect(error?.message.contains("unknown image type \"image/tiff\"") == true)
@@ -86,16 +86,16 @@ private let fixedDate: Date = {
     }
 
     @Test func nonBase64AndNonDataURLsAreErrors() {
-        let notBase64 = #expect(throws: ImageError.self) { try GeneratedImage(dataURL: "data:image/png,rawbytes") }
+        let notBase64 = #expect(throws: ServiceFailure.self) { try GeneratedImage(dataURL: "data:image/png,rawbytes") }
         #expect(notBase64?.message.contains("not base64-encoded") == true)
-        let notData = #expect(throws: ImageError.self) { try GeneratedImage(dataURL: "https://example.com/a.png") }
+        let notData = #expect(throws: ServiceFailure.self) { try GeneratedImage(dataURL: "https://example.com/a.png") }
         #expect(notData?.message.contains("not a data: URL") == true)
-        let noComma = #expect(throws: ImageError.self) { try GeneratedImage(dataURL: "data:image/png;base64") }
+        let noComma = #expect(throws: ServiceFailure.self) { try GeneratedImage(dataURL: "data:image/png;base64") }
         #expect(noComma?.message.contains("','") == true)
     }
 
     @Test func invalidBase64InADataURLIsAClearError() {
-        let error = #expect(throws: ImageError.self) {
+        let error = #expect(throws: ServiceFailure.self) {
             try GeneratedImage(dataURL: "data:image/png;base64,iVBORw0K*not base64*")
         }
         #expect(error?.message == "invalid base64 in the image data: '*' at position 9 of 20")
@@ -139,7 +139,7 @@ private let fixedDate: Date = {
         ("Zm9vÿ", "byte 0xC3"),
     ])
     func strictBase64RejectsBadInput(input: String, expected: String) {
-        let error = #expect(throws: ImageError.self) { try StrictBase64.decode(input) }
+        let error = #expect(throws: ServiceFailure.self) { try StrictBase64.decode(input) }
         #expect(error?.message.contains(expected) == true, "\(input): \(error?.message ?? "no error")")
     }
 
@@ -260,12 +260,12 @@ private let fixedDate: Date = {
         let file = base + "/plain.txt"
         #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
         let store = ImageStore(directory: file + "/images")
-        let error = #expect(throws: ImageError.self) {
+        let error = #expect(throws: ServiceFailure.self) {
             try store.save(GeneratedImage(mimeType: "image/png", bytes: onePixelPNG), prompt: "x")
         }
         #expect(error?.message == "cannot create the image directory \(file)/images: \(file) is not a directory; check image_dir")
         // The directory itself a regular file.
-        let direct = #expect(throws: ImageError.self) {
+        let direct = #expect(throws: ServiceFailure.self) {
             try ImageStore(directory: file).save(GeneratedImage(mimeType: "image/png", bytes: onePixelPNG), prompt: "x")
         }
         #expect(direct?.message.contains("is not a directory") == true)
@@ -276,7 +276,7 @@ private let fixedDate: Date = {
         let directory = try TemporaryDirectory(prefix: "image-output-tests").path
         defer { cleanup(directory) }
         let store = ImageStore(directory: directory + "/out")
-        let error = #expect(throws: ImageError.self) {
+        let error = #expect(throws: ServiceFailure.self) {
             try store.save(
                 [GeneratedImage(mimeType: "image/png", bytes: onePixelPNG), GeneratedImage(mimeType: "image/tiff", bytes: [1, 2, 3])],
                 prompt: "x")
@@ -289,7 +289,7 @@ private let fixedDate: Date = {
         let directory = try TemporaryDirectory(prefix: "image-output-tests").path
         defer { cleanup(directory) }
         let store = ImageStore(directory: directory, now: { fixedDate })
-        #expect(throws: ImageError.self) {
+        #expect(throws: ServiceFailure.self) {
             try store.save(dataURLs: ["data:image/png;base64," + onePixelPNGBase64, "data:image/png;base64,%%%"], prompt: "p")
         }
         #expect(listing(directory).isEmpty)
@@ -327,7 +327,7 @@ private let fixedDate: Date = {
     }
 
     @Test func imageErrorsAreOneLine() {
-        let error = ImageError("something failed")
+        let error = ServiceFailure("something failed")
         #expect(error.description == "something failed")
         #expect(error.exitCode == 1)
     }

@@ -7,7 +7,7 @@ import Testing
     func plan(
         _ configure: (inout CommandLineArguments) -> Void = { _ in }, terminal: Bool = true, stdin: String = "",
         files: [String: String] = [:]
-    ) throws(LaunchPlan.Problem) -> LaunchPlan {
+    ) throws(UsageError) -> LaunchPlan {
         var request = CommandLineArguments()
         configure(&request)
         final class Reads: @unchecked Sendable { var count = 0 }
@@ -70,21 +70,21 @@ import Testing
     }
 
     @Test func twoSystemPromptsAreAUsageError() {
-        #expect(throws: LaunchPlan.Problem.self) {
+        #expect(throws: UsageError.self) {
             try plan(
                 {
                     $0.system = "s"
                     $0.message = ["q"]
                 }, terminal: false, stdin: "piped")
         }
-        #expect(throws: LaunchPlan.Problem.self) {
+        #expect(throws: UsageError.self) {
             try plan(
                 {
                     $0.systemFile = "/f"
                     $0.message = ["q"]
                 }, terminal: false, stdin: "piped", files: ["/f": "x"])
         }
-        #expect(throws: LaunchPlan.Problem.self) {
+        #expect(throws: UsageError.self) {
             try plan {
                 $0.systemFile = "-"
                 $0.stdin = .user
@@ -126,21 +126,21 @@ import Testing
             }.mode == .listModels(filter: "gemini"))
         #expect(try plan { $0.keyInfo = true }.mode == .keyInfo)
         #expect(try plan { $0.image = "a cat" }.mode == .image(prompt: "a cat"))
-        #expect(throws: LaunchPlan.Problem.self) { try plan { $0.image = "  " } }
-        #expect(throws: LaunchPlan.Problem.self) {
+        #expect(throws: UsageError.self) { try plan { $0.image = "  " } }
+        #expect(throws: UsageError.self) {
             try plan {
                 $0.image = "x"
                 $0.offline = true
             }
         }
-        #expect(throws: LaunchPlan.Problem.self) { try plan { $0.json = true } }
-        #expect(throws: LaunchPlan.Problem.self) {
+        #expect(throws: UsageError.self) { try plan { $0.json = true } }
+        #expect(throws: UsageError.self) {
             try plan {
                 $0.session = "a"
                 $0.continueLast = true
             }
         }
-        #expect(throws: LaunchPlan.Problem.self) { try plan { $0.files = ["a.png"] } }
+        #expect(throws: UsageError.self) { try plan { $0.files = ["a.png"] } }
     }
 
     @Test func whichRunsKeepASession() throws {

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func aBadLineInACRLFRoleIsNamedByItsNumber() {
-        #expect(throws: RoleProfile.Problem(message: "role file /r.md, line 3: temperature must be 0 to 2, got \"hot\"")) {
+        #expect(throws: UsageError("role file /r.md, line 3: temperature must be 0 to 2, got \"hot\"")) {
             try RoleProfile.parse("---\r\nmodel: a/b\r\ntemperature: hot\r\n---\r\nx", name: "r", path: "/r.md")
         }
     }

@@ -195,7 +195,7 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
     @Test func aModelThatReturnsNoImageIsAClearError() async throws {
         try await withImageFake { fake, directory in
             fake.enqueue(.completion(content: "I can only write text.", model: "openai/gpt-4o-mini"))
-            let error = await #expect(throws: ImageError.self) {
+            let error = await #expect(throws: ServiceFailure.self) {
                 try await openRouter(fake, model: "openai/gpt-4o-mini").generate(prompt: "a cat")
             }
             #expect(
@@ -204,7 +204,7 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
             )
             // The echo scenario ignores modalities: the same error, and nothing saved.
             let store = ImageStore(directory: directory)
-            let echo = await #expect(throws: ImageError.self) {
+            let echo = await #expect(throws: ServiceFailure.self) {
                 try await generateAndSave(prompt: "a cat", generator: openRouter(fake, model: "fake/echo"), store: store)
             }
             #expect(
@@ -218,7 +218,7 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
     @Test func invalidBase64IsAClearErrorAndSavesNothing() async throws {
         try await withImageFake { fake, directory in
             let store = ImageStore(directory: directory)
-            let error = await #expect(throws: ImageError.self) {
+            let error = await #expect(throws: ServiceFailure.self) {
                 try await generateAndSave(prompt: "p", generator: openRouter(fake, model: "fake/image-invalid"), store: store)
             }
             #expect(
@@ -226,7 +226,7 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
                     == "the model fake/image-invalid sent an unusable image: invalid base64 in the image data: '*' at position 9 of 20")
             #expect(files(in: directory).isEmpty)
 
-            let openAIError = await #expect(throws: ImageError.self) {
+            let openAIError = await #expect(throws: ServiceFailure.self) {
                 try await openAI(fake, model: "fake/image-invalid").generate(prompt: "p")
             }
             #expect(openAIError?.message.contains("invalid base64 in the image data") == true)
@@ -238,7 +238,7 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let file = directory + "/not-a-dir"
             #expect(FileManager.default.createFile(atPath: file, contents: Data()))
-            let error = await #expect(throws: ImageError.self) {
+            let error = await #expect(throws: ServiceFailure.self) {
                 try await generateAndSave(prompt: "p", generator: openRouter(fake), store: ImageStore(directory: file + "/images"))
             }
             #expect(error?.message == "cannot create the image directory \(file)/images: \(file) is not a directory; check image_dir")
@@ -333,7 +333,9 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
 
     @Test func openAIEmptyAnswerIsAClearError() async throws {
         try await withImageFake { fake, _ in
-            let error = await #expect(throws: ImageError.self) { try await openAI(fake, model: "fake/image-none").generate(prompt: "p") }
+            let error = await #expect(throws: ServiceFailure.self) {
+                try await openAI(fake, model: "fake/image-none").generate(prompt: "p")
+            }
             #expect(
                 error?.message
                     == "the images endpoint (fake/image-none) at \(fake.openAIBaseURL) returned no image; check image_model and image_base_url"
@@ -347,7 +349,7 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
                 $0.imageProvider = .openai
                 $0.imageBaseURL = fake.openAIBaseURL
             }
-            let error = #expect(throws: ImageError.self) {
+            let error = #expect(throws: ServiceFailure.self) {
                 try ImageGenerators.make(settings: openAISettings, environment: ["OPENROUTER_API_KEY": "sk-or-x"])
             }
             #expect(error?.exitCode == 2)
@@ -355,20 +357,20 @@ private func readPNG(_ bytes: [UInt8]) -> (width: Int, height: Int, rows: [[UInt
             #expect(ImageGenerators.keyVariable(for: openAISettings) == "OPENAI_API_KEY")
 
             let custom = try Self.settings(provider: .openai, base: fake.openAIBaseURL, keyEnv: "MY_IMAGE_KEY")
-            let named = #expect(throws: ImageError.self) {
+            let named = #expect(throws: ServiceFailure.self) {
                 try ImageGenerators.make(settings: custom, environment: ["OPENAI_API_KEY": "sk-other", "MY_IMAGE_KEY": "  "])
             }
             #expect(named?.message.contains("MY_IMAGE_KEY is not set") == true)
 
             // A generator built with an empty key fails the same way before sending anything.
-            let direct = await #expect(throws: ImageError.self) { try await openAI(fake, key: "").generate(prompt: "p") }
+            let direct = await #expect(throws: ServiceFailure.self) { try await openAI(fake, key: "").generate(prompt: "p") }
             #expect(direct?.message.contains("OPENAI_API_KEY is not set") == true)
             #expect(fake.requests.isEmpty)
         }
     }
 
     @Test func missingKeyForTheOpenRouterProviderNamesTheVariable() throws {
-        let error = #expect(throws: ImageError.self) {
+        let error = #expect(throws: ServiceFailure.self) {
             try ImageGenerators.make(settings: try makeSettings { _ in }, environment: ["OPENAI_API_KEY": "sk-x"])
         }
         #expect(error?.exitCode == 2)

@@ -43,7 +43,7 @@ import Testing
     @Test func overTheLimitIsRefusedAndATextFileIsInlined() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let big = try write("big.png", image(1_000_001))
-        #expect(throws: AttachmentRefusal.self) { try AttachmentFiles(maxBytes: 1_000_000).file(big) }
+        #expect(throws: UsageError.self) { try AttachmentFiles(maxBytes: 1_000_000).file(big) }
         let exactly = try write("exact.png", image(1_000_000))
         #expect(throws: Never.self) { try AttachmentFiles(maxBytes: 1_000_000).file(exactly) }
         // Longer than the first read, with a character across the boundary of the first 16 bytes.
@@ -55,6 +55,6 @@ import Testing
         }
         #expect(file.content == text)
         let odd = try write("odd.bin", [0x00, 0x01, 0x02])
-        #expect(throws: AttachmentRefusal.self) { try AttachmentFiles().file(odd) }
+        #expect(throws: UsageError.self) { try AttachmentFiles().file(odd) }
     }
 }

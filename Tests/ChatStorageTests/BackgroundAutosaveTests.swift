@@ -61,7 +61,7 @@ import Testing
         let file = AutosaveFile(path: blocked + "/talk.json", claimed: true)
         let files = SessionFiles(autosave: file, attachments: AttachmentCopies(directory: dir + "/attachments"), now: { 7 })
         try files.autosaveInBackground(archive(turns: 1))
-        #expect(throws: SessionArchive.Failure.self) { try files.flush() }
+        #expect(throws: StorageError.self) { try files.flush() }
         // Said once: the failure is not thrown again by a flush with nothing new.
         try files.flush()
     }

@@ -86,7 +86,7 @@ import Testing
         #expect(archive.messages == [.user("q"), .assistant("a")])
         #expect(archive.pending == .user("again"))
         let newer = #"{"version":5,"model":"m","messages":[]}"#
-        #expect(throws: SessionArchive.Failure.self) { try SessionArchive.decode(Array(newer.utf8), path: "v5") }
+        #expect(throws: StorageError.self) { try SessionArchive.decode(Array(newer.utf8), path: "v5") }
     }
 
     @Test func theMostRecentSessionIsTheNewestFile() throws {
@@ -98,7 +98,7 @@ import Testing
                 SessionArchive(model: "m", systemPrompt: nil, messages: []), now: 1)
         }
         #expect(directory.mostRecent() == "c")
-        #expect(throws: SessionNameError.self) { try directory.file(named: "../../etc/passwd") }
+        #expect(throws: UsageError.self) { try directory.file(named: "../../etc/passwd") }
     }
 }
 

@@ -35,7 +35,7 @@ import Testing
     @Test func deletingASessionThatIsNotThereIsOneLine() throws {
         let folder = try Fixture()
         defer { folder.remove() }
-        #expect(throws: SessionCatalogError(message: "no session named nope")) { try folder.index().delete("nope") }
+        #expect(throws: StorageError("no session named nope")) { try folder.index().delete("nope") }
     }
 
     @Test func renameMovesTheFileAndTheRow() throws {
@@ -57,9 +57,9 @@ import Testing
         let index = folder.index()
         let before = try index.list()
         #expect(
-            throws: SessionCatalogError(message: "a session named mid exists already; choose another name or delete that one first")
+            throws: StorageError("a session named mid exists already; choose another name or delete that one first")
         ) { try index.rename("old", to: "mid") }
-        #expect(throws: SessionCatalogError(message: "no session named nope")) { try index.rename("nope", to: "other") }
+        #expect(throws: StorageError("no session named nope")) { try index.rename("nope", to: "other") }
         #expect(try index.list() == before)
         #expect(try index.search("привет").map(\.summary.name) == ["mid"])
     }

@@ -51,8 +51,8 @@ import Testing
         #expect(try SessionLock.acquire("second", in: directory) != nil)
         // Another process's session is refused by /session and /rename alike.
         let elsewhere = try #require(try SessionLock.acquire("elsewhere", in: directory))
-        #expect(throws: SessionArchive.Failure.self) { try files.switchTo(session: "elsewhere") }
-        #expect(throws: SessionArchive.Failure.self) { try files.renameAutosave(to: "elsewhere") }
+        #expect(throws: StorageError.self) { try files.switchTo(session: "elsewhere") }
+        #expect(throws: StorageError.self) { try files.renameAutosave(to: "elsewhere") }
         #expect(elsewhere.name == "elsewhere")  // held until here
         #expect(files.autosaveName == "renamed")
     }

@@ -98,7 +98,7 @@ struct ArchiveFile: Codable {
 }
 
 /// A saved message that cannot be used; `reason` says which and why.
-struct ArchiveProblem: Error {
+struct ArchiveProblem: Error, Sendable {
     var reason: String
 }
 

@@ -77,7 +77,7 @@ public enum ConversationJournal {
     /// start as a journal is an error naming it.
     public static func replay(
         _ bytes: [UInt8], path: String, blob: (String) -> String? = { _ in nil }
-    ) throws(SessionArchive.Failure)
+    ) throws(StorageError)
         -> Replay
     {
         let decoder = JSONDecoder()
@@ -103,7 +103,7 @@ public enum ConversationJournal {
             }
             guard let line = try? decoder.decode(Line.self, from: Data(slice)) else {
                 if lineNumber == 1 {
-                    throw SessionArchive.Failure(message: "cannot load \(path): line 1 is not the start of a conversation journal")
+                    throw StorageError("cannot load \(path): line 1 is not the start of a conversation journal")
                 }
                 damaged.append(lineNumber)
                 continue
@@ -121,21 +121,21 @@ public enum ConversationJournal {
                     carried = usage ?? Usage()
                 case let event:
                     guard var current = archive else {
-                        throw SessionArchive.Failure(message: "cannot load \(path): line 1 is not the start of a conversation journal")
+                        throw StorageError("cannot load \(path): line 1 is not the start of a conversation journal")
                     }
                     try apply(event, to: &current, renumbered: &renumbered, needsRewrite: &needsRewrite, extra: &extra, name: &name)
                     archive = current
                 }
-            } catch let failure as SessionArchive.Failure {
+            } catch let failure as StorageError {
                 throw failure
             } catch let problem as ArchiveProblem {
-                throw SessionArchive.Failure(message: "cannot load \(path): line \(lineNumber): \(problem.reason)")
+                throw StorageError("cannot load \(path): line \(lineNumber): \(problem.reason)")
             } catch {
-                throw SessionArchive.Failure(message: "cannot load \(path): line \(lineNumber): \(error)")
+                throw StorageError("cannot load \(path): line \(lineNumber): \(error)")
             }
         }
         guard var archive else {
-            throw SessionArchive.Failure(message: "cannot load \(path): an empty file, not a conversation journal")
+            throw StorageError("cannot load \(path): an empty file, not a conversation journal")
         }
         archive.usage = archive.tree.nodes.reduce(carried + extra) { total, node in node.usage.map { total + $0 } ?? total }
         return Replay(archive: archive, name: name, damagedLines: damaged, goodLength: goodLength, needsRewrite: needsRewrite)

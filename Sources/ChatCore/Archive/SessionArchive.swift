@@ -63,16 +63,6 @@ public struct SessionArchive: Sendable, Equatable {
     /// The conversation as a session, with default request settings.
     var resumed: ChatSession { ChatSession(resuming: self) }
 
-    /// Why a file could not be loaded or saved; nothing was changed.
-    public struct Failure: Error, Sendable, Equatable {
-        public var message: String
-
-        /// The message is kept to one line: it may quote what the file holds.
-        public init(message: String) {
-            self.message = TerminalText.oneLine(message, limit: 1000)
-        }
-    }
-
     /// Where attachment data goes when encoding.
     public enum AttachmentData: Sendable {
         /// In the file, as base64 (`/save`: one file that stands alone).
@@ -106,31 +96,31 @@ public struct SessionArchive: Sendable, Equatable {
     /// an attachment stored beside the file. Never traps on what the file holds.
     public static func decode(
         _ bytes: [UInt8], path: String, blob: (String) -> String? = { _ in nil }
-    ) throws(Failure) -> SessionArchive {
+    ) throws(StorageError) -> SessionArchive {
         let data = Data(bytes)
         let decoder = JSONDecoder()
         let probe: VersionProbe
         do {
             probe = try decoder.decode(VersionProbe.self, from: data)
         } catch {
-            throw Failure(message: "cannot load \(path): not valid JSON (\(JSONProblem.describe(error)))")
+            throw StorageError("cannot load \(path): not valid JSON (\(JSONProblem.describe(error)))", underlying: error)
         }
         guard let version = probe.version else {
-            throw Failure(message: "cannot load \(path): not a saved conversation (no \"version\")")
+            throw StorageError("cannot load \(path): not a saved conversation (no \"version\")")
         }
         guard version.isFinite, version >= 1, version == version.rounded() else {
-            throw Failure(message: "cannot load \(path): \"version\" must be a whole number from 1, got \(JSONProblem.number(version))")
+            throw StorageError("cannot load \(path): \"version\" must be a whole number from 1, got \(JSONProblem.number(version))")
         }
         guard version <= Double(currentVersion) else {
-            throw Failure(
-                message: "cannot load \(path): it was saved by a newer bankfuture-chat (format version \(JSONProblem.number(version)), "
+            throw StorageError(
+                "cannot load \(path): it was saved by a newer bankfuture-chat (format version \(JSONProblem.number(version)), "
                     + "this one reads up to \(currentVersion)); upgrade to load it")
         }
         let file: ArchiveFile
         do {
             file = try decoder.decode(ArchiveFile.self, from: data)
         } catch {
-            throw Failure(message: "cannot load \(path): \(JSONProblem.describe(error))")
+            throw StorageError("cannot load \(path): \(JSONProblem.describe(error))", underlying: error)
         }
         do {
             let usage = file.usage?.usage ?? Usage()
@@ -157,11 +147,11 @@ public struct SessionArchive: Sendable, Equatable {
             return SessionArchive(
                 id: id, model: file.model, systemPrompt: file.system_prompt, messages: messages, usage: usage, pending: pending)
         } catch let problem as ArchiveProblem {
-            throw Failure(message: "cannot load \(path): \(problem.reason)")
+            throw StorageError("cannot load \(path): \(problem.reason)", underlying: problem)
         } catch let problem as ConversationTree.Problem {
-            throw Failure(message: "cannot load \(path): \(problem.reason)")
+            throw StorageError("cannot load \(path): \(problem.reason)", underlying: problem)
         } catch {
-            throw Failure(message: "cannot load \(path): \(error)")
+            throw StorageError("cannot load \(path): \(error)")
         }
     }
 

@@ -5,19 +5,14 @@
 /// fail with an error whose text holds the whole header. No message here ever shows any
 /// part of the key; they name the variable only.
 public enum APIKey {
-    /// Why the key cannot be used. Exit code 2.
-    public struct Problem: Error, Sendable, Equatable {
-        public var message: String
-    }
-
     /// The key in `environment[variable]`, trimmed; nil when it is unset or blank.
-    public static func read(variable: String, environment: [String: String]) throws(Problem) -> String? {
+    public static func read(variable: String, environment: [String: String]) throws(UsageError) -> String? {
         guard let raw = environment[variable] else { return nil }
         let key = raw.trimmingWhitespace()
         if key.isEmpty { return nil }
         if key.unicodeScalars.contains(where: isForbidden) {
-            throw Problem(
-                message: "\(variable) has whitespace or a control character inside the key (a second line, a comment?); "
+            throw UsageError(
+                "\(variable) has whitespace or a control character inside the key (a second line, a comment?); "
                     + "set it to the key alone, e.g. export \(variable)=sk-or-...")
         }
         return key

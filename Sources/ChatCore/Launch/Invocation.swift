@@ -39,12 +39,7 @@ public struct Invocation: Sendable {
         _ arguments: CommandLineArguments, file: ConfigFile, environment: [String: String], input: LaunchPlan.Input,
         role: RoleProfile? = nil, schema: RawJSON? = nil
     ) throws(UsageError) -> Invocation {
-        let plan: LaunchPlan
-        do {
-            plan = try LaunchPlan.make(arguments, input: input)
-        } catch {
-            throw UsageError(error.message, underlying: error)
-        }
+        let plan = try LaunchPlan.make(arguments, input: input)
         let settings: Settings
         do {
             settings = try Settings(
@@ -84,18 +79,5 @@ public struct Invocation: Sendable {
         if choosesModel { session.model = settings.model }
         if plan.systemPrompt != nil || role != nil { session.systemPrompt = settings.systemPrompt }
         return session
-    }
-}
-
-/// A usage or config problem: one line, exit code 2. The problem it came from is kept.
-public struct UsageError: Error, Sendable {
-    /// The line to show (already one line).
-    public var message: String
-    /// What was wrong underneath, when it was another error.
-    public var underlying: (any Error & Sendable)?
-
-    public init(_ message: String, underlying: (any Error & Sendable)? = nil) {
-        self.message = TerminalText.oneLine(message, limit: 1000)
-        self.underlying = underlying
     }
 }

@@ -47,12 +47,6 @@ public struct LaunchPlan: Sendable, Equatable {
         /// `-e TASK`: ask for one shell command.
         case execute(task: String)
     }
-
-    /// A usage problem: one line, exit code 2.
-    public struct Problem: Error, Sendable, Equatable {
-        public var message: String
-    }
-
     public var mode: Mode
     /// The system prompt from `-s`, `--system-file` or piped stdin; nil when none was given.
     public var systemPrompt: String?
@@ -63,11 +57,11 @@ public struct LaunchPlan: Sendable, Equatable {
     /// Files to attach to the one-shot message.
     public var files: [String]
 
-    public static func make(_ arguments: CommandLineArguments, input: Input) throws(Problem) -> LaunchPlan {
+    public static func make(_ arguments: CommandLineArguments, input: Input) throws(UsageError) -> LaunchPlan {
         var systemFromFile: String?
         if arguments.systemFile == "-" {
             if arguments.stdin == .user || arguments.stdin == .repl {
-                throw Problem(message: "--system-file - reads stdin, which --stdin \(arguments.stdin.rawValue) also wants; pick one")
+                throw UsageError("--system-file - reads stdin, which --stdin \(arguments.stdin.rawValue) also wants; pick one")
             }
             systemFromFile = trimmingTrailingNewlines(try readStandardInput(input, for: "--system-file -"))
         } else if let path = arguments.systemFile {
@@ -76,10 +70,10 @@ public struct LaunchPlan: Sendable, Equatable {
             } catch {
                 switch error {
                 case .tooLarge(let limit):
-                    throw Problem(
-                        message: "--system-file \(path) is larger than \(InputLimits.size(limit)), the most a system prompt file may hold")
+                    throw UsageError(
+                        "--system-file \(path) is larger than \(InputLimits.size(limit)), the most a system prompt file may hold")
                 case .unreadable(let reason):
-                    throw Problem(message: "cannot read --system-file \(path): \(reason)")
+                    throw UsageError("cannot read --system-file \(path): \(reason)")
                 }
             }
         }
@@ -95,14 +89,14 @@ public struct LaunchPlan: Sendable, Equatable {
             files: arguments.files)
         if arguments.role != nil && (arguments.system != nil || arguments.systemFile != nil) {
             let other = arguments.system != nil ? "-s/--system" : "--system-file"
-            throw Problem(message: "two system prompts: --role and \(other); drop one")
+            throw UsageError("two system prompts: --role and \(other); drop one")
         }
         if let piped {
             switch arguments.stdin {
             case .system:
                 if arguments.system != nil || arguments.systemFile != nil || arguments.role != nil {
                     let other = arguments.system != nil ? "-s/--system" : arguments.role != nil ? "--role" : "--system-file"
-                    throw Problem(message: "two system prompts: piped stdin and \(other); drop one, or use --stdin user/none")
+                    throw UsageError("two system prompts: piped stdin and \(other); drop one, or use --stdin user/none")
                 }
                 plan.systemPrompt = trimmingTrailingNewlines(piped)
                 plan.systemPromptFromStdin = true
@@ -114,12 +108,12 @@ public struct LaunchPlan: Sendable, Equatable {
             }
         }
         if !arguments.files.isEmpty && plan.message.isEmpty && arguments.image == nil && !arguments.listModels && !arguments.keyInfo {
-            throw Problem(message: "-f/--file attaches to a one-shot MESSAGE; give a message too (in the REPL use /file)")
+            throw UsageError("-f/--file attaches to a one-shot MESSAGE; give a message too (in the REPL use /file)")
         }
 
         if let prompt = arguments.image {
             guard !prompt.trimmingWhitespace().isEmpty else {
-                throw Problem(message: "--image needs a prompt, e.g. --image \"a lighthouse at dawn\"")
+                throw UsageError("--image needs a prompt, e.g. --image \"a lighthouse at dawn\"")
             }
             plan.mode = .image(prompt: prompt)
         } else if arguments.listModels {
@@ -132,7 +126,7 @@ public struct LaunchPlan: Sendable, Equatable {
             plan.mode = .deleteSession(name: name)
         } else if let task = arguments.execute {
             guard !task.trimmingWhitespace().isEmpty else {
-                throw Problem(message: "-e/--execute needs a task, e.g. -e \"list the largest files here\"")
+                throw UsageError("-e/--execute needs a task, e.g. -e \"list the largest files here\"")
             }
             plan.mode = .execute(task: [task, plan.message].filter { !$0.isEmpty }.joined(separator: " "))
         } else if !plan.message.isEmpty {
@@ -143,16 +137,16 @@ public struct LaunchPlan: Sendable, Equatable {
             plan.mode = .repl(scripted: false, pipedSystemPrompt: plan.systemPromptFromStdin || !input.isTerminal)
         }
         if arguments.json, case .repl = plan.mode {
-            throw Problem(message: "--json works in one-shot mode only; give a MESSAGE")
+            throw UsageError("--json works in one-shot mode only; give a MESSAGE")
         }
         if arguments.schema != nil, plan.mode != .oneShot {
-            throw Problem(message: "--schema works in one-shot mode only; give a MESSAGE")
+            throw UsageError("--schema works in one-shot mode only; give a MESSAGE")
         }
         if arguments.image != nil && arguments.offline {
-            throw Problem(message: "--image needs an image model; it is not available with --offline")
+            throw UsageError("--image needs an image model; it is not available with --offline")
         }
         if arguments.session != nil && arguments.continueLast {
-            throw Problem(message: "give either --session NAME or --continue, not both")
+            throw UsageError("give either --session NAME or --continue, not both")
         }
         return plan
     }
@@ -168,17 +162,17 @@ public struct LaunchPlan: Sendable, Equatable {
     }
 
     /// Standard input whole, or the one-line error naming it, what read it (`use`) and the cap.
-    private static func readStandardInput(_ input: Input, for use: String) throws(Problem) -> String {
+    private static func readStandardInput(_ input: Input, for use: String) throws(UsageError) -> String {
         do {
             return try input.readAll()
         } catch {
             switch error {
             case .tooLarge(let limit):
-                throw Problem(
-                    message: "standard input (\(use)) holds more than \(InputLimits.size(limit)), the most read from it; "
+                throw UsageError(
+                    "standard input (\(use)) holds more than \(InputLimits.size(limit)), the most read from it; "
                         + "put the text in a file and attach it with -f, or use --stdin none")
             case .unreadable(let reason):
-                throw Problem(message: "cannot read standard input (\(use)): \(reason)")
+                throw UsageError("cannot read standard input (\(use)): \(reason)")
             }
         }
     }

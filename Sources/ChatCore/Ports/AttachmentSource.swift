@@ -21,34 +21,25 @@ public enum LoadedFile: Sendable, Equatable {
     }
 }
 
-/// Why a file cannot be attached: one line naming it; nothing is sent.
-public struct AttachmentRefusal: Error, Sendable, Equatable {
-    public var message: String
-
-    public init(message: String) {
-        self.message = message
-    }
-}
-
 /// Reads what `-f` and `/file` name: paths (with `~` and globs) and `http(s)://` URLs.
 public protocol AttachmentSource: Sendable {
     /// Every file `argument` names, read; the first refusal stops it, and so does a file that
     /// would take the message's files past ``maxTotalBytes`` (`attachedBytes` are attached
     /// already), before it is read whole.
-    func load(_ argument: String, attachedBytes: Int) throws(AttachmentRefusal) -> [LoadedFile]
+    func load(_ argument: String, attachedBytes: Int) throws(UsageError) -> [LoadedFile]
     /// The most all files of one message may hold together (`max_attachments_mb`).
     var maxTotalBytes: Int { get }
 }
 
 extension AttachmentSource {
     /// Every file `argument` names, read, as the first files of a message.
-    public func load(_ argument: String) throws(AttachmentRefusal) -> [LoadedFile] {
+    public func load(_ argument: String) throws(UsageError) -> [LoadedFile] {
         try load(argument, attachedBytes: 0)
     }
 
     /// Every file the `arguments` name, read, to join `attached` in one message; the first
     /// refusal (a file, or the total past ``maxTotalBytes``) stops it and returns nothing.
-    public func load(_ arguments: [String], joining attached: [LoadedFile]) throws(AttachmentRefusal) -> [LoadedFile] {
+    public func load(_ arguments: [String], joining attached: [LoadedFile]) throws(UsageError) -> [LoadedFile] {
         var total = attached.reduce(0) { $0 + $1.byteCount }
         var added: [LoadedFile] = []
         for argument in arguments {

@@ -3,5 +3,5 @@ public protocol RoleSource: Sendable {
     /// Every role's name, sorted.
     func names() -> [String]
     /// The role `name`; an unknown one, or a bad file, is a one-line problem.
-    func role(_ name: String) throws(RoleProfile.Problem) -> RoleProfile
+    func role(_ name: String) throws(UsageError) -> RoleProfile
 }

@@ -32,26 +32,17 @@ public struct SessionMatch: Sendable, Equatable {
     }
 }
 
-/// Why the sessions could not be listed, searched or changed: one line.
-public struct SessionCatalogError: Error, Sendable, Equatable {
-    public var message: String
-
-    public init(message: String) {
-        self.message = message
-    }
-}
-
 /// Every saved conversation, findable: listed newest first, searched through an index kept
 /// beside the session files (the files stay the source of truth).
 public protocol SessionCatalog: Sendable {
     /// Newest first.
-    func list() throws(SessionCatalogError) -> [SessionSummary]
+    func list() throws(StorageError) -> [SessionSummary]
     /// Conversations containing `query` (any case, any script), best first.
-    func search(_ query: String) throws(SessionCatalogError) -> [SessionMatch]
+    func search(_ query: String) throws(StorageError) -> [SessionMatch]
     /// Tells the index a session was saved (after every autosave).
     func didSave(_ name: String, archive: SessionArchive, modified: Double)
     /// Deletes a session's file, its attachments and its index entry.
-    func delete(_ name: String) throws(SessionCatalogError)
+    func delete(_ name: String) throws(StorageError)
     /// Renames a session's file and its index entry.
-    func rename(_ name: String, to newName: String) throws(SessionCatalogError)
+    func rename(_ name: String, to newName: String) throws(StorageError)
 }

@@ -11,21 +11,6 @@ import Darwin
 
 // Images in answers: their formats, decoding `data:image/…;base64,…` URLs, strict base64.
 
-/// Why an image could not be decoded, generated or saved. `message` is one line for stderr.
-public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// One line that says what failed and, where it helps, what to do.
-    public var message: String
-    /// Process exit code of the product contract: 2 for a usage or config problem (a missing key), else 1.
-    public var exitCode: Int32
-
-    public init(_ message: String, exitCode: Int32 = 1) {
-        self.message = message
-        self.exitCode = exitCode
-    }
-
-    public var description: String { message }
-}
-
 /// The image formats that are saved, with their file extensions.
 public enum ImageFormat: String, Sendable, Equatable, CaseIterable {
     case png, jpeg, webp, gif
@@ -97,13 +82,13 @@ public struct GeneratedImage: Sendable, Equatable {
 
     /// Decodes `data:image/<type>;base64,<data>`. The base64 is checked strictly (alphabet,
     /// padding, nothing after the padding); the type must be png, jpeg, webp or gif.
-    public init(dataURL: String) throws(ImageError) {
+    public init(dataURL: String) throws(ServiceFailure) {
         let url = dataURL.trimmingWhitespace()
         guard url.count >= 5, url.prefix(5).lowercased() == "data:" else {
-            throw ImageError("the image is not a data: URL (it starts with \"\(Self.preview(url, 24))\")")
+            throw ServiceFailure("the image is not a data: URL (it starts with \"\(Self.preview(url, 24))\")")
         }
         guard let comma = url.firstIndex(of: ",") else {
-            throw ImageError("the image data URL has no ',' before its data")
+            throw ServiceFailure("the image data URL has no ',' before its data")
         }
         let header = url[url.index(url.startIndex, offsetBy: 5)..<comma]
         var parameters = header.split(separator: ";", omittingEmptySubsequences: false).map {
@@ -111,7 +96,7 @@ public struct GeneratedImage: Sendable, Equatable {
         }
         let mimeType = parameters.isEmpty ? "" : parameters.removeFirst()
         guard parameters.contains("base64") else {
-            throw ImageError("the image data URL (\(mimeType.isEmpty ? "no type" : mimeType)) is not base64-encoded")
+            throw ServiceFailure("the image data URL (\(mimeType.isEmpty ? "no type" : mimeType)) is not base64-encoded")
         }
         let bytes = try StrictBase64.decode(url[url.index(after: comma)...])
         if ImageFormat(mimeType: mimeType) != nil {
@@ -121,7 +106,7 @@ public struct GeneratedImage: Sendable, Equatable {
             self.init(mimeType: sniffed.mimeType, bytes: bytes)
         } else {
             let shown = mimeType.isEmpty ? "no media type" : "\"\(Self.preview(mimeType, 40))\""
-            throw ImageError("unknown image type \(shown) in the data URL; expected image/png, image/jpeg, image/webp or image/gif")
+            throw ServiceFailure("unknown image type \(shown) in the data URL; expected image/png, image/jpeg, image/webp or image/gif")
         }
     }
 
@@ -140,13 +125,13 @@ public enum StrictBase64 {
         return table
     }()
 
-    /// Decodes `text`. Rejected, with a one-line `ImageError`: an empty payload, a character
+    /// Decodes `text`. Rejected, with a one-line `ServiceFailure`: an empty payload, a character
     /// outside the alphabet (whitespace included), `=` anywhere but the last one or two places
     /// of a padded text, a length that no encoder produces, and non-zero unused bits.
     /// Unpadded text (length 2 or 3 modulo 4 in its last group) is accepted.
-    public static func decode(_ text: some StringProtocol) throws(ImageError) -> [UInt8] {
+    public static func decode(_ text: some StringProtocol) throws(ServiceFailure) -> [UInt8] {
         let input = Array(text.utf8)
-        guard !input.isEmpty else { throw ImageError("the image data is empty") }
+        guard !input.isEmpty else { throw ServiceFailure("the image data is empty") }
         var end = input.count
         var padding = 0
         while end > 0, input[end - 1] == UInt8(ascii: "="), padding < 2 {
@@ -170,7 +155,7 @@ public enum StrictBase64 {
                 case 0x21...0x7E: what = "'\(Character(Unicode.Scalar(byte)))'"
                 default: what = "byte 0x\(String(byte, radix: 16, uppercase: true))"
                 }
-                throw ImageError("invalid base64 in the image data: \(what) at position \(i + 1) of \(input.count)")
+                throw ServiceFailure("invalid base64 in the image data: \(what) at position \(i + 1) of \(input.count)")
             }
             accumulator = accumulator << 6 | UInt32(value)
             bits += 6
@@ -182,14 +167,15 @@ public enum StrictBase64 {
         }
         let remainder = end % 4
         guard end > 0, remainder != 1 else {
-            throw ImageError(
+            throw ServiceFailure(
                 "invalid base64 in the image data: its length (\(input.count) characters) is not possible; the data is truncated")
         }
         if padding > 0, (end + padding) % 4 != 0 || remainder == 0 {
-            throw ImageError("invalid base64 in the image data: wrong '=' padding at the end")
+            throw ServiceFailure("invalid base64 in the image data: wrong '=' padding at the end")
         }
         guard accumulator == 0 else {
-            throw ImageError("invalid base64 in the image data: the last character has unused bits set; the data is corrupt or truncated")
+            throw ServiceFailure(
+                "invalid base64 in the image data: the last character has unused bits set; the data is corrupt or truncated")
         }
         return output
     }

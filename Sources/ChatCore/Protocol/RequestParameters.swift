@@ -16,7 +16,7 @@ public enum ReasoningSetting: Sendable, Equatable {
     public static let values = "minimal, low, medium, high, xhigh, max, none (or off), N (a token budget), hide, on, or default"
 
     /// The setting a value names; `.success(nil)` for `default` (no field sent).
-    public static func parse(_ text: String) -> Result<ReasoningSetting?, RequestSettings.Invalid> {
+    public static func parse(_ text: String) -> Result<ReasoningSetting?, UsageError> {
         let value = text.trimmingWhitespace().lowercased()
         if efforts.contains(value) { return .success(.effort(value)) }
         switch value {
@@ -26,7 +26,7 @@ public enum ReasoningSetting: Sendable, Equatable {
         case "default", "": return .success(nil)
         default:
             if let tokens = Int(value), tokens >= 1, tokens <= 10_000_000 { return .success(.tokens(tokens)) }
-            return .failure(RequestSettings.Invalid(message: "reasoning must be \(values); got \"\(text)\""))
+            return .failure(UsageError("reasoning must be \(values); got \"\(text)\""))
         }
     }
 

@@ -11,28 +11,22 @@ public enum RequestSettings {
         ("allow_fallbacks", "true, false, or default"),
         ("stream", "on or off"),
     ]
-
-    /// A value that `/set` refuses, with the valid range.
-    public struct Invalid: Error, Sendable, Equatable {
-        public var message: String
-    }
-
     /// Applies `/set key value`.
-    public static func apply(key: String, value: String, to parameters: inout RequestParameters) throws(Invalid) {
+    public static func apply(key: String, value: String, to parameters: inout RequestParameters) throws(UsageError) {
         let v = value.trimmingWhitespace()
         let reset = v.lowercased() == "default" || v.lowercased() == "none"
         func range(_ name: String) -> String { keys.first { $0.key == name }?.values ?? "" }
-        func number(_ name: String, _ bounds: ClosedRange<Double>) throws(Invalid) -> Double {
+        func number(_ name: String, _ bounds: ClosedRange<Double>) throws(UsageError) -> Double {
             guard let n = Double(v), bounds.contains(n) else {
-                throw Invalid(message: "\(name) must be \(range(name)); got \"\(v)\"")
+                throw UsageError("\(name) must be \(range(name)); got \"\(v)\"")
             }
             return n
         }
-        func routing(_ field: String, _ text: String) throws(Invalid) {
+        func routing(_ field: String, _ text: String) throws(UsageError) {
             do {
                 try parameters.provider.set(field, text: text)
             } catch {
-                throw Invalid(message: "\(error.field ?? "provider") \(error.reason)")
+                throw UsageError("\(error.field ?? "provider") \(error.reason)")
             }
         }
         let name = key.lowercased()
@@ -48,7 +42,7 @@ public enum RequestSettings {
             if reset {
                 parameters.maxTokens = nil
             } else {
-                guard let n = Int(v), n >= 1 else { throw Invalid(message: "max_tokens must be \(range("max_tokens")); got \"\(v)\"") }
+                guard let n = Int(v), n >= 1 else { throw UsageError("max_tokens must be \(range("max_tokens")); got \"\(v)\"") }
                 parameters.maxTokens = n
             }
         case "reasoning":
@@ -62,16 +56,16 @@ public enum RequestSettings {
             switch v.lowercased() {
             case "true", "on", "yes", "false", "off", "no", "default": try routing("allow_fallbacks", v)
             case "none": try routing("allow_fallbacks", "default")
-            default: throw Invalid(message: "allow_fallbacks must be \(range("allow_fallbacks")); got \"\(v)\"")
+            default: throw UsageError("allow_fallbacks must be \(range("allow_fallbacks")); got \"\(v)\"")
             }
         case "stream":
             switch v.lowercased() {
             case "on", "true", "yes": parameters.stream = true
             case "off", "false", "no": parameters.stream = false
-            default: throw Invalid(message: "stream must be on or off; got \"\(v)\"")
+            default: throw UsageError("stream must be on or off; got \"\(v)\"")
             }
         default:
-            throw Invalid(message: "unknown setting \"\(key)\"; settings: " + keys.map(\.key).joined(separator: ", "))
+            throw UsageError("unknown setting \"\(key)\"; settings: " + keys.map(\.key).joined(separator: ", "))
         }
     }
 

@@ -25,29 +25,19 @@ public struct RoleProfile: Sendable, Equatable {
         self.reasoning = reasoning
         self.path = path
     }
-
-    /// A role file that cannot be used: one line naming the file and the line.
-    public struct Problem: Error, Sendable, Equatable {
-        public var message: String
-
-        public init(message: String) {
-            self.message = message
-        }
-    }
-
     /// The first line of the prompt, for `/role` lists.
     public var firstLine: String {
         TextLines.firstNonBlank(systemPrompt)
     }
 
     /// Reads a role file's text.
-    public static func parse(_ text: String, name: String, path: String) throws(Problem) -> RoleProfile {
+    public static func parse(_ text: String, name: String, path: String) throws(UsageError) -> RoleProfile {
         var role = RoleProfile(name: name, systemPrompt: "", path: path)
         // CRLF files too: a CR left on "---" would hide the front matter.
         var lines = TextLines.split(text).map(String.init)
         if lines.first?.trimmingWhitespace() == "---" {
             guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingWhitespace() == "---" }) else {
-                throw Problem(message: "role file \(path): the front matter opened on line 1 is never closed with ---")
+                throw UsageError("role file \(path): the front matter opened on line 1 is never closed with ---")
             }
             for number in 1..<end {
                 try role.read(lines[number], line: number + 1, path: path)
@@ -58,10 +48,10 @@ public struct RoleProfile: Sendable, Equatable {
         return role
     }
 
-    private mutating func read(_ text: String, line: Int, path: String) throws(Problem) {
+    private mutating func read(_ text: String, line: Int, path: String) throws(UsageError) {
         let trimmed = text.trimmingWhitespace()
         if trimmed.isEmpty || trimmed.hasPrefix("#") { return }
-        func problem(_ reason: String) -> Problem { Problem(message: "role file \(path), line \(line): \(reason)") }
+        func problem(_ reason: String) -> UsageError { UsageError("role file \(path), line \(line): \(reason)") }
         guard let colon = trimmed.firstIndex(of: ":") else { throw problem("expected KEY: VALUE, got \"\(trimmed)\"") }
         let key = trimmed[..<colon].trimmingWhitespace().lowercased()
         var value = trimmed[trimmed.index(after: colon)...].trimmingWhitespace()

@@ -38,10 +38,10 @@ enum SessionFolder {
     static let suffix = ".json"
 
     /// Every session file's name (without `.json`) and stamp; nil when the folder does not exist.
-    static func scan(_ path: String) throws(SessionCatalogError) -> [String: FileStamp]? {
+    static func scan(_ path: String) throws(StorageError) -> [String: FileStamp]? {
         guard let directory = opendir(path) else {
             if errno == ENOENT { return nil }
-            throw SessionCatalogError(message: "cannot read the sessions folder \(path): \(String(cString: strerror(errno)))")
+            throw StorageError("cannot read the sessions folder \(path): \(String(cString: strerror(errno)))")
         }
         defer { closedir(directory) }
         let descriptor = dirfd(directory)

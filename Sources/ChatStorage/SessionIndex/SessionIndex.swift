@@ -41,13 +41,13 @@ public final class SessionIndex: SessionCatalog {
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
     }
 
-    public func list() throws(SessionCatalogError) -> [SessionSummary] {
+    public func list() throws(StorageError) -> [SessionSummary] {
         try answer(empty: []) { store throws(SQLiteError) in try store.list() }
     }
 
     /// An empty query lists every session (with empty snippets); a query without a letter or
     /// digit finds nothing.
-    public func search(_ query: String) throws(SessionCatalogError) -> [SessionMatch] {
+    public func search(_ query: String) throws(StorageError) -> [SessionMatch] {
         if query.allSatisfy({ $0.isWhitespace }) {
             return try list().map { SessionMatch(summary: $0, snippet: "", highlights: []) }
         }
@@ -72,20 +72,19 @@ public final class SessionIndex: SessionCatalog {
 
     /// Deletes the session file, the attachment copies no other session file names, and the
     /// row; refused when the name cannot be a session's or another process has it open.
-    public func delete(_ name: String) throws(SessionCatalogError) {
+    public func delete(_ name: String) throws(StorageError) {
         let path = try file(named: name)
         let lock: SessionLock?
         do {
             lock = try SessionLock.acquire(name, in: directory, creatingFolder: false)
         } catch {
-            throw SessionCatalogError(message: "cannot delete: " + error.message)
+            throw StorageError("cannot delete: " + error.message)
         }
         // Held until the file is gone; then its lock file goes too.
         defer { lock?.removeFile() }
         let ids = OrphanedAttachments.ids(inSessionFile: path)
         guard unlink(path) == 0 else {
-            throw SessionCatalogError(
-                message: errno == ENOENT ? "no session named \(name)" : "cannot delete \(path): \(Self.reason(errno))")
+            throw StorageError(errno == ENOENT ? "no session named \(name)" : "cannot delete \(path): \(Self.reason(errno))")
         }
         let stored = PathText.lastComponent(path).dropLast(SessionFolder.suffix.count)
         try? connection.withLock { store throws(SQLiteError) in
@@ -97,11 +96,11 @@ public final class SessionIndex: SessionCatalog {
     }
 
     /// Renames the session file (refused when a session of the new name exists) and its row.
-    public func rename(_ name: String, to newName: String) throws(SessionCatalogError) {
+    public func rename(_ name: String, to newName: String) throws(StorageError) {
         let source = try file(named: name)
         let target = try file(named: newName)
         let targetName = String(PathText.lastComponent(target).dropLast(SessionFolder.suffix.count))
-        guard SessionFolder.stamp(of: source) != nil else { throw SessionCatalogError(message: "no session named \(name)") }
+        guard SessionFolder.stamp(of: source) != nil else { throw StorageError("no session named \(name)") }
         if source == target { return }
         // link(2) fails when the target exists, where rename(2) would replace it. A file
         // system without hard links gets a check, then rename(2).
@@ -114,9 +113,9 @@ public final class SessionIndex: SessionCatalog {
             unlink(source)
         }
         if code == EEXIST {
-            throw SessionCatalogError(message: "a session named \(targetName) exists already; choose another name or delete that one first")
+            throw StorageError("a session named \(targetName) exists already; choose another name or delete that one first")
         } else if code != 0 {
-            throw SessionCatalogError(message: "cannot rename \(source) to \(target): \(Self.reason(code))")
+            throw StorageError("cannot rename \(source) to \(target): \(Self.reason(code))")
         }
         let stored = String(PathText.lastComponent(source).dropLast(SessionFolder.suffix.count))
         try? connection.withLock { store throws(SQLiteError) in
@@ -126,11 +125,11 @@ public final class SessionIndex: SessionCatalog {
         }
     }
 
-    private func file(named name: String) throws(SessionCatalogError) -> String {
+    private func file(named name: String) throws(StorageError) -> String {
         do {
             return try directory.file(named: name)
         } catch {
-            throw SessionCatalogError(message: error.message)
+            throw StorageError(error.message, underlying: error)
         }
     }
 
@@ -140,7 +139,7 @@ public final class SessionIndex: SessionCatalog {
     /// is no sessions folder (nothing is created then).
     private func answer<T: Sendable>(
         empty: T, _ body: (SessionIndexStore) throws(SQLiteError) -> T
-    ) throws(SessionCatalogError) -> T {
+    ) throws(StorageError) -> T {
         guard let files = try SessionFolder.scan(directory.path) else { return empty }
         do {
             return try connection.withLock { store throws(SQLiteError) -> T in
@@ -150,7 +149,7 @@ public final class SessionIndex: SessionCatalog {
                 }
             }
         } catch {
-            throw SessionCatalogError(message: message(for: error))
+            throw StorageError(message(for: error))
         }
     }
 
