@@ -23,10 +23,50 @@ public struct SessionDirectory: Sendable {
         path = stateDirectory + "/sessions"
     }
 
-    /// The file of session `name`, or the one-line reason it cannot name one.
+    /// The journal of session `name`, or the one-line reason it cannot name one.
     public func file(named name: String) throws(UsageError) -> String {
         try Self.check(name)
-        return path + "/" + name + ".json"
+        return journalPath(name)
+    }
+
+    /// The journal of conversation `name` (`NAME.jsonl`; the name already checked).
+    public func journalPath(_ name: String) -> String {
+        path + "/" + name + ".jsonl"
+    }
+
+    /// Where an earlier version saved conversation `name` (`NAME.json`, one JSON document).
+    public func legacyPath(_ name: String) -> String {
+        path + "/" + name + ".json"
+    }
+
+    /// Whether conversation `name` is saved (in either form).
+    public func exists(_ name: String) -> Bool {
+        access(journalPath(name), F_OK) == 0 || access(legacyPath(name), F_OK) == 0
+    }
+
+    /// Gives conversation `name`'s file the name `newName` (both checked), never over another
+    /// conversation's: `link(2)` refuses an existing target where `rename(2)` would replace it;
+    /// a file system without hard links gets a check, then `rename(2)`.
+    public func move(_ name: String, to newName: String) throws(StorageError) {
+        guard !exists(newName) else {
+            throw StorageError("a session named \(newName) exists already; choose another name or delete that one first")
+        }
+        let journal = access(journalPath(name), F_OK) == 0
+        guard journal || access(legacyPath(name), F_OK) == 0 else { throw StorageError("no session named \(name)") }
+        let (source, target) = journal ? (journalPath(name), journalPath(newName)) : (legacyPath(name), legacyPath(newName))
+        var code: Int32 = link(source, target) == 0 ? 0 : errno
+        if code == EPERM || code == ENOTSUP || code == EOPNOTSUPP {
+            var info = stat()
+            code = lstat(target, &info) == 0 ? EEXIST : 0
+            if code == 0 && Glibc.rename(source, target) != 0 { code = errno }
+        } else if code == 0 {
+            unlink(source)
+        }
+        if code == EEXIST {
+            throw StorageError("a session named \(newName) exists already; choose another name or delete that one first")
+        } else if code != 0 {
+            throw StorageError("cannot rename \(source) to \(target): \(String(cString: strerror(code)))")
+        }
     }
 
     /// Where the sessions' attachments are kept.
@@ -64,15 +104,26 @@ public struct SessionDirectory: Sendable {
     }
 
     /// The saved sessions' names, newest first (by the time their file last changed).
-    func namesNewestFirst() -> [String] {
+    public func namesNewestFirst() -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }
         var found: [(name: String, seconds: Int, nanoseconds: Int)] = []
-        for file in names where file.hasSuffix(".json") && !file.hasPrefix(".") {
+        for file in names where !file.hasPrefix(".") {
+            guard let name = Self.conversationName(ofFile: file) else { continue }
             var info = stat()
             guard lstat(path + "/" + file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            found.append((String(file.dropLast(5)), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)))
+            found.append((name, Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)))
         }
-        return found.sorted { ($0.seconds, $0.nanoseconds) > ($1.seconds, $1.nanoseconds) }.map(\.name)
+        var seen = Set<String>()
+        // A conversation being converted has both files for a moment: listed once.
+        return found.sorted { ($0.seconds, $0.nanoseconds) > ($1.seconds, $1.nanoseconds) }.map(\.name).filter { seen.insert($0).inserted }
+    }
+
+    /// The conversation a file in the sessions folder holds: `NAME.jsonl` or `NAME.json`.
+    static func conversationName(ofFile file: String) -> String? {
+        for suffix in [".jsonl", ".json"] where file.hasSuffix(suffix) && file.count > suffix.count {
+            return String(file.dropLast(suffix.count))
+        }
+        return nil
     }
 
     /// The most recently saved session's name.

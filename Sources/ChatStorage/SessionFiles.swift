@@ -1,6 +1,4 @@
 import ChatCore
-import Dispatch
-import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -42,9 +40,19 @@ public enum ArchiveFiles {
                 case .tooLarge: error.reason + ", not a saved conversation"
                 default: error.code == ENOENT ? "no such file" : error.reason
                 }
-            throw StorageError("cannot load \(path): \(reason)")
+            throw StorageError("cannot load \(path): \(reason)", underlying: error)
         }
-        return try SessionArchive.decode(bytes, path: path, blob: { attachments?.read($0) })
+        return try decode(bytes, path: path, blob: { attachments?.read($0) })
+    }
+
+    /// A saved conversation in either form: a journal (its first line starts it), or one
+    /// JSON document (`/save`, and earlier versions' autosaves).
+    static func decode(_ bytes: [UInt8], path: String, blob: (String) -> String?) throws(StorageError) -> SessionArchive {
+        let firstLine = bytes.prefix { $0 != 0x0A }
+        if firstLine.count < 4096, String(decoding: firstLine, as: UTF8.self).contains(#""event":"start""#) {
+            return try ConversationJournal.replay(bytes, path: path, blob: blob).archive
+        }
+        return try SessionArchive.decode(bytes, path: path, blob: blob)
     }
 
     /// Writes Markdown text (`/export`), 0600, atomically.
@@ -98,148 +106,39 @@ public final class AttachmentCopies: @unchecked Sendable {
     }
 }
 
-/// The file a conversation is autosaved to after every change.
-///
-/// A new, unnamed session gets its name from the time it started. Two REPLs started in the
-/// same second must not share a file, so the first save claims the name exclusively (its
-/// ``SessionLock`` and the file) and, when another process has it already, takes `NAME-2`,
-/// `NAME-3`, ….
-public final class AutosaveFile: @unchecked Sendable {
-    // @unchecked: used from one task at a time (the chat loop on the main actor, or the
-    // save queue, which the main actor waits for before it touches the file again).
-    public private(set) var path: String
-    private var claimed: Bool
-    private let stem: String
-    private var attempt = 1
-    private let attachments: AttachmentCopies
-    /// This process's lock on the session, held while the file is the one autosaved.
-    private(set) var lock: SessionLock?
-
-    /// - Parameters:
-    ///   - claimed: whether the file is this session's already (resumed, or named with
-    ///     `--session`); otherwise the first save claims the name.
-    ///   - lock: the session's lock, taken by whoever opened it (claimed files).
-    public init(path: String, claimed: Bool, attachments: AttachmentCopies? = nil, lock: SessionLock? = nil) {
-        self.path = path
-        self.claimed = claimed
-        self.lock = lock
-        stem = path.hasSuffix(".json") ? String(path.dropLast(5)) : path
-        self.attachments = attachments ?? AttachmentCopies(directory: PathText.deletingLastComponent(path) + "/attachments")
-    }
-
-    /// Lets go of the session (another one is autosaved from now on).
-    func releaseLock() {
-        lock = nil
-    }
-
-    /// The session's name (the file name without `.json`).
-    public var name: String {
-        let file = PathText.lastComponent(path)
-        return file.hasSuffix(".json") ? String(file.dropLast(5)) : file
-    }
-
-    public func save(_ archive: SessionArchive, now: Double) throws(StorageError) {
-        try attachments.store(archive.dataAttachments)
-        let bytes = archive.encoded(attachments: .referenced, savedAt: now)
-        while !claimed {
-            let candidate: SessionLock?
-            do {
-                candidate = try SessionLock.acquire(name, folder: PathText.deletingLastComponent(path))
-            } catch  where attempt < 1000 {
-                // Open in another process that has not saved it yet: the next name.
-                attempt += 1
-                path = stem + "-\(attempt).json"
-                continue
-            } catch {
-                throw StorageError(error.message, underlying: error)
-            }
-            do {
-                try PrivateFile.write(bytes, to: path, creatingOnly: true)
-                claimed = true
-                lock = candidate
-                return
-            } catch  where error.code == EEXIST && attempt < 1000 {
-                attempt += 1
-                path = stem + "-\(attempt).json"
-            } catch {
-                throw StorageError(error.message, underlying: error)
-            }
-        }
-        do {
-            try PrivateFile.write(bytes, to: path)
-        } catch {
-            throw StorageError(error.message, underlying: error)
-        }
-    }
-
-    /// Reads the session this file holds (its attachments from the copies).
-    public func load() throws(StorageError) -> SessionArchive {
-        try ArchiveFiles.load(from: path, attachments: attachments)
-    }
-}
-
-/// The REPL's ``ConversationStore``: the autosave file in the sessions folder, and the
-/// files `/save`, `/load` and `/export` name (with `~` expanded).
+/// The REPL's and a one-shot `--session`'s ``ConversationStore``: the saved conversation of
+/// this run (a ``ConversationFile`` in the sessions folder), and the files `/save`, `/load` and
+/// `/export` name (with `~` expanded).
 public final class SessionFiles: ConversationStore {
-    private var autosaveFile: AutosaveFile?
+    private var file: ConversationFile?
+    private let directory: SessionDirectory
     private let attachments: AttachmentCopies
-    private let directory: SessionDirectory?
     private let now: @Sendable () -> Double
-    /// Told after every autosave (the search index).
-    private let didSave: (@Sendable (_ name: String, _ archive: SessionArchive, _ modified: Double) -> Void)?
-    /// Where saves after a turn are written, one after another.
-    private let writes = DispatchQueue(label: "bankfuture-chat.autosave")
-    private let lateFailure = LateFailure()
+    /// Told after every save is on disk, on its file's queue (the search index).
+    private let didSave: (@Sendable (_ name: String, _ archive: SessionArchive) -> Void)?
 
     /// - Parameters:
-    ///   - autosave: nil keeps no autosave.
-    ///   - directory: the sessions folder, for `/session` and `/rename`.
-    ///   - didSave: called after each autosave with the session's name (to update the index).
+    ///   - file: the saved conversation of this run; nil keeps none (it starts at `/session`).
+    ///   - didSave: told of each save once it is on disk (to update the index).
     public init(
-        autosave: AutosaveFile?, attachments: AttachmentCopies, directory: SessionDirectory? = nil,
-        now: @escaping @Sendable () -> Double,
-        didSave: (@Sendable (_ name: String, _ archive: SessionArchive, _ modified: Double) -> Void)? = nil
+        file: ConversationFile?, directory: SessionDirectory, now: @escaping @Sendable () -> Double,
+        didSave: (@Sendable (_ name: String, _ archive: SessionArchive) -> Void)? = nil
     ) {
-        autosaveFile = autosave
-        self.attachments = attachments
+        self.file = file
         self.directory = directory
+        attachments = directory.attachments
         self.now = now
         self.didSave = didSave
     }
 
-    public var autosaveName: String? {
-        // A save in the background may be claiming the name (NAME-2 when NAME is taken).
-        writes.sync { autosaveFile?.name }
-    }
+    public var autosaveName: String? { file?.name }
 
-    public func autosave(_ archive: SessionArchive) throws(StorageError) {
-        try flush()
-        guard let autosaveFile else { return }
-        let time = now()
-        try autosaveFile.save(archive, now: time)
-        didSave?(autosaveFile.name, archive, time)
-    }
-
-    /// The save after a turn: encoding and writing a long conversation durably takes longer
-    /// than the prompt should wait (11 ms for 1,000 messages), so it is written on a queue of
-    /// its own, in order. Everything else here waits for that queue first.
-    public func autosaveInBackground(_ archive: SessionArchive) throws(StorageError) {
-        try lateFailure.take()
-        guard let autosaveFile else { return }
-        let time = now()
-        writes.async { [didSave, lateFailure] in
-            do throws(StorageError) {
-                try autosaveFile.save(archive, now: time)
-                didSave?(autosaveFile.name, archive, time)
-            } catch {
-                lateFailure.keep(error.message)
-            }
-        }
+    public func record(_ session: ChatSession) throws(StorageError) {
+        try file?.record(session)
     }
 
     public func flush() throws(StorageError) {
-        writes.sync {}
-        try lateFailure.take()
+        try file?.flush()
     }
 
     public func save(_ archive: SessionArchive, to path: String) throws(StorageError) {
@@ -254,71 +153,64 @@ public final class SessionFiles: ConversationStore {
         try ArchiveFiles.export(markdown, to: PathExpansion.expandingTilde(path))
     }
 
-    /// Switches to session `name`, refused when its name cannot be a file name or another
-    /// process has it open; the session left is unlocked.
+    public func exists(session name: String) -> Bool {
+        directory.exists(name)
+    }
+
+    public func sessionNames() -> [String] {
+        directory.namesNewestFirst()
+    }
+
     public func switchTo(session name: String) throws(StorageError) -> SessionArchive? {
-        writes.sync {}
-        guard let directory else { throw StorageError("/session needs the sessions folder") }
-        let path = try Self.file(named: name, in: directory)
-        // The session open now stays locked by this process: no second lock on it.
-        let lock = path == autosaveFile?.path ? autosaveFile?.lock : try Self.lock(name, in: directory)
-        let file = AutosaveFile(path: path, claimed: true, attachments: attachments, lock: lock)
-        let archive: SessionArchive? = access(file.path, F_OK) == 0 ? try file.load() : nil
-        autosaveFile?.releaseLock()
-        autosaveFile = file
+        try file?.flush()
+        let (next, archive) = try SessionFiles.open(name, in: directory, now: now(), didSave: didSave)
+        file = next
         return archive
     }
 
-    public func renameAutosave(to name: String) throws(StorageError) {
-        writes.sync {}
-        guard let directory, let current = autosaveFile else { throw StorageError("this conversation is not saved") }
-        let target = try Self.file(named: name, in: directory)
-        guard target != current.path else { return }
-        let lock = try Self.lock(name, in: directory)
-        if access(current.path, F_OK) == 0 {
-            // link(2) refuses an existing target: a rename never replaces another session.
-            guard link(current.path, target) == 0 else {
-                let reason = errno == EEXIST ? "a session named \(name) exists already" : String(cString: strerror(errno))
-                throw StorageError("cannot rename to \(TerminalText.oneLine(name, limit: 60)): \(reason)")
-            }
-            unlink(current.path)
-        }
-        // The old name is free: its lock file goes while this process still holds it.
-        current.lock?.removeFile()
-        current.releaseLock()
-        autosaveFile = AutosaveFile(path: target, claimed: true, attachments: attachments, lock: lock)
+    public func startNew() {
+        try? file?.flush()
+        file = ConversationFile.new(SessionDirectory.newName(now: now()), in: directory, now: now(), didSave: didSave)
     }
 
-    private static func file(named name: String, in directory: SessionDirectory) throws(StorageError) -> String {
+    public func fork(_ archive: SessionArchive, as name: String) throws(StorageError) {
+        try file?.flush()
+        file = try ConversationFile.create(archive, named: name, in: directory, now: now(), didSave: didSave)
+    }
+
+    public func renameAutosave(to name: String, session: ChatSession) throws(StorageError) {
+        guard let file else { throw StorageError("this conversation is not saved") }
+        try file.rename(to: name, session: session)
+    }
+
+    /// Opens saved conversation `name` for this process: its name checked, locked (refused
+    /// when another process has it open), read. Nil for the archive when it is new.
+    public static func open(
+        _ name: String, in directory: SessionDirectory, now: Double, didSave: (@Sendable (String, SessionArchive) -> Void)? = nil
+    ) throws(StorageError) -> (file: ConversationFile, archive: SessionArchive?) {
         do {
-            return try directory.file(named: name)
+            try SessionDirectory.check(name)
         } catch {
             throw StorageError(error.message, underlying: error)
         }
+        return try open(unchecked: name, in: directory, now: now, didSave: didSave)
     }
 
-    private static func lock(_ name: String, in directory: SessionDirectory) throws(StorageError) -> SessionLock? {
+    /// As ``open(_:in:now:didSave:)``, for a name found in the folder (a file copied in by
+    /// hand may have one `--session` would refuse).
+    public static func open(
+        unchecked name: String, in directory: SessionDirectory, now: Double, didSave: (@Sendable (String, SessionArchive) -> Void)? = nil
+    ) throws(StorageError) -> (file: ConversationFile, archive: SessionArchive?) {
+        // Saves a killed process left half-written.
+        for folder in [directory.path, directory.attachments.directory] {
+            PrivateFile.removeStaleTemporaryFiles(in: folder, now: now)
+        }
+        let lock: SessionLock?
         do {
-            return try SessionLock.acquire(name, in: directory)
+            lock = try SessionLock.acquire(name, in: directory)
         } catch {
             throw StorageError(error.message, underlying: error)
         }
-    }
-}
-
-/// The failure of a save written in the background, kept until the next save or flush says it.
-private final class LateFailure: Sendable {
-    private let message = Mutex<String?>(nil)
-
-    func keep(_ text: String) {
-        message.withLock { $0 = text }
-    }
-
-    func take() throws(StorageError) {
-        let text = message.withLock { message -> String? in
-            defer { message = nil }
-            return message
-        }
-        if let text { throw StorageError(text) }
+        return try ConversationFile.open(name, in: directory, lock: lock, now: now, didSave: didSave)
     }
 }

@@ -25,9 +25,11 @@ struct Launch {
     var keyProblem: String?
     /// The MCP servers' tools, started in the background at launch; nil when none are offered.
     var tools: (any ToolProvider)?
-    /// The autosave file this run continues and writes (REPL, or one-shot with --session).
-    var autosave: AutosaveFile?
+    /// The saved conversation this run continues and writes (REPL, or one-shot with --session).
+    var conversation: ConversationFile?
     var resumed: SessionArchive?
+    /// Lines to say before the run starts (a new named session, a damaged line left out).
+    var notices: [String] = []
 
     var settings: Settings { invocation.settings }
     var plan: LaunchPlan { invocation.plan }
@@ -102,19 +104,17 @@ struct Launch {
         transport = http
     }
 
-    /// Picks the session file: `--session NAME`, `--continue` (the latest that no other process
-    /// has open), or a new one for a REPL; a named or continued one is locked for this process.
+    /// Opens this run's saved conversation: `--session NAME` (resumed, or new under that
+    /// name), `--continue` (the newest no other process has open), or a new one for a REPL; a
+    /// named or continued one is locked for this process.
     private mutating func openSession() throws(UsageError) {
-        guard invocation.conversation != .none else { return }
         let directory = SessionDirectory(stateDirectory: settings.stateDirectory)
-        // Saves that a killed process left half-written.
-        for folder in [directory.path, directory.path + "/attachments"] {
-            PrivateFile.removeStaleTemporaryFiles(in: folder, now: Self.now())
-        }
-        let path: String
-        var lock: SessionLock?
+        let index = sessionCatalog
+        let didSave: @Sendable (String, SessionArchive) -> Void = { name, archive in index?.didSave(name, archive: archive) }
+        var latest: (name: String, lock: SessionLock?)?
         if invocation.conversation == .latest {
-            guard let latest = directory.mostRecentUnlocked() else {
+            latest = directory.mostRecentUnlocked()
+            if latest == nil {
                 if directory.mostRecent() != nil {
                     throw UsageError(
                         "--continue: every saved conversation in \(directory.path) is open in another bankfuture-chat; "
@@ -122,29 +122,31 @@ struct Launch {
                 }
                 throw UsageError("--continue: no saved conversation in \(directory.path) yet; start one without --continue")
             }
-            // The file's own name, even one --session would refuse (a file copied in by hand).
-            path = directory.path + "/" + latest.name + ".json"
-            lock = latest.lock
-        } else if case .named(let name) = invocation.conversation {
-            do {
-                path = try directory.file(named: name)
-                lock = try SessionLock.acquire(name, in: directory)
-            } catch let error as UsageError {
-                throw UsageError("--session: " + error.message)
-            } catch let error as SessionLockError {
-                throw UsageError("--session: " + error.message)
-            } catch {
-                throw UsageError("--session: cannot open session \(name)")
+        }
+        do throws(StorageError) {
+            switch invocation.conversation {
+            case .none:
+                return
+            case .new:
+                conversation = .new(SessionDirectory.newName(now: Self.now()), in: directory, now: Self.now(), didSave: didSave)
+            case .named(let name):
+                let isNew = !directory.exists(name)
+                (conversation, resumed) = try SessionFiles.open(name, in: directory, now: Self.now(), didSave: didSave)
+                if isNew {
+                    let close = Suggestions.close(to: name, among: directory.namesNewestFirst())
+                    notices.append("new session \(name)" + (close.isEmpty ? "" : " (did you mean \(close.joined(separator: ", "))?)"))
+                }
+            case .latest:
+                guard let latest else { return }
+                // The file's own name, even one --session would refuse (a file copied in by hand).
+                (conversation, resumed) = try ConversationFile.open(
+                    latest.name, in: directory, lock: latest.lock, now: Self.now(), didSave: didSave)
             }
-        } else {
-            path = directory.path + "/" + SessionDirectory.newName(now: Self.now()) + ".json"
+        } catch {
+            let flag = invocation.conversation == .latest ? "--continue" : "--session"
+            throw UsageError("\(flag): " + error.message, underlying: error)
         }
-        let claimed = invocation.conversation != .new
-        let file = AutosaveFile(path: path, claimed: claimed, attachments: directory.attachments, lock: lock)
-        autosave = file
-        if claimed, access(file.path, F_OK) == 0 {
-            do { resumed = try file.load() } catch { throw UsageError(error.message, underlying: error) }
-        }
+        if let notice = conversation?.notice { notices.append(notice) }
     }
 
     /// The conversation every mode starts from (see ``Invocation/session(resuming:)``).
@@ -202,17 +204,14 @@ struct Launch {
         return catalog
     }
 
-    /// Where this run's conversation is saved (the autosave, `/save`, `/load`, `/export`),
-    /// telling `index` of each save; nil when this run saves nothing (a one-shot without
-    /// `--session`).
-    func conversationStore(index: IndexUpdates?) -> SessionFiles? {
-        guard let autosave else { return nil }
-        let directory = SessionDirectory(stateDirectory: settings.stateDirectory)
-        var didSave: (@Sendable (String, SessionArchive, Double) -> Void)?
-        if let index {
-            didSave = { @Sendable name, archive, modified in index.didSave(name, archive: archive, modified: modified) }
-        }
-        return SessionFiles(autosave: autosave, attachments: directory.attachments, directory: directory, now: Launch.now, didSave: didSave)
+    /// Where this run's conversation is saved (the journal, `/save`, `/load`, `/export`); nil
+    /// when this run saves nothing (a one-shot without `--session`).
+    func conversationStore() -> SessionFiles? {
+        guard let conversation else { return nil }
+        let index = sessionCatalog
+        return SessionFiles(
+            file: conversation, directory: SessionDirectory(stateDirectory: settings.stateDirectory), now: Launch.now,
+            didSave: { name, archive in index?.didSave(name, archive: archive) })
     }
 
     /// Every saved conversation, listed and searched through the index beside them.

@@ -38,9 +38,8 @@ enum OneShot {
             ? NoticesOnly()
             : TerminalRenderer(color: launch.useColor(fd: 2), markdown: launch.useColor(fd: 1), answerIsData: true)
         let settings = launch.settings
-        let index = launch.autosave == nil ? nil : launch.sessionCatalog.map(IndexUpdates.init)
-        let store = launch.conversationStore(index: index)
-        defer { index?.finish() }
+        for notice in launch.notices { Output.stderr(notice + "\n") }
+        let store = launch.conversationStore()
         // With --session (or --continue) the message is saved before it is sent, so a failed
         // or interrupted run leaves it for /retry; a message that cannot be saved is not sent.
         let pipeline = TurnPipeline(

@@ -48,9 +48,7 @@ enum REPL {
             color: launch.useColor(fd: 2), activityIndicator: interactive ? nil : false, markdown: launch.useColor(fd: 1))
         let models = launch.modelCatalog(refreshing: interactive)
         let catalog = launch.sessionCatalog
-        let updates = catalog.map(IndexUpdates.init)
-        defer { updates?.finish() }
-        let conversations = launch.conversationStore(index: updates)
+        let conversations = launch.conversationStore()
         let services = REPLServices(
             transport: launch.transport, reader: reader, renderer: renderer, models: models, conversations: conversations,
             attachments: AttachmentFiles(
@@ -61,16 +59,18 @@ enum REPL {
             roles: launch.roles, sessions: catalog, shell: interactive ? TerminalShell(environment: launch.environment) : nil,
             errors: launch.errors, waitForInterrupt: { _ = await InterruptMonitor.waitForInterrupt() }, now: Launch.now,
             timeZoneOffset: Launch.timeZoneOffset)
-        let repl = ChatREPL(session: launch.session, services: services)
+        let session = launch.session
+        let repl = ChatREPL(session: session, services: services)
 
         if interactive {
-            var banner = "bankfuture-chat \(BuildInfo.version) · \(settings.model) · /help for commands, Ctrl-D to exit"
+            var banner = "bankfuture-chat \(BuildInfo.version) · \(session.model) · /help for commands, Ctrl-D to exit"
             if launch.invocation.offline {
                 banner += "\noffline mode: the built-in responder answers (no network, no model)"
             }
-            if let resumed = launch.resumed {
-                banner += "\nresumed session \(launch.autosave?.name ?? "") (\(resumed.messages.count) messages)"
-                if let pending = resumed.pending {
+            if launch.resumed != nil {
+                let turns = session.turnCount
+                banner += "\nresumed session \(launch.conversation?.name ?? "") (\(turns) turn\(turns == 1 ? "" : "s"))"
+                if let pending = session.pending {
                     banner +=
                         "\nits last message was not answered (\(TerminalText.oneLine(pending.content, limit: 60))); /retry sends it again"
                 }
@@ -79,7 +79,10 @@ enum REPL {
             if launch.plan.systemPromptFromStdin, let system = settings.systemPrompt {
                 banner += "\nsystem prompt from stdin (\(system.count) characters)"
             }
+            for notice in launch.notices { banner += "\n" + notice }
             renderer.notice(banner)
+        } else {
+            for notice in launch.notices { renderer.notice(notice) }
         }
         let code = await repl.run()
         // The last save after a turn may still be on its way to disk.

@@ -1,6 +1,5 @@
 import ChatCore
 import ChatStorage
-import Dispatch
 
 /// `--sessions [QUERY]` and `--delete-session NAME`.
 enum Sessions {
@@ -49,26 +48,5 @@ enum SessionCatalogs {
     /// The SQLite FTS5 index kept beside the session files (`.index.sqlite`).
     static func make(directory: SessionDirectory) -> (any SessionCatalog)? {
         SessionIndex(directory: directory)
-    }
-}
-
-/// The index told of each autosave in order, on a queue of its own: another process's first
-/// build may hold the index for seconds, and the prompt must not wait for it. A save the index
-/// misses (the chat killed first) is found stale by its file's stamp and indexed later.
-final class IndexUpdates: Sendable {
-    private let queue = DispatchQueue(label: "bankfuture-chat.session-index")
-    private let catalog: any SessionCatalog
-
-    init(_ catalog: any SessionCatalog) {
-        self.catalog = catalog
-    }
-
-    func didSave(_ name: String, archive: SessionArchive, modified: Double) {
-        queue.async { [catalog] in catalog.didSave(name, archive: archive, modified: modified) }
-    }
-
-    /// Waits for the updates already asked for (at exit).
-    func finish() {
-        queue.sync {}
     }
 }

@@ -21,7 +21,12 @@ final class MemoryConversations: ConversationStore {
     var exports: [String: String] = [:]
     var autosaveName: String? { "memory" }
 
-    func autosave(_ archive: SessionArchive) throws(StorageError) { autosaves.append(archive) }
+    func record(_ session: ChatSession) throws(StorageError) { autosaves.append(SessionArchive(session)) }
+    func flush() throws(StorageError) {}
+    func exists(session name: String) -> Bool { files[name] != nil }
+    func sessionNames() -> [String] { Array(files.keys) }
+    func startNew() {}
+    func fork(_ archive: SessionArchive, as name: String) throws(StorageError) { files[name] = archive }
     func save(_ archive: SessionArchive, to path: String) throws(StorageError) { files[path] = archive }
     func load(from path: String) throws(StorageError) -> SessionArchive {
         guard let archive = files[path] else { throw StorageError("cannot load \(path): no such file") }
@@ -29,7 +34,7 @@ final class MemoryConversations: ConversationStore {
     }
     func export(_ markdown: String, to path: String) throws(StorageError) { exports[path] = markdown }
     func switchTo(session name: String) throws(StorageError) -> SessionArchive? { files[name] }
-    func renameAutosave(to name: String) throws(StorageError) {}
+    func renameAutosave(to name: String, session: ChatSession) throws(StorageError) {}
 }
 
 /// The editor and clipboard, scripted.
@@ -108,7 +113,7 @@ final class ScriptedTerminal: TerminalServices {
     @Test func saveLoadRoundTripAndExport() async throws {
         let dir = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let files = SessionFiles(autosave: nil, attachments: AttachmentCopies(directory: dir + "/attachments"), now: { 1 })
+        let files = SessionFiles(file: nil, directory: SessionDirectory(stateDirectory: dir), now: { 1 })
         let (first, _, _) = await loop(["Привет", "second", "/save \(dir)/s.json", "/export \(dir)/s.md"], conversations: files)
         #expect(mode(of: "\(dir)/s.json") == 0o600)
         let markdown = try String(contentsOfFile: "\(dir)/s.md", encoding: .utf8)
@@ -126,7 +131,7 @@ final class ScriptedTerminal: TerminalServices {
         try #"{"version":99,"model":"m","messages":[]}"#.write(toFile: "\(dir)/new.json", atomically: true, encoding: .utf8)
         try #"{"version":1,"model":"m","messages":[{"role":"wizard","content":"x"}]}"#.write(
             toFile: "\(dir)/role.json", atomically: true, encoding: .utf8)
-        let files = SessionFiles(autosave: nil, attachments: AttachmentCopies(directory: dir + "/attachments"), now: { 1 })
+        let files = SessionFiles(file: nil, directory: SessionDirectory(stateDirectory: dir), now: { 1 })
         let (loop, _, renderer) = await loop(
             ["q", "/load \(dir)/bad.json", "/load \(dir)/new.json", "/load \(dir)/role.json", "/load \(dir)/missing.json"],
             conversations: files)
@@ -250,7 +255,7 @@ final class ScriptedTerminal: TerminalServices {
     @Test func sessionNamesAreFileNamesOfTheirOwnOrRefused() throws {
         let directory = SessionDirectory(stateDirectory: "/state")
         #expect(throws: UsageError.self) { try directory.file(named: "../../etc/passwd") }
-        #expect(try directory.file(named: "work-notes") == "/state/sessions/work-notes.json")
-        #expect(try directory.file(named: "my notes") == "/state/sessions/my notes.json")
+        #expect(try directory.file(named: "work-notes") == "/state/sessions/work-notes.jsonl")
+        #expect(try directory.file(named: "my notes") == "/state/sessions/my notes.jsonl")
     }
 }

@@ -58,19 +58,20 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try PrivateFile.write([1], to: dir + "/s.json", creatingOnly: true)
         #expect(throws: PrivateFile.WriteError.self) { try PrivateFile.write([2], to: dir + "/s.json", creatingOnly: true) }
-        let first = AutosaveFile(path: dir + "/n.json", claimed: false)
-        let second = AutosaveFile(path: dir + "/n.json", claimed: false)
-        try first.save(SessionArchive(model: "m", systemPrompt: nil, messages: [.user("one")]), now: 1)
-        try second.save(SessionArchive(model: "m", systemPrompt: nil, messages: [.user("two")]), now: 1)
-        try first.save(SessionArchive(model: "m", systemPrompt: nil, messages: [.user("one"), .assistant("1")]), now: 2)
-        #expect(first.path == dir + "/n.json")
-        #expect(second.path == dir + "/n-2.json")
-        #expect(
-            try ArchiveFiles.load(from: dir + "/n.json", attachments: AttachmentCopies(directory: dir + "/attachments")).messages.count == 2
-        )
-        #expect(
-            try ArchiveFiles.load(from: dir + "/n-2.json", attachments: AttachmentCopies(directory: dir + "/attachments")).tree
-                .branchMessages.map(
-                    \.content) == ["two"])
+        let directory = SessionDirectory(stateDirectory: dir)
+        let first = ConversationFile.new("n", in: directory, now: 1)
+        let second = ConversationFile.new("n", in: directory, now: 1)
+        var one = ChatSession(model: "m")
+        one.beginTurn(user: .user("one"))
+        var two = ChatSession(model: "m")
+        two.beginTurn(user: .user("two"))
+        try first.record(one)
+        try second.record(two)
+        one.appendAnswer(.assistant("1"))
+        try first.record(one)
+        #expect(first.name == "n")
+        #expect(second.name == "n-2")
+        #expect(try ArchiveFiles.load(from: directory.journalPath("n"), attachments: directory.attachments).tree.count == 2)
+        #expect(try ArchiveFiles.load(from: directory.journalPath("n-2")).tree.branchMessages.map(\.content) == ["two"])
     }
 }

@@ -32,28 +32,27 @@ import Testing
     @Test func theAutosaveKeepsAttachmentsOnceBesideTheFileAndLoadsThemBack() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let copies = AttachmentCopies(directory: dir + "/attachments")
-        let file = AutosaveFile(path: dir + "/s.json", claimed: true, attachments: copies)
+        let directory = SessionDirectory(stateDirectory: dir)
         let archive = Self.conversation()
-        try file.save(archive, now: 10)
-        let text = try String(contentsOfFile: dir + "/s.json", encoding: .utf8)
+        let (file, _) = try SessionFiles.open("s", in: directory, now: 10)
+        try file.record(ChatSession(resuming: archive))
+        try file.flush()
+        let text = try String(contentsOfFile: directory.journalPath("s"), encoding: .utf8)
         #expect(!text.contains("iVBORw=="), "the data is not in the session file")
         #expect(text.contains(#""blob":"0123456789abcdef""#))
-        #expect(try String(contentsOfFile: dir + "/attachments/0123456789abcdef.b64", encoding: .utf8) == "iVBORw==")
-        let loaded = try file.load()
+        #expect(try String(contentsOfFile: directory.path + "/attachments/0123456789abcdef.b64", encoding: .utf8) == "iVBORw==")
+        let loaded = try ArchiveFiles.load(from: directory.journalPath("s"), attachments: directory.attachments)
         #expect(loaded == archive)
         #expect(loaded.messages[1].reasoningDetails?.text == #"[{"type":"reasoning.encrypted","data":"AbC=","id":"r1"}]"#)
-        // A second save does not write the copy again (its mode shows it is ours, 0600).
-        try file.save(archive, now: 11)
         #expect(
-            (try FileManager.default.attributesOfItem(atPath: dir + "/attachments/0123456789abcdef.b64")[.posixPermissions] as? Int)
-                == 0o600)
+            (try FileManager.default.attributesOfItem(atPath: directory.path + "/attachments/0123456789abcdef.b64")[.posixPermissions]
+                as? Int) == 0o600)
     }
 
     @Test func saveWritesOneFileThatStandsAlone() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let files = SessionFiles(autosave: nil, attachments: AttachmentCopies(directory: dir + "/none"), now: { 5 })
+        let files = SessionFiles(file: nil, directory: SessionDirectory(stateDirectory: dir + "/none"), now: { 5 })
         try files.save(Self.conversation(), to: dir + "/copy.json")
         let text = try String(contentsOfFile: dir + "/copy.json", encoding: .utf8)
         #expect(text.contains("iVBORw=="))
@@ -67,14 +66,14 @@ import Testing
     @Test func aMissingCopyIsAnErrorNamingTheFileAndTheAttachment() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let file = AutosaveFile(path: dir + "/s.json", claimed: true, attachments: AttachmentCopies(directory: dir + "/attachments"))
-        try file.save(Self.conversation(), now: 1)
-        try FileManager.default.removeItem(atPath: dir + "/attachments")
+        let directory = SessionDirectory(stateDirectory: dir)
+        try directory.write(Self.conversation(), named: "s")
+        try FileManager.default.removeItem(atPath: directory.path + "/attachments")
         do {
-            _ = try file.load()
+            _ = try SessionFiles.open("s", in: directory, now: 1)
             Issue.record("loaded without its attachment")
         } catch {
-            #expect(error.message.contains(dir + "/s.json"))
+            #expect(error.message.contains(directory.journalPath("s")))
             #expect(error.message.contains("cat.png"))
         }
     }
@@ -94,8 +93,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let directory = SessionDirectory(stateDirectory: dir)
         for name in ["a", "b", "c"] {
-            try AutosaveFile(path: directory.file(named: name), claimed: true).save(
-                SessionArchive(model: "m", systemPrompt: nil, messages: []), now: 1)
+            try directory.write(SessionArchive(model: "m", systemPrompt: nil, messages: []), named: name)
         }
         #expect(directory.mostRecent() == "c")
         #expect(throws: UsageError.self) { try directory.file(named: "../../etc/passwd") }

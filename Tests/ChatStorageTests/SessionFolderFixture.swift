@@ -3,7 +3,7 @@ import Foundation
 
 @testable import ChatStorage
 
-/// A scratch sessions folder filled through the real autosave (``AutosaveFile``), with each
+/// A scratch sessions folder filled through the real journal (``ConversationFile``), with each
 /// file's modification time set to the `at:` given, so "newest first" does not depend on
 /// how fast the test runs.
 struct SessionFolderFixture {
@@ -27,7 +27,7 @@ struct SessionFolderFixture {
         -> SessionArchive
     {
         let archive = SessionArchive(model: model, systemPrompt: nil, messages: messages, pending: pending)
-        try AutosaveFile(path: directory.file(named: name), claimed: true, attachments: directory.attachments).save(archive, now: time)
+        try directory.write(archive, named: name, now: time)
         try setModified(name, time)
         return archive
     }

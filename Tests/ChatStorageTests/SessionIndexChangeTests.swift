@@ -24,7 +24,7 @@ import Testing
         let index = folder.index()
         #expect(try index.search("please").map(\.summary.name) == ["gone"])
         try index.delete("gone")
-        #expect(!folder.exists("gone.json"))
+        #expect(!folder.exists("gone.jsonl"))
         #expect(!folder.exists("attachments/00000000000000c1.b64"))
         #expect(folder.exists("attachments/00000000000000c2.b64"))
         #expect(try index.search("please") == [])
@@ -44,8 +44,8 @@ import Testing
         let index = folder.index()
         #expect(try index.search("swift").map(\.summary.name) == ["old"])
         try index.rename("old", to: "swift-actors")
-        #expect(!folder.exists("old.json"))
-        #expect(folder.exists("swift-actors.json"))
+        #expect(!folder.exists("old.jsonl"))
+        #expect(folder.exists("swift-actors.jsonl"))
         #expect(try index.search("swift").map(\.summary.name) == ["swift-actors"])
         #expect(try index.list().map(\.name) == ["new", "mid", "swift-actors"])
         #expect(try index.list().last?.modified == 1_000, "a rename is not a change of the conversation")
@@ -78,7 +78,7 @@ import Testing
                 do {
                     let name = "w\(writer)-\(round % 5)"
                     let messages = Fixture.chat("writer \(writer) round \(round) token\(writer)x\(round)", "answer \(round)")
-                    index.didSave(name, archive: try folder.save(name, messages, at: Double(round)), modified: Double(round))
+                    index.didSave(name, archive: try folder.save(name, messages, at: Double(round)))
                     _ = try index.search("writer")
                     if round % 10 == 0 { _ = try index.list() }
                 } catch {

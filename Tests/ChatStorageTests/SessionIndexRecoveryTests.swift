@@ -130,14 +130,14 @@ import Testing
         defer { folder.remove() }
         let index = folder.index()
         var messages = Fixture.chat("first question about rust", "first answer")
-        index.didSave("s", archive: try folder.save("s", messages, at: 1), modified: 1)
+        index.didSave("s", archive: try folder.save("s", messages, at: 1))
         messages += Fixture.chat("second question about go", "second answer")
-        index.didSave("s", archive: try folder.save("s", messages, at: 2), modified: 2)
+        index.didSave("s", archive: try folder.save("s", messages, at: 2))
         #expect(try index.search("go").map(\.summary.name) == ["s"])
         // /undo and a different turn in its place.
         messages.removeLast(2)
         messages += Fixture.chat("instead about zig", "zig answer")
-        index.didSave("s", archive: try folder.save("s", messages, at: 3), modified: 3)
+        index.didSave("s", archive: try folder.save("s", messages, at: 3))
         #expect(try index.search("go") == [])
         #expect(try index.search("zig rust").map(\.summary.name) == ["s"])
         #expect(
@@ -154,7 +154,7 @@ import Testing
         let index = folder.index()
         try folder.save("s", Fixture.chat("on disk"), at: 1)
         // The row is what didSave was told; the file's stamp is recorded, so it stays.
-        index.didSave("s", archive: SessionArchive(model: "m", systemPrompt: nil, messages: [.user("told to the index")]), modified: 1)
+        index.didSave("s", archive: SessionArchive(model: "m", systemPrompt: nil, messages: [.user("told to the index")]))
         #expect(try index.search("told").map(\.summary.name) == ["s"])
         #expect(try index.search("disk") == [])
     }
@@ -162,7 +162,7 @@ import Testing
     @Test func didSaveOfAFileThatIsNotThereChangesNothing() throws {
         let folder = try Fixture()
         defer { folder.remove() }
-        folder.index().didSave("ghost", archive: SessionArchive(model: "m", systemPrompt: nil, messages: [.user("boo")]), modified: 1)
+        folder.index().didSave("ghost", archive: SessionArchive(model: "m", systemPrompt: nil, messages: [.user("boo")]))
         #expect(try folder.index().list() == [])
     }
 }

@@ -36,23 +36,21 @@ import Testing
     @Test func switchingAndRenamingMoveTheLock() throws {
         let directory = try scratch()
         defer { remove(directory) }
-        // The autosave file holds the only reference to the lock, as the chat's does.
-        let files = SessionFiles(
-            autosave: AutosaveFile(
-                path: try directory.file(named: "first"), claimed: true, lock: try SessionLock.acquire("first", in: directory)),
-            attachments: directory.attachments, directory: directory, now: { 1 })
-        try files.autosave(Self.archive("hello"))
+        // The conversation file holds the only reference to the lock, as the chat's does.
+        let (first, _) = try SessionFiles.open("first", in: directory, now: 1)
+        let files = SessionFiles(file: first, directory: directory, now: { 1 })
+        try files.record(ChatSession(resuming: Self.archive("hello")))
         #expect(throws: SessionLockError.self) { try SessionLock.acquire("first", in: directory) }
         _ = try files.switchTo(session: "second")
         _ = try SessionLock.acquire("first", in: directory)  // free once left
         #expect(throws: SessionLockError.self) { try SessionLock.acquire("second", in: directory) }
-        try files.renameAutosave(to: "renamed")
+        try files.renameAutosave(to: "renamed", session: ChatSession(model: "m"))
         #expect(throws: SessionLockError.self) { try SessionLock.acquire("renamed", in: directory) }
         #expect(try SessionLock.acquire("second", in: directory) != nil)
         // Another process's session is refused by /session and /rename alike.
         let elsewhere = try #require(try SessionLock.acquire("elsewhere", in: directory))
         #expect(throws: StorageError.self) { try files.switchTo(session: "elsewhere") }
-        #expect(throws: StorageError.self) { try files.renameAutosave(to: "elsewhere") }
+        #expect(throws: StorageError.self) { try files.renameAutosave(to: "elsewhere", session: ChatSession(model: "m")) }
         #expect(elsewhere.name == "elsewhere")  // held until here
         #expect(files.autosaveName == "renamed")
     }
@@ -61,8 +59,8 @@ import Testing
         let directory = try scratch()
         defer { remove(directory) }
         let other = try #require(try SessionLock.acquire("20261208-120000", in: directory))
-        let file = AutosaveFile(path: directory.path + "/20261208-120000.json", claimed: false)
-        try file.save(Self.archive("hi"), now: 1)
+        let file = ConversationFile.new("20261208-120000", in: directory, now: 1)
+        try file.record(ChatSession(resuming: Self.archive("hi")))
         #expect(other.name == "20261208-120000")  // held until here
         #expect(file.name == "20261208-120000-2")
         #expect(throws: SessionLockError.self) { try SessionLock.acquire("20261208-120000-2", in: directory) }
@@ -72,7 +70,7 @@ import Testing
         let directory = try scratch()
         defer { remove(directory) }
         for (name, time) in [("old", 1_000.0), ("new", 2_000.0)] {
-            try AutosaveFile(path: directory.file(named: name), claimed: true).save(Self.archive(name), now: time)
+            try directory.write(Self.archive(name), named: name, now: time)
             try FileManager.default.setAttributes(
                 [.modificationDate: Date(timeIntervalSince1970: time)], ofItemAtPath: directory.file(named: name))
         }

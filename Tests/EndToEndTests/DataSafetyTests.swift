@@ -102,7 +102,7 @@ import Testing
             }
             #expect(runs.allSatisfy { $0.status == 0 })
             let directory = sandbox.root + "/state/bankfuture-chat/sessions"
-            let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jsonl") }
             #expect(files.count == 2)
             let texts = try files.map { try String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
             #expect(texts.contains { $0.contains("alpha") && !$0.contains("beta") })

@@ -192,7 +192,7 @@ import Testing
         defer { sandbox.remove() }
         let first = try await chat(["--stdin", "repl", "--session", "work"], fake: fake, sandbox: sandbox, stdin: "first question\n")
         #expect(first.status == 0)
-        let file = sandbox.root + "/state/bankfuture-chat/sessions/work.json"
+        let file = sandbox.root + "/state/bankfuture-chat/sessions/work.jsonl"
         let attributes = try FileManager.default.attributesOfItem(atPath: file)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let resumed = try await chat(["--stdin", "repl", "--continue"], fake: fake, sandbox: sandbox, stdin: "second question\n")

@@ -47,9 +47,12 @@ public enum ConversationJournal {
 
     /// Every event that writes `archive` as a new journal: its start, every message, and the
     /// position when it is not the last message.
-    public static func events(of archive: SessionArchive, created: Int64?, carriedUsage: Usage? = nil) -> [JournalEvent] {
+    /// The start carries the usage no message carries (``SessionArchive/unattributedUsage``).
+    public static func events(of archive: SessionArchive, created: Int64?) -> [JournalEvent] {
         var events: [JournalEvent] = [
-            .start(id: archive.id, created: created, model: archive.model, systemPrompt: archive.systemPrompt, usage: carriedUsage)
+            .start(
+                id: archive.id, created: created, model: archive.model, systemPrompt: archive.systemPrompt,
+                usage: archive.unattributedUsage)
         ]
         events += archive.tree.nodes.map { .message($0) }
         if archive.tree.leaf != archive.tree.nodes.last?.id { events.append(.position(archive.tree.leaf)) }

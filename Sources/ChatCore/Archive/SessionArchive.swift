@@ -54,6 +54,20 @@ public struct SessionArchive: Sendable, Equatable {
         self.init(id: session.id, model: session.model, systemPrompt: session.systemPrompt, tree: session.tree, usage: session.totalUsage)
     }
 
+    /// The part of ``usage`` no message carries (totals of a conversation saved before messages
+    /// kept their own usage, and costs outside the messages): what a journal's start carries.
+    public var unattributedUsage: Usage? {
+        let attributed = tree.nodes.reduce(Usage()) { total, node in node.usage.map { total + $0 } ?? total }
+        let rest = Usage(
+            promptTokens: max(0, usage.promptTokens - attributed.promptTokens),
+            completionTokens: max(0, usage.completionTokens - attributed.completionTokens),
+            totalTokens: max(0, usage.totalTokens - attributed.totalTokens),
+            cost: usage.cost.map { max(0, $0 - (attributed.cost ?? 0)) },
+            cachedTokens: usage.cachedTokens.map { max(0, $0 - (attributed.cachedTokens ?? 0)) },
+            reasoningTokens: usage.reasoningTokens.map { max(0, $0 - (attributed.reasoningTokens ?? 0)) })
+        return rest.totalTokens == 0 && (rest.cost ?? 0) == 0 ? nil : rest
+    }
+
     /// The finished messages of the current branch.
     public var messages: [ChatMessage] { resumed.history }
 

@@ -191,3 +191,53 @@ public struct ChatSession: Sendable, Equatable {
         if let pending { beginTurn(user: pending) }
     }
 }
+
+// MARK: - Moving in the tree
+
+extension ChatSession {
+    /// The id of message `number` (1, 2, … as `/history` numbers the finished messages of the
+    /// current branch), when it is a user message.
+    public func userMessage(numbered number: Int) -> Int? {
+        let branch = tree.path(to: settledPosition)
+        guard number >= 1, number <= branch.count, tree.node(branch[number - 1])?.message.role == .user else { return nil }
+        return branch[number - 1]
+    }
+
+    /// `/rewind N`: the position moves to just before user message `id` of the current branch;
+    /// the next message becomes a new version of it.
+    public mutating func rewind(before id: Int) throws(ConversationTree.Problem) {
+        guard let node = tree.node(id), node.message.role == .user else {
+            throw ConversationTree.Problem(reason: "message \(id) is not a user message")
+        }
+        try tree.move(to: node.parent)
+    }
+
+    /// `/switch`: the branch that ends at `id` becomes current.
+    public mutating func switchBranch(to id: Int?) throws(ConversationTree.Problem) {
+        try tree.move(to: id)
+    }
+
+    /// The current branch alone, as a new conversation with a new id (`/fork`): its messages
+    /// keep their models and usage; the totals are what they cost.
+    public func forked() -> SessionArchive {
+        var tree = ConversationTree()
+        var usage = Usage()
+        for id in self.tree.branch {
+            guard let node = self.tree.node(id) else { continue }
+            tree.append(node.message, under: tree.leaf, model: node.model, usage: node.usage)
+            if let cost = node.usage { usage = usage + cost }
+        }
+        return SessionArchive(model: model, systemPrompt: systemPrompt, tree: tree, usage: usage)
+    }
+
+    /// Adds `message` as a new answer to user message `id` (one of `/compare`'s), without
+    /// moving the position; returns the new message's id.
+    @discardableResult
+    public mutating func addAnswer(_ message: ChatMessage, to id: Int, model: String?, usage: Usage?) -> Int {
+        let leaf = tree.leaf
+        let added = tree.append(message, under: id, model: model, usage: usage)
+        try? tree.move(to: leaf)
+        if let usage { totalUsage = totalUsage + usage }
+        return added
+    }
+}

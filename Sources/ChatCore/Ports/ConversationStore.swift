@@ -1,34 +1,31 @@
-/// Where conversations are kept: the autosave after every change, and the files `/save`,
-/// `/load` and `/export` name. Paths are as the user typed them (`~` included).
+/// Where conversations are kept: the saved conversation of this run (its journal, appended
+/// to at every change), and the files `/save`, `/load` and `/export` name (`~` included).
 public protocol ConversationStore: AnyObject {
-    /// The autosaved session's name, once it has one.
+    /// The saved conversation's name, once it has one.
     var autosaveName: String? { get }
-    /// Saves the conversation where it is autosaved, and returns once it is on disk (after
-    /// any save still being written in the background).
-    func autosave(_ archive: SessionArchive) throws(StorageError)
-    /// Saves the conversation where it is autosaved, behind the caller: saves are written in
-    /// order, and a failure is thrown by the next save or by ``flush()``.
-    func autosaveInBackground(_ archive: SessionArchive) throws(StorageError)
-    /// Returns once every save asked for is on disk; throws a background save's failure.
+    /// Appends what changed in `session` to its saved conversation; in the file when this
+    /// returns (flushed to disk behind the caller: a failure there is thrown by the next call).
+    func record(_ session: ChatSession) throws(StorageError)
+    /// Returns once every save is flushed to disk; throws a failure of the background.
     func flush() throws(StorageError)
-    /// Writes the conversation to `path` as one file that stands alone.
+    /// Writes the conversation to `path` as one file that stands alone (the whole tree).
     func save(_ archive: SessionArchive, to path: String) throws(StorageError)
-    /// Reads a saved conversation.
+    /// Reads a saved conversation (a `/save` file, an earlier version's file, or a journal).
     func load(from path: String) throws(StorageError) -> SessionArchive
     /// Writes the Markdown transcript to `path`.
     func export(_ markdown: String, to path: String) throws(StorageError)
-    /// Makes the saved session `name` the one autosaved from now on, and returns it (or nil
-    /// when there is no such session yet: it starts empty under that name).
+    /// Whether a saved conversation of that name exists.
+    func exists(session name: String) -> Bool
+    /// The saved conversations' names, newest first (for suggestions and completion).
+    func sessionNames() -> [String]
+    /// Makes saved conversation `name` the one saved from now on (locked for this process),
+    /// and returns it; nil when there is none of that name yet: it starts empty under it.
     func switchTo(session name: String) throws(StorageError) -> SessionArchive?
-    /// Gives the autosaved session a new name (its file is renamed).
-    func renameAutosave(to name: String) throws(StorageError)
-}
-
-extension ConversationStore {
-    /// A store without a background writes every save at once.
-    public func autosaveInBackground(_ archive: SessionArchive) throws(StorageError) {
-        try autosave(archive)
-    }
-
-    public func flush() throws(StorageError) {}
+    /// Saves from now on to a new conversation, named by the time (`/load`, `/reset` keep theirs).
+    func startNew()
+    /// Writes `archive` as the new saved conversation `name` (which must not exist) and saves
+    /// to it from now on (`/fork`).
+    func fork(_ archive: SessionArchive, as name: String) throws(StorageError)
+    /// Gives the saved conversation a new name.
+    func renameAutosave(to name: String, session: ChatSession) throws(StorageError)
 }

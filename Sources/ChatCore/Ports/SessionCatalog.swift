@@ -40,7 +40,7 @@ public protocol SessionCatalog: Sendable {
     /// Conversations containing `query` (any case, any script), best first.
     func search(_ query: String) throws(StorageError) -> [SessionMatch]
     /// Tells the index a session was saved (after every autosave).
-    func didSave(_ name: String, archive: SessionArchive, modified: Double)
+    func didSave(_ name: String, archive: SessionArchive)
     /// Deletes a session's file, its attachments and its index entry.
     func delete(_ name: String) throws(StorageError)
     /// Renames a session's file and its index entry.

@@ -94,8 +94,12 @@ public final class ChatREPL {
         switch command {
         case .exit:
             return false
-        case .help, .system, .reset, .undo, .retry, .history, .usage:
+        case .help, .system, .reset, .undo, .retry, .usage:
             await ConversationCommands(state: state).handle(command)
+        case .history, .rewind, .editMessage, .regen, .tree, .switchBranch, .fork:
+            await BranchCommands(state: state).handle(command)
+        case .compare(let models):
+            await CompareCommand(state: state).run(models)
         case .model, .models, .allModels, .fallback, .set, .web, .generation:
             await ModelCommands(state: state).handle(command)
         case .role:

@@ -33,19 +33,28 @@ public final class REPLState {
 
     var renderer: any ChatRenderer { services.renderer }
 
-    /// Saves the conversation where it is autosaved; a failure is one line, and the chat goes on.
-    /// Saves the conversation; `inBackground` (after a turn) does not wait for the disk.
-    func autosave(inBackground: Bool = false) {
-        guard let store = services.conversations else { return }
+    /// Saves what changed in the conversation; a failure is one line, and the chat goes on.
+    func autosave() {
         do {
-            if inBackground {
-                try store.autosaveInBackground(SessionArchive(session))
-            } else {
-                try store.autosave(SessionArchive(session))
-            }
+            try services.conversations?.record(session)
         } catch {
             renderer.error("autosave failed: \(error.message)")
         }
+    }
+
+    /// Continues in another conversation (`/session`, `/load`, `/fork`): `session`, or an empty
+    /// one with this one's settings; what was attached and the last answer go with the old one.
+    func adopt(_ next: ChatSession?) {
+        if let next {
+            session = next
+        } else {
+            session = ChatSession(
+                model: session.model, systemPrompt: session.systemPrompt, parameters: session.parameters,
+                fallbackModels: session.fallbackModels)
+        }
+        pendingFiles.removeAll()
+        lastAnswer = session.lastAnswer
+        updateCompletions()
     }
 
     /// The model list, when one can be had (a note is shown when it is a stale copy).

@@ -40,12 +40,27 @@ public enum SlashCommand: Sendable, Equatable {
     case generation
     /// `/exec TASK`: one shell command for the task.
     case exec(String?)
+    /// `/rewind N`: move to just before user message N; the next message is a new version of it.
+    case rewind(String?)
+    /// `/edit N`: a new version of user message N, written in the editor.
+    case editMessage(Int)
+    /// `/regen [MODEL]` (`/regenerate`): a new answer to the last user message.
+    case regen(String?)
+    /// `/tree`: the branches.
+    case tree
+    /// `/switch K`: make branch K current.
+    case switchBranch(String?)
+    /// `/fork NAME`: the current branch as a new saved conversation, continued there.
+    case fork(String?)
+    /// `/compare MODEL…`: the last user message answered by each model, side by side in the tree.
+    case compare([String])
 
     /// Command names offered by `/help` and tab completion.
     public static let names = [
         "/system", "/model", "/models", "/reset", "/retry", "/undo", "/history", "/usage", "/save", "/load", "/export",
         "/set", "/file", "/edit", "/copy", "/fallback", "/image", "/role", "/web", "/tools", "/mcp", "/sessions", "/session",
-        "/rename", "/generation", "/exec", "/help", "/exit", "/quit",
+        "/rename", "/generation", "/exec", "/rewind", "/regen", "/regenerate", "/tree", "/switch", "/fork", "/compare", "/help",
+        "/exit", "/quit",
     ]
 
     /// One line of help per command.
@@ -54,12 +69,17 @@ public enum SlashCommand: Sendable, Equatable {
         ("/model [ID]", "show, or switch, the model for the following turns"),
         ("/models [FILTER]", "list the available models"),
         ("/reset", "forget the conversation; system prompt and model stay"),
-        ("/retry", "resend the failed or cancelled message, or the last one (replacing its answer)"),
-        ("/undo", "drop the last user message and its answer"),
-        ("/history", "print the conversation so far"),
-        ("/usage", "tokens and cost of this session"),
-        ("/save PATH, /load PATH", "save or load the conversation as JSON (mode 0600)"),
-        ("/export PATH", "write the conversation as Markdown"),
+        ("/retry", "resend the failed or cancelled message, or answer the last one again (the old answer stays)"),
+        ("/undo", "move back before the last user message (it stays in the tree)"),
+        ("/history", "the current branch, numbered; [k/n] marks a message with other versions"),
+        ("/rewind N", "move to just before user message N; what you type next is a new version of it"),
+        ("/edit N", "write a new version of user message N in the editor, and send it"),
+        ("/regen [MODEL]", "a new answer to the last user message (by MODEL); the old one stays"),
+        ("/tree, /switch K", "the branches (* marks the current one); make branch K current"),
+        ("/fork NAME", "save the current branch as a new conversation NAME and continue there"),
+        ("/compare MODEL...", "answer the last user message with up to 4 models at once, each a branch"),
+        ("/save PATH, /load PATH", "save the whole tree as JSON (mode 0600); load one as a new session"),
+        ("/export PATH", "write the current branch as Markdown"),
         ("/set [KEY VALUE]", "show or set temperature, max_tokens, top_p, reasoning, provider[.FIELD], allow_fallbacks, stream"),
         ("/file PATH|URL...", "attach text, images, PDFs or audio to the next message (globs; /file lists, /file clear drops)"),
         ("/edit [TEXT], Ctrl-X Ctrl-E", "compose the next message in $VISUAL / $EDITOR"),
@@ -131,7 +151,9 @@ public enum ParsedInput: Sendable, Equatable {
             let parts = rest.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
             return .command(.set(key: String(parts[0]), value: parts.count > 1 ? String(parts[1]) : nil))
         case "/file", "/attach": return .command(.file(rest.map(splitWords) ?? []))
-        case "/edit": return .command(.edit(rest))
+        case "/edit":
+            if let rest, let number = Int(rest) { return .command(.editMessage(number)) }
+            return .command(.edit(rest))
         case "/copy": return .command(.copy(codeOnly: rest?.lowercased() == "code"))
         case "/fallback", "/fallbacks": return .command(.fallback(rest.map(splitWords) ?? []))
         case "/image": return .command(.image(rest))
@@ -156,6 +178,12 @@ public enum ParsedInput: Sendable, Equatable {
         case "/rename": return .command(.rename(rest))
         case "/generation": return .command(.generation)
         case "/exec": return .command(.exec(rest))
+        case "/rewind": return .command(.rewind(rest))
+        case "/regen", "/regenerate": return .command(.regen(rest))
+        case "/tree", "/branches": return .command(.tree)
+        case "/switch": return .command(.switchBranch(rest))
+        case "/fork": return .command(.fork(rest))
+        case "/compare": return .command(.compare(rest.map(splitWords) ?? []))
         default:
             let word = String(name)
             let candidates = SlashCommand.names.map { ($0, editDistance(Array($0), Array(word.lowercased()))) }

@@ -82,9 +82,9 @@ public final class TurnPipeline {
             }
         }
         let userID = session.tree.leaf
-        // On disk before the request goes out: if this process dies mid-turn, the message is
+        // In the file before the request goes out: if this process dies mid-turn, the message is
         // the pending one of the saved conversation, and /retry after --continue resends it.
-        if let failure = save(session, waiting: true) {
+        if let failure = save(session) {
             guard !services.requireSave else {
                 report.saveFailure = failure
                 return report
@@ -135,13 +135,13 @@ public final class TurnPipeline {
                 }
                 session.appendAnswer(.toolResult(callID: call.id, content: result))
             }
-            if let failure = save(session, waiting: false) { renderer.error("autosave failed: \(failure)") }
+            if let failure = save(session) { renderer.error("autosave failed: \(failure)") }
             if cancelled || Task.isCancelled {
                 report.error = .cancelled
                 break
             }
         }
-        if report.error != nil, let failure = save(session, waiting: false) { renderer.error("autosave failed: \(failure)") }
+        if report.error != nil, let failure = save(session) { renderer.error("autosave failed: \(failure)") }
         return report
     }
 
@@ -165,19 +165,13 @@ public final class TurnPipeline {
             }
         }
         session.appendAnswer(message, model: response.model ?? model, usage: usage)
-        if let failure = save(session, waiting: false) { report.saveFailure = failure }
+        if let failure = save(session) { report.saveFailure = failure }
     }
 
-    /// Saves the conversation; the failure's one line, or nil. `waiting`: on disk when this
-    /// returns (the message before its request); otherwise written behind the caller.
-    private func save(_ session: ChatSession, waiting: Bool) -> String? {
-        guard let store = services.store else { return nil }
+    /// Saves what changed in the conversation; the failure's one line, or nil.
+    private func save(_ session: ChatSession) -> String? {
         do {
-            if waiting {
-                try store.autosave(SessionArchive(session))
-            } else {
-                try store.autosaveInBackground(SessionArchive(session))
-            }
+            try services.store?.record(session)
             return nil
         } catch {
             return error.message

@@ -16,7 +16,7 @@ enum OrphanedAttachments {
     /// The ids of the data attachments of the session file at `path`; empty when it cannot be read.
     static func ids(inSessionFile path: String) -> Set<String> {
         guard let bytes = try? FileBytes.contents(of: path, maxBytes: ArchiveFiles.maxFileBytes),
-            let archive = try? SessionArchive.decode(bytes, path: path, blob: { _ in "" })
+            let archive = try? ArchiveFiles.decode(bytes, path: path, blob: { _ in "" })
         else { return [] }
         return Set(archive.dataAttachments.map(\.id).filter(AttachmentCopies.isSafe))
     }
@@ -33,7 +33,7 @@ enum OrphanedAttachments {
             return
         }
         for name in files.keys {
-            guard let bytes = try? FileBytes.contents(of: folder + "/" + name + SessionFolder.suffix, maxBytes: ArchiveFiles.maxFileBytes)
+            guard let bytes = try? FileBytes.contents(of: SessionFolder.path(of: name, in: folder), maxBytes: ArchiveFiles.maxFileBytes)
             else { return }
             unnamed = unnamed.filter { !contains(bytes, "\"" + $0 + "\"") }
             if unnamed.isEmpty { return }

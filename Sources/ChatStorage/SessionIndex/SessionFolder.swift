@@ -32,12 +32,11 @@ struct FileStamp: Equatable, Sendable {
     static let none = FileStamp(inode: -1, modifiedNanoseconds: -1, size: -1)
 }
 
-/// The sessions folder as the index sees it: `NAME.json` regular files (not hidden, not
-/// symlinks), each with its stamp.
+/// The sessions folder as the index sees it: `NAME.jsonl` journals and earlier versions'
+/// `NAME.json` files (regular files, not hidden, not symlinks), each with its stamp.
 enum SessionFolder {
-    static let suffix = ".json"
-
-    /// Every session file's name (without `.json`) and stamp; nil when the folder does not exist.
+    /// Every conversation's name and the stamp of its file (its journal when it has both, as
+    /// it does for a moment while it is converted); nil when the folder does not exist.
     static func scan(_ path: String) throws(StorageError) -> [String: FileStamp]? {
         guard let directory = opendir(path) else {
             if errno == ENOENT { return nil }
@@ -50,12 +49,20 @@ enum SessionFolder {
             let file = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            guard file.hasSuffix(suffix), !file.hasPrefix("."), file.count > suffix.count else { continue }
+            guard !file.hasPrefix("."), let name = SessionDirectory.conversationName(ofFile: file) else { continue }
             var info = stat()
             guard fstatat(descriptor, file, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            files[String(file.dropLast(suffix.count))] = FileStamp(info)
+            if file.hasSuffix(".json"), files[name] != nil { continue }
+            files[name] = FileStamp(info)
         }
         return files
+    }
+
+    /// The file conversation `name` is read from in `folder`: its journal, else an earlier
+    /// version's file.
+    static func path(of name: String, in folder: String) -> String {
+        let journal = folder + "/" + name + ".jsonl"
+        return access(journal, F_OK) == 0 ? journal : folder + "/" + name + ".json"
     }
 
     /// The stamp of one session file, nil when it is not there.
@@ -79,7 +86,7 @@ enum SessionFolder {
         }
         let stamp = FileStamp(file.status)
         // Attachment data is not indexed: a copy that is missing must not hide the conversation.
-        guard let archive = try? SessionArchive.decode(file.bytes, path: path, blob: { _ in "" }) else { return (nil, stamp) }
+        guard let archive = try? ArchiveFiles.decode(file.bytes, path: path, blob: { _ in "" }) else { return (nil, stamp) }
         return (IndexedSession(archive), stamp)
     }
 }

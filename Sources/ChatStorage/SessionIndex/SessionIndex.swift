@@ -58,10 +58,9 @@ public final class SessionIndex: SessionCatalog {
 
     /// Indexes the messages of session `name` that the index does not have yet, and records
     /// the stamp of its file, so the next scan does not read it again. The row's time is the
-    /// file's (what a rebuild would see), so `modified` is not needed. Failures are not
-    /// reported: the next scan reads the file.
-    public func didSave(_ name: String, archive: SessionArchive, modified: Double) {
-        guard let stamp = SessionFolder.stamp(of: directory.path + "/" + name + SessionFolder.suffix) else { return }
+    /// file's (what a rebuild would see). Failures are not reported: the next scan reads the file.
+    public func didSave(_ name: String, archive: SessionArchive) {
+        guard let stamp = SessionFolder.stamp(of: SessionFolder.path(of: name, in: directory.path)) else { return }
         let session = IndexedSession(archive)
         try? connection.withLock { store throws(SQLiteError) in
             try withRetryAfterDamage(&store) { store throws(SQLiteError) in
@@ -73,7 +72,8 @@ public final class SessionIndex: SessionCatalog {
     /// Deletes the session file, the attachment copies no other session file names, and the
     /// row; refused when the name cannot be a session's or another process has it open.
     public func delete(_ name: String) throws(StorageError) {
-        let path = try file(named: name)
+        try check(name)
+        let path = SessionFolder.path(of: name, in: directory.path)
         let lock: SessionLock?
         do {
             lock = try SessionLock.acquire(name, in: directory, creatingFolder: false)
@@ -86,10 +86,11 @@ public final class SessionIndex: SessionCatalog {
         guard unlink(path) == 0 else {
             throw StorageError(errno == ENOENT ? "no session named \(name)" : "cannot delete \(path): \(Self.reason(errno))")
         }
-        let stored = PathText.lastComponent(path).dropLast(SessionFolder.suffix.count)
+        // An earlier version's file left beside a journal goes too.
+        unlink(directory.legacyPath(name))
         try? connection.withLock { store throws(SQLiteError) in
             try withRetryAfterDamage(&store) { store throws(SQLiteError) in
-                try store.database.writing { () throws(SQLiteError) in try store.remove(String(stored)) }
+                try store.database.writing { () throws(SQLiteError) in try store.remove(name) }
             }
         }
         OrphanedAttachments.remove(ids, folder: directory.path)
@@ -97,37 +98,20 @@ public final class SessionIndex: SessionCatalog {
 
     /// Renames the session file (refused when a session of the new name exists) and its row.
     public func rename(_ name: String, to newName: String) throws(StorageError) {
-        let source = try file(named: name)
-        let target = try file(named: newName)
-        let targetName = String(PathText.lastComponent(target).dropLast(SessionFolder.suffix.count))
-        guard SessionFolder.stamp(of: source) != nil else { throw StorageError("no session named \(name)") }
-        if source == target { return }
-        // link(2) fails when the target exists, where rename(2) would replace it. A file
-        // system without hard links gets a check, then rename(2).
-        var code: Int32 = link(source, target) == 0 ? 0 : errno
-        if code == EPERM || code == ENOTSUP || code == EOPNOTSUPP {
-            var info = stat()
-            code = lstat(target, &info) == 0 ? EEXIST : 0
-            if code == 0 && renameFile(source, target) != 0 { code = errno }
-        } else if code == 0 {
-            unlink(source)
-        }
-        if code == EEXIST {
-            throw StorageError("a session named \(targetName) exists already; choose another name or delete that one first")
-        } else if code != 0 {
-            throw StorageError("cannot rename \(source) to \(target): \(Self.reason(code))")
-        }
-        let stored = String(PathText.lastComponent(source).dropLast(SessionFolder.suffix.count))
+        try check(name)
+        try check(newName)
+        if name == newName { return }
+        try directory.move(name, to: newName)
         try? connection.withLock { store throws(SQLiteError) in
             try withRetryAfterDamage(&store) { store throws(SQLiteError) in
-                try store.database.writing { () throws(SQLiteError) in try store.rename(stored, to: targetName) }
+                try store.database.writing { () throws(SQLiteError) in try store.rename(name, to: newName) }
             }
         }
     }
 
-    private func file(named name: String) throws(StorageError) -> String {
+    private func check(_ name: String) throws(StorageError) {
         do {
-            return try directory.file(named: name)
+            try SessionDirectory.check(name)
         } catch {
             throw StorageError(error.message, underlying: error)
         }
@@ -190,9 +174,4 @@ public final class SessionIndex: SessionCatalog {
     }
 
     private static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
-}
-
-/// `rename(2)` (inside `SessionIndex`, `rename` names its own method).
-private func renameFile(_ source: String, _ target: String) -> Int32 {
-    rename(source, target)
 }

@@ -45,7 +45,7 @@ extension SessionIndexStore {
                     // version replaced since it was read is left to the next scan (or to
                     // the didSave of the process that saved it), never written over a newer row.
                     if try stamp(of: name) == file.stamp { continue }
-                    guard SessionFolder.stamp(of: folder + "/" + name + SessionFolder.suffix) == file.stamp else { continue }
+                    guard SessionFolder.stamp(of: SessionFolder.path(of: name, in: folder)) == file.stamp else { continue }
                     try store(name, stamp: file.stamp, session: file.session)
                 }
             }
@@ -66,7 +66,7 @@ private final class SessionFileBatch: Sendable {
 
     init(folder: String, names: [String], aside: Bool) {
         let work: @Sendable () -> Void = { [self] in
-            let read = names.map { name in (name, SessionFolder.read(folder + "/" + name + SessionFolder.suffix)) }
+            let read = names.map { name in (name, SessionFolder.read(SessionFolder.path(of: name, in: folder))) }
             result.withLock { $0 = read }
             done.signal()
         }

@@ -1,4 +1,4 @@
-/// `/help`, `/system`, `/reset`, `/undo`, `/retry`, `/history`, `/usage`: the conversation itself.
+/// `/help`, `/system`, `/reset`, `/undo`, `/retry`, `/usage`: the conversation itself.
 @MainActor
 struct ConversationCommands {
     let state: REPLState
@@ -23,11 +23,13 @@ struct ConversationCommands {
             state.session.reset()
             state.pendingFiles.removeAll()
             state.autosave()
-            renderer.notice("conversation cleared (system prompt and model kept)")
+            renderer.notice("started over (system prompt and model kept; the old messages stay in the tree: /tree)")
         case .undo:
             if state.session.undo() {
                 state.autosave()
-                renderer.notice("removed the last exchange (\(state.session.turnCount) left)")
+                let turns = state.session.turnCount
+                renderer.notice(
+                    "moved back before the last message (\(turns) turn\(turns == 1 ? "" : "s") on this branch; /tree shows the others)")
             } else {
                 renderer.notice("nothing to undo")
             }
@@ -38,8 +40,6 @@ struct ConversationCommands {
                 return
             }
             await TurnRunner(state: state).run(.answer(to: id))
-        case .history:
-            renderer.output(historyText())
         case .usage:
             let u = state.session.totalUsage
             let turns = state.session.turnCount
@@ -50,17 +50,5 @@ struct ConversationCommands {
         default:
             break
         }
-    }
-
-    private func historyText() -> String {
-        var out = ""
-        let session = state.session
-        if let system = session.systemPrompt, !system.isEmpty { out += "[system] \(system)\n\n" }
-        if session.history.isEmpty { return out + "(no messages yet)\n" }
-        for message in session.history {
-            let lines = TranscriptText.lines(of: message)
-            out += "[\(message.role.rawValue)] \(lines.joined(separator: "\n"))\n\n"
-        }
-        return out
     }
 }

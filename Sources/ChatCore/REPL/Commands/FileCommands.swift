@@ -12,7 +12,8 @@ struct FileCommands {
             guard let store = state.services.conversations else { return unavailable("/save") }
             do {
                 try store.save(SessionArchive(state.session), to: path)
-                renderer.notice("saved \(state.session.history.count) messages to \(path)")
+                let count = state.session.tree.count
+                renderer.notice("saved \(count) message\(count == 1 ? "" : "s") (every branch) to \(path)")
             } catch {
                 renderer.error(error.message)
             }
@@ -21,14 +22,18 @@ struct FileCommands {
         case .load(let path?):
             guard let store = state.services.conversations else { return unavailable("/load") }
             do {
-                let archive = try store.load(from: path)
-                state.session.model = archive.model
-                state.session.systemPrompt = archive.systemPrompt
-                state.session.replaceHistory(archive.messages, pending: archive.pending)
-                state.lastAnswer = state.session.lastAnswer
-                state.updateCompletions()
+                var archive = try store.load(from: path)
+                // A copy of that conversation from now on: its own saved conversation and id.
+                archive.id = ConversationID.make()
                 state.autosave()
-                renderer.notice("loaded \(archive.messages.count) messages from \(path) (model \(archive.model))")
+                store.startNew()
+                state.adopt(
+                    ChatSession(resuming: archive, parameters: state.session.parameters, fallbackModels: state.session.fallbackModels))
+                state.autosave()
+                let count = archive.tree.count
+                renderer.notice(
+                    "loaded \(count) message\(count == 1 ? "" : "s") from \(path) (model \(archive.model)) into a new session \(store.autosaveName ?? "")"
+                )
             } catch {
                 renderer.error(error.message + " (nothing changed)")
             }
@@ -38,7 +43,7 @@ struct FileCommands {
             guard let store = state.services.conversations else { return unavailable("/export") }
             do {
                 try store.export(SessionArchive(state.session).markdown(), to: path)
-                renderer.notice("exported the conversation to \(path)")
+                renderer.notice("exported the current branch to \(path)")
             } catch {
                 renderer.error(error.message)
             }

@@ -23,19 +23,21 @@ struct SessionCommands {
             guard let store = state.services.conversations else { return unavailable("/session") }
             do {
                 state.autosave()
+                let isNew = !store.exists(session: name)
                 let archive = try store.switchTo(session: name)
+                state.adopt(
+                    archive.map {
+                        ChatSession(resuming: $0, parameters: state.session.parameters, fallbackModels: state.session.fallbackModels)
+                    })
                 if let archive {
-                    state.session.model = archive.model
-                    state.session.systemPrompt = archive.systemPrompt
-                    state.session.replaceHistory(archive.messages, pending: archive.pending)
-                    renderer.notice("switched to session \(name) (\(archive.messages.count) messages, model \(archive.model))")
+                    let turns = state.session.turnCount
+                    renderer.notice("switched to session \(name) (\(turns) turn\(turns == 1 ? "" : "s"), model \(archive.model))")
                 } else {
-                    state.session.reset()
-                    renderer.notice("started session \(name)")
+                    var line = "new session \(name)"
+                    let close = Suggestions.close(to: name, among: store.sessionNames())
+                    if isNew, !close.isEmpty { line += " (did you mean \(close.joined(separator: ", "))?)" }
+                    renderer.notice(line)
                 }
-                state.pendingFiles.removeAll()
-                state.lastAnswer = state.session.lastAnswer
-                state.updateCompletions()
             } catch {
                 renderer.error(error.message)
             }
@@ -44,8 +46,7 @@ struct SessionCommands {
         case .rename(let name?):
             guard let store = state.services.conversations else { return unavailable("/rename") }
             do {
-                state.autosave()
-                try store.renameAutosave(to: name)
+                try store.renameAutosave(to: name, session: state.session)
                 renderer.notice("this conversation is now \(store.autosaveName ?? name)")
             } catch {
                 renderer.error(error.message)
