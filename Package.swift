@@ -86,7 +86,7 @@ let package = Package(
         .target(name: "CEditLineShim", dependencies: ["CEditLine"]),
         // Terminal side: libedit line reader, plain reader, ANSI renderer, signals.
         .target(
-            name: "ChatTerminal", dependencies: ["ChatCore", "CEditLine", "CEditLineShim", "CSpawnShim"], swiftSettings: swiftSettings),
+            name: "ChatTerminal", dependencies: ["ChatCore", "ChatProcess", "CEditLine", "CEditLineShim"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "bankfuture-chat",
             dependencies: [
