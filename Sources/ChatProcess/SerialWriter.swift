@@ -23,14 +23,12 @@ public final class SerialWriter: Sendable {
     private let wakeup = Semaphore()
     private let done = OnceEvent<Int32?>()
 
-    /// Starts the writing thread for `descriptor`; `onFailure` is called once, on that
-    /// thread, with the `errno` of a write that failed.
-    public init(descriptor: Int32, onFailure: @escaping @Sendable (Int32) -> Void) throws(SystemCallFailure) {
+    /// Starts the writing thread for `descriptor`. A write that fails is told by ``closed()``.
+    public init(descriptor: Int32) throws(SystemCallFailure) {
         self.descriptor = descriptor
         try DetachedThread.start("the writer of descriptor \(descriptor)") { [self] in
             let failure = self.run()
             Glibc.close(descriptor)
-            if let failure { onFailure(failure) }
             self.done.fire(failure)
         }
     }

@@ -44,7 +44,7 @@ final class HostConnection: Sendable {
         self.process = process
         self.onGone = onGone
         do {
-            writer = try SerialWriter(descriptor: process.input, onFailure: { _ in })
+            writer = try SerialWriter(descriptor: process.input)
         } catch {
             close(process.input)
             close(process.output)

@@ -21,7 +21,7 @@ public enum ToolHostServer {
         let writer: SerialWriter
         let lines: AsyncStream<[UInt8]>
         do {
-            writer = try SerialWriter(descriptor: output, onFailure: { _ in })
+            writer = try SerialWriter(descriptor: output)
             lines = try readLines(from: input)
         } catch {
             HostLog.write("cannot serve: \(error.message)")

@@ -87,10 +87,11 @@ package struct ServerLauncher: Sendable {
         }
         // The transport's own copy of the log, for the server's log notifications.
         let messages = log.path == nil ? -1 : fcntl(log.descriptor, F_DUPFD_CLOEXEC, 3)
-        let transport = PipeTransport(input: process.output, output: process.input, log: messages >= 0 ? messages : nil) { failure in
-            // Output that ends is a process that ends, or one that can no longer be
-            // understood: either way it goes, and its exit says how.
-            if failure == .messageTooLong { onLost(.init("stopped: \(failure.message)", hint: hint)) }
+        let transport = PipeTransport(input: process.output, output: process.input, log: messages >= 0 ? messages : nil) { closing in
+            // Output that ends is a process that ends, and its exit says how. One that can no
+            // longer be understood, or no longer reads its input, is lost now: the calls
+            // waiting on it fail at once, not at their timeout.
+            if case .givenUp(let failure) = closing { onLost(.init("stopped: \(failure.message)", hint: hint)) }
             Task { await process.terminate(before: timer.deadline(after: terminationGrace)) }
         }
         return LaunchedServer(
