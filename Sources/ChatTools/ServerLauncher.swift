@@ -102,13 +102,7 @@ package struct ServerLauncher: Sendable {
     /// `command` itself when it names a path, else its first executable match in `path`.
     static func resolve(_ command: String, path: String) throws(ToolServerFailure) -> String {
         if command.contains("/") { return command }
-        for directory in path.split(separator: ":", omittingEmptySubsequences: true) {
-            let candidate = "\(directory)/\(command)"
-            var info = stat()
-            if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 {
-                return candidate
-            }
-        }
-        throw .notFound(command, searched: path)
+        guard let found = ExecutableSearch.find(command, searchPath: path) else { throw .notFound(command, searched: path) }
+        return found
     }
 }
