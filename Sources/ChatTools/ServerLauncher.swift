@@ -66,16 +66,15 @@ package struct ServerLauncher: Sendable {
         logDirectory: String, timer: ToolTimer, onLost: @escaping OnLost
     ) throws(ToolServerFailure) -> LaunchedServer {
         let executable = try resolve(command, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
-        var notices: [String] = []
-        let log: (descriptor: Int32, path: String?)
-        switch ServerLog.open(directory: logDirectory, server: name) {
-        case .success(let opened):
-            log = (opened.descriptor, opened.path)
-        case .failure(let failure):
-            notices.append("MCP server \(name): its log cannot be written (\(failure.message)); its messages are discarded")
-            log = (open("/dev/null", O_WRONLY | O_CLOEXEC), nil)
+        let log: PrivateLog.Opened
+        do {
+            log = try PrivateLog.openOrDiscard(directory: logDirectory, file: ServerLog.fileName(for: name))
+        } catch {
+            throw .system(error)
         }
         defer { close(log.descriptor) }
+        let notices =
+            log.unwritable.map { ["MCP server \(name): its log cannot be written (\($0.message)); its messages are discarded"] } ?? []
         let hint = log.path.map { "its log is \($0)" }
         let process: ChildProcess
         do {
