@@ -112,10 +112,15 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// Ends the child: SIGTERM to its group, SIGKILL when it is still there once `deadline`
-    /// returns, and returns once it is reaped.
+    /// Ends the child: SIGTERM to its group, then ``waitForExit(killingAfter:)``.
     public func terminate(before deadline: @escaping @Sendable () async throws -> Void) async {
         signal(SIGTERM)
+        await waitForExit(killingAfter: deadline)
+    }
+
+    /// Gives the child until `deadline` returns to exit, then SIGKILL to its group; returns
+    /// once it is reaped.
+    public func waitForExit(killingAfter deadline: @escaping @Sendable () async throws -> Void) async {
         if await exited(before: deadline) == nil {
             signal(SIGKILL)
             _ = await exited()

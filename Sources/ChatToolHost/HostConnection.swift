@@ -146,11 +146,7 @@ final class HostConnection: Sendable {
 
     /// Its output ended or its input broke: it gets a moment to exit, then SIGKILL.
     private func broke() {
-        Task { [process] in
-            if await process.exited(before: { try await Task.sleep(for: Self.exitGrace) }) == nil {
-                process.signal(SIGKILL)
-            }
-        }
+        Task { [process] in await process.waitForExit(killingAfter: { try await Task.sleep(for: Self.exitGrace) }) }
     }
 
     /// Ends the host now, for `cause`.

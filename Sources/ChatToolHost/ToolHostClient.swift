@@ -178,10 +178,7 @@ public final class ToolHostClient: ToolProvider {
         // EOF after it: a host that cannot read the request any more ends all the same.
         host.closeInput()
         let grace = Self.shutdownGrace
-        if await host.process.exited(before: { try await Task.sleep(for: grace) }) == nil {
-            host.process.signal(SIGKILL)
-            _ = await host.process.exited()
-        }
+        await host.process.waitForExit(killingAfter: { try await Task.sleep(for: grace) })
     }
 
     /// The host's pid while it runs (tests end it).
