@@ -99,7 +99,9 @@ public final class SerialWriter: Sendable {
 
 /// A POSIX semaphore: one `post` per item queued, so the thread wakes once for each.
 private final class Semaphore: @unchecked Sendable {
-    // @unchecked: sem_t is made to be shared between threads; the pointer never changes.
+    // @unchecked: the only state is the sem_t, which sem_post and sem_wait may use from any
+    // thread at once; the pointer never changes, and the sem_t is destroyed only in deinit,
+    // when no thread can be using it.
     private let semaphore = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
 
     init() {
