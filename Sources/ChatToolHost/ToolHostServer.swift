@@ -146,8 +146,9 @@ private final class HostSession: Sendable {
 }
 
 /// The host's own messages, on its stderr: the chat appends it to `tool-host.log`.
-enum HostLog {
-    static func write(_ message: String) {
+public enum HostLog {
+    /// Writes `bankfuture-chat-tools: MESSAGE` as one line.
+    public static func write(_ message: String) {
         let line = Array("bankfuture-chat-tools: \(message)\n".utf8)
         _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }

@@ -74,7 +74,7 @@ actor PipeTransport: Transport {
         do {
             writer = try SerialWriter(descriptor: output)
         } catch {
-            for descriptor in [input, output] + (log.map { [$0] } ?? []) { Glibc.close(descriptor) }
+            Self.close(input, output, log)
             throw error
         }
         self.writer = writer
@@ -97,13 +97,14 @@ actor PipeTransport: Transport {
             }
         } catch {
             writer.close()
-            for descriptor in [input] + (log.map { [$0] } ?? []) { Glibc.close(descriptor) }
+            Self.close(input, log)
             throw error
         }
         Task {
             guard let errno = await writer.closed() else { return }
-            report(
-                .givenUp(errno == EPIPE ? .inputClosed : TransportFailure("writing to the server failed: \(ErrorText.systemError(errno))")))
+            let failure =
+                errno == EPIPE ? .inputClosed : TransportFailure("writing to the server failed: \(SystemCallFailure.describe(errno))")
+            report(.givenUp(failure))
         }
     }
 
@@ -111,7 +112,7 @@ actor PipeTransport: Transport {
         if !started {
             // Never connected: its descriptors are still all here.
             started = true
-            for descriptor in [input, output] + (log.map { [$0] } ?? []) { Glibc.close(descriptor) }
+            Self.close(input, output, log)
         }
         writer?.close()
         queue.finish()
@@ -127,11 +128,16 @@ actor PipeTransport: Transport {
         queue.messages()
     }
 
+    /// Closes the descriptors the transport owns that are still open.
+    private static func close(_ descriptors: Int32?...) {
+        for descriptor in descriptors.compactMap(\.self) { Glibc.close(descriptor) }
+    }
+
     /// Reads until EOF, calling `deliver` with each message, and returns why it stopped.
     static func readMessages(from descriptor: Int32, deliver: ([UInt8]) -> Void) -> TransportFailure {
         switch LineReader.read(from: descriptor, limit: TransportFailure.messageLimit, deliver: deliver) {
         case .endOfFile: TransportFailure("the server closed its output")
-        case .failed(let errno): TransportFailure("reading from the server failed: \(ErrorText.systemError(errno))")
+        case .failed(let errno): TransportFailure("reading from the server failed: \(SystemCallFailure.describe(errno))")
         case .tooLong: .messageTooLong
         }
     }

@@ -77,9 +77,4 @@ enum ErrorText {
         }
         return TerminalText.oneLine(text, limit: TerminalText.errorTextLimit)
     }
-
-    /// `strerror` text for `errno`, e.g. `No such file or directory`.
-    package static func systemError(_ errno: Int32) -> String {
-        SystemCallFailure.describe(errno)
-    }
 }

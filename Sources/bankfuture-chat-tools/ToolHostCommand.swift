@@ -23,8 +23,7 @@ enum ToolHostCommand {
             return
         }
         guard arguments.isEmpty else {
-            let line = Array("bankfuture-chat-tools: unknown argument \(arguments.first!); see --help\n".utf8)
-            _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+            HostLog.write("unknown argument \(arguments.first!); see --help")
             exit(2)
         }
         // A write to a server (or a chat) that is gone must fail with EPIPE, not end the host.
