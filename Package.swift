@@ -46,8 +46,9 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // Child processes on pipes without Foundation: spawn, watch and reap, line framing,
-        // a writer thread, private logs.
+        // Processes and threads without Foundation: the one spawner of every child, children on
+        // pipes watched and reaped, the thread wrapper, the PATH lookup, line framing, a writer
+        // thread, private logs.
         .target(name: "ChatProcess", dependencies: ["CSpawnShim"], swiftSettings: swiftSettings),
         // The MCP servers' tools (the ToolProvider port) on the official SDK: child processes
         // on pipes and streamable HTTP. Linked only into the tool host, never into the chat.
@@ -82,15 +83,17 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // How the chat's process is set up first thing in main: one malloc arena (glibc's mallopt).
+        .target(name: "CProcessTuning"),
         // The C helpers around libedit: signal handlers, setters for its globals, variadic calls.
         .target(name: "CEditLineShim", dependencies: ["CEditLine"]),
         // Terminal side: libedit line reader, plain reader, ANSI renderer, signals.
         .target(
-            name: "ChatTerminal", dependencies: ["ChatCore", "CEditLine", "CEditLineShim", "CSpawnShim"], swiftSettings: swiftSettings),
+            name: "ChatTerminal", dependencies: ["ChatCore", "ChatProcess", "CEditLine", "CEditLineShim"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "bankfuture-chat",
             dependencies: [
-                "ChatCore", "ChatOpenRouter", "ChatTerminal", "ChatStorage", "ChatToolHost",
+                "ChatCore", "ChatOpenRouter", "ChatTerminal", "ChatStorage", "ChatToolHost", "CProcessTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

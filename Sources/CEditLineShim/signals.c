@@ -11,26 +11,9 @@
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
-// MARK: - Memory
-
-/// Limits glibc to one malloc arena (unless MALLOC_ARENA_MAX is set). By default every
-/// thread that allocates (event loop, task pool, main) gets an arena of its own, and memory
-/// freed in one is kept there: a long session's resident memory then grew by 3-4 MB over
-/// 1,000 turns while its history was 0.2 MB. One arena keeps the growth near the history's
-/// size; streaming throughput does not change (threads allocate from their own caches first).
-void bfchat_limit_malloc_arenas(void) {
-#if defined(__GLIBC__) && defined(M_ARENA_MAX)
-    if (getenv("MALLOC_ARENA_MAX") == NULL) mallopt(M_ARENA_MAX, 1);
-#endif
-}
 
 // MARK: - Locale
 

@@ -5,10 +5,10 @@ import Synchronization
 import Glibc
 #endif
 
-/// A child process on pipes: started with `posix_spawn`, its stdin and stdout on pipes, its
-/// stderr on a descriptor given (a log), in a process group of its own (a Ctrl-C at the
-/// terminal goes to the chat, which decides what to cancel, not to the child). It inherits
-/// no other descriptor of ours.
+/// A child process on pipes: started by ``ProcessSpawn`` (fresh signals, no other descriptor
+/// of ours), its stdin and stdout on pipes, its stderr on a descriptor given (a log), in a
+/// process group of its own (a Ctrl-C at the terminal goes to the chat, which decides what to
+/// cancel, not to the child).
 ///
 /// A thread blocks in `waitid` until the child exits, so its death is seen at once (no
 /// polling) and whoever waits on it can give up instead of waiting forever; that thread also
@@ -68,40 +68,18 @@ public final class ChildProcess: Sendable {
             throw SystemCallFailure(call: "pipe2", subject: executable, errno: saved)
         }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        // Nothing else: a descriptor of ours without close-on-exec (a socket of the chat's
-        // HTTP client, say) would otherwise live on in the child and keep its connection open.
-        _ = bfchat_spawn_close_from(&actions, 3)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        // No signal blocked, none ignored (the chat ignores SIGPIPE; a thread of ours may
-        // block signals): the server starts as from a shell.
-        let prepared = bfchat_spawnattr_fresh_signals(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        guard prepared == 0 else {
+        let pid: pid_t
+        do {
+            pid = try ProcessSpawn.start(
+                executable: executable, arguments: arguments, environment: environment,
+                streams: (.descriptor(toChild[0]), .descriptor(fromChild[1]), .descriptor(stderr)), ownProcessGroup: true)
+        } catch {
             for end in toChild + fromChild { close(end) }
-            throw SystemCallFailure(call: "posix_spawnattr", subject: executable, errno: prepared)
+            throw error
         }
-
-        let argv = CStringArray([executable] + arguments)
-        let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv.pointers, envp.pointers)
         // The child's ends belong to the child alone: while we hold them, its death is no EOF.
         close(toChild[0])
         close(fromChild[1])
-        guard result == 0 else {
-            close(toChild[1])
-            close(fromChild[0])
-            throw SystemCallFailure(call: "posix_spawn", subject: executable, errno: result)
-        }
         return ChildProcess(pid: pid, input: toChild[1], output: fromChild[0])
     }
 
@@ -134,10 +112,15 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// Ends the child: SIGTERM to its group, SIGKILL when it is still there once `deadline`
-    /// returns, and returns once it is reaped.
+    /// Ends the child: SIGTERM to its group, then ``waitForExit(killingAfter:)``.
     public func terminate(before deadline: @escaping @Sendable () async throws -> Void) async {
         signal(SIGTERM)
+        await waitForExit(killingAfter: deadline)
+    }
+
+    /// Gives the child until `deadline` returns to exit, then SIGKILL to its group; returns
+    /// once it is reaped.
+    public func waitForExit(killingAfter deadline: @escaping @Sendable () async throws -> Void) async {
         if await exited(before: deadline) == nil {
             signal(SIGKILL)
             _ = await exited()

@@ -18,6 +18,30 @@ public enum PrivateLog {
         return .success((descriptor, path))
     }
 
+    /// A log to give a child as its standard error.
+    public struct Opened: Sendable {
+        /// The descriptor (close-on-exec), ours to close.
+        public let descriptor: Int32
+        /// The log's path; nil when the messages are discarded.
+        public let path: String?
+        /// Why the log could not be opened, when the messages are discarded.
+        public let unwritable: SystemCallFailure?
+    }
+
+    /// Opens `directory/file` as ``open(directory:file:)`` does, else `discard` (`/dev/null`),
+    /// so the child's messages go nowhere rather than to our terminal. Throws when neither
+    /// opens: the child must not be started with our standard error.
+    public static func openOrDiscard(directory: String, file: String, discard: String = "/dev/null") throws(SystemCallFailure) -> Opened {
+        switch open(directory: directory, file: file) {
+        case .success(let opened):
+            return Opened(descriptor: opened.descriptor, path: opened.path, unwritable: nil)
+        case .failure(let failure):
+            let descriptor = Glibc.open(discard, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw SystemCallFailure(call: "open", subject: discard, errno: errno) }
+            return Opened(descriptor: descriptor, path: nil, unwritable: failure)
+        }
+    }
+
     /// Creates `directory` and its missing parents, each 0700.
     private static func makeDirectory(_ directory: String) -> SystemCallFailure? {
         var path = directory.hasPrefix("/") ? "" : "."

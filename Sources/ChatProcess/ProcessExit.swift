@@ -27,6 +27,16 @@ public struct ProcessExit: Sendable, Equatable {
         }
     }
 
+    /// The status as a shell gives it (`$?`): the exit status, or 128 + the signal; 0 when
+    /// the status is lost.
+    public var shellStatus: Int32 {
+        switch kind {
+        case .exited(let status): status
+        case .signalled(let signal): 128 + signal
+        case .unknown: 0
+        }
+    }
+
     /// What follows the process's name: `exited (status 3)`, `was killed by signal 9`.
     public var description: String {
         switch kind {

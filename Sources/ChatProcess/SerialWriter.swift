@@ -23,14 +23,12 @@ public final class SerialWriter: Sendable {
     private let wakeup = Semaphore()
     private let done = OnceEvent<Int32?>()
 
-    /// Starts the writing thread for `descriptor`; `onFailure` is called once, on that
-    /// thread, with the `errno` of a write that failed.
-    public init(descriptor: Int32, onFailure: @escaping @Sendable (Int32) -> Void) throws(SystemCallFailure) {
+    /// Starts the writing thread for `descriptor`. A write that fails is told by ``closed()``.
+    public init(descriptor: Int32) throws(SystemCallFailure) {
         self.descriptor = descriptor
         try DetachedThread.start("the writer of descriptor \(descriptor)") { [self] in
             let failure = self.run()
             Glibc.close(descriptor)
-            if let failure { onFailure(failure) }
             self.done.fire(failure)
         }
     }
@@ -101,7 +99,9 @@ public final class SerialWriter: Sendable {
 
 /// A POSIX semaphore: one `post` per item queued, so the thread wakes once for each.
 private final class Semaphore: @unchecked Sendable {
-    // @unchecked: sem_t is made to be shared between threads; the pointer never changes.
+    // @unchecked: the only state is the sem_t, which sem_post and sem_wait may use from any
+    // thread at once; the pointer never changes, and the sem_t is destroyed only in deinit,
+    // when no thread can be using it.
     private let semaphore = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
 
     init() {

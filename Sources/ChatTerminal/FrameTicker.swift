@@ -1,3 +1,5 @@
+import ChatProcess
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,16 +29,21 @@ public struct ThreadTicker: FrameTicker {
     }
 }
 
-/// A thread that waits on a condition variable between ticks, joined by ``cancel()``.
+/// A thread (``DetachedThread``) that waits on a condition variable between ticks; ``cancel()``
+/// waits until it has let go of the tick.
 private final class ThreadTimer: @unchecked Sendable {
-    // @unchecked: `cancelled` and `thread` are only touched with `mutex` locked.
+    // @unchecked: `tick`, `cancelled`, `runner` and `finished` are only read and written with
+    // `mutex` locked; `mutex`, `condition` and `interval` never change.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var cancelled = false
-    /// The ticking thread until someone joins (or, from the thread itself, detaches) it.
-    private var thread: pthread_t?
     private let interval: Double
-    private let tick: @Sendable () -> Void
+    /// Dropped by the thread when it ends, so no one holds it once ``cancel()`` returns.
+    private var tick: (@Sendable () -> Void)?
+    private var cancelled = false
+    /// The ticking thread, once it runs: a cancel from within a tick must not wait for itself.
+    private var runner: pthread_t?
+    /// Set when the thread has ended (or never started) and let go of `tick`.
+    private var finished = false
 
     init(interval: Double, tick: @escaping @Sendable () -> Void) {
         self.interval = interval
@@ -52,52 +59,49 @@ private final class ThreadTimer: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Stops the ticks and joins the thread, so no tick runs after this returns (a tick in
-    /// progress finishes first). From a tick, on the thread itself, it cannot wait for itself:
-    /// the thread ends after that tick. A second call returns at once.
+    /// Stops the ticks and returns once the thread has ended, so no tick runs after this
+    /// returns (a tick in progress finishes first). From a tick, on the thread itself, it
+    /// cannot wait for itself: the thread ends after that tick.
     func cancel() {
         pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         cancelled = true
         pthread_cond_broadcast(condition)
-        let running = thread
-        thread = nil  // joined (or detached) once, whoever calls first
-        pthread_mutex_unlock(mutex)
-        guard let running else { return }
-        if pthread_equal(running, pthread_self()) != 0 {
-            pthread_detach(running)
-        } else {
-            pthread_join(running, nil)
-        }
+        if let runner, pthread_equal(runner, pthread_self()) != 0 { return }
+        while !finished { pthread_cond_wait(condition, mutex) }
     }
 
     func run() {
-        let box = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let started = pthread_create(
-            &thread, nil,
-            { argument in
-                Unmanaged<ThreadTimer>.fromOpaque(argument!).takeRetainedValue().loop()
-                return nil
-            }, box)
-        if started == 0 {
+        do {
+            // The ticks draw a frame: a flat call, far from the stack's end.
+            try DetachedThread.start("the spinner's ticker", stackSize: 1024 * 1024) { [self] in loop() }
+        } catch {
+            // No thread, no ticks: the spinner stays still, and `cancel` has nothing to wait for.
             pthread_mutex_lock(mutex)
-            self.thread = thread
+            tick = nil
+            finished = true
             pthread_mutex_unlock(mutex)
-        } else {
-            Unmanaged<ThreadTimer>.fromOpaque(box).release()
         }
     }
 
     private func loop() {
+        pthread_mutex_lock(mutex)
+        runner = pthread_self()
+        pthread_mutex_unlock(mutex)
         while true {
             pthread_mutex_lock(mutex)
             var deadline = Self.deadline(after: interval)
             while !cancelled && pthread_cond_timedwait(condition, mutex, &deadline) != ETIMEDOUT {}
-            let stop = cancelled
+            let current = cancelled ? nil : tick
             pthread_mutex_unlock(mutex)
-            if stop { return }
-            tick()
+            guard let current else { break }
+            current()
         }
+        pthread_mutex_lock(mutex)
+        tick = nil
+        finished = true
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
     }
 
     /// The wall-clock time `seconds` from now, as `pthread_cond_timedwait` wants it.

@@ -1,4 +1,5 @@
 import ChatCore
+import ChatProcess
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -46,9 +47,15 @@ public enum ExternalEditor {
         return .success(text.isEmpty ? nil : text)
     }
 
-    /// Runs a command with the terminal as its stdin, stdout and stderr; returns its exit status.
+    /// Runs a command in the foreground with the terminal (`/dev/tty`, whatever our streams
+    /// are) as its stdin, stdout and stderr; its exit status, or 128 + signal; nil when it
+    /// could not start.
     public static func runOnTerminal(_ argv: [String]) -> Int32? {
-        ForegroundProcess.run(argv, streamsOnTerminal: true)
+        let terminal = (
+            ProcessSpawn.Stream.file(path: "/dev/tty", flags: O_RDONLY), ProcessSpawn.Stream.file(path: "/dev/tty", flags: O_WRONLY),
+            ProcessSpawn.Stream.file(path: "/dev/tty", flags: O_WRONLY)
+        )
+        return (try? ProcessSpawn.runInForeground(executable: argv[0], arguments: Array(argv.dropFirst()), streams: terminal))?.shellStatus
     }
 }
 

@@ -1,4 +1,5 @@
 import ChatCore
+import ChatProcess
 
 #if canImport(Glibc)
 import Glibc
@@ -40,10 +41,13 @@ public struct TerminalShell: ShellServices {
         return nil
     }
 
-    /// Runs the command with this process's standard streams (the terminal) and waits, as
-    /// a fresh process for signals (``ForegroundProcess``); the exit status, or 128 + signal.
+    /// Runs the command with this process's standard streams (the terminal) and waits, in
+    /// the foreground as from a shell (``ProcessSpawn``); the exit status, or 128 + signal;
+    /// nil when it could not start.
     public func run(_ command: String) -> Int32? {
-        let status = ForegroundProcess.run([shellPath, "-c", command], streamsOnTerminal: false)
+        let exit = try? ProcessSpawn.runInForeground(
+            executable: shellPath, arguments: ["-c", command], streams: (.inherited, .inherited, .inherited))
+        let status = exit?.shellStatus
         // Ctrl-C during the command belonged to it.
         InterruptMonitor.consume()
         return status

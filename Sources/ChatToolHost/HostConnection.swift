@@ -44,7 +44,7 @@ final class HostConnection: Sendable {
         self.process = process
         self.onGone = onGone
         do {
-            writer = try SerialWriter(descriptor: process.input, onFailure: { _ in })
+            writer = try SerialWriter(descriptor: process.input)
         } catch {
             close(process.input)
             close(process.output)
@@ -146,11 +146,7 @@ final class HostConnection: Sendable {
 
     /// Its output ended or its input broke: it gets a moment to exit, then SIGKILL.
     private func broke() {
-        Task { [process] in
-            if await process.exited(before: { try await Task.sleep(for: Self.exitGrace) }) == nil {
-                process.signal(SIGKILL)
-            }
-        }
+        Task { [process] in await process.waitForExit(killingAfter: { try await Task.sleep(for: Self.exitGrace) }) }
     }
 
     /// Ends the host now, for `cause`.

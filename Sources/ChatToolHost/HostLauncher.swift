@@ -33,18 +33,21 @@ enum HostLauncher {
             return Launched(outcome: .failure(Failure(reason: reason)))
         }
         var launched = Launched(outcome: .failure(Failure(reason: "")))
-        let log: Int32
-        switch PrivateLog.open(directory: start.logDirectory, file: logFile) {
-        case .success(let opened):
-            log = opened.descriptor
-            launched.logPath = opened.path
-        case .failure(let failure):
-            launched.notices.append("the tool host's log cannot be written (\(failure.message)); its messages are discarded")
-            log = open("/dev/null", O_WRONLY | O_CLOEXEC)
-        }
-        defer { close(log) }
+        let log: PrivateLog.Opened
         do {
-            let process = try ChildProcess.spawn(executable: path, arguments: [], environment: environment, stderr: log, onExit: { _ in })
+            log = try PrivateLog.openOrDiscard(directory: start.logDirectory, file: logFile)
+        } catch {
+            launched.outcome = .failure(Failure(reason: "the tool host (\(path)) could not start: \(error.message)"))
+            return launched
+        }
+        defer { close(log.descriptor) }
+        launched.logPath = log.path
+        if let unwritable = log.unwritable {
+            launched.notices.append("the tool host's log cannot be written (\(unwritable.message)); its messages are discarded")
+        }
+        do {
+            let process = try ChildProcess.spawn(
+                executable: path, arguments: [], environment: environment, stderr: log.descriptor, onExit: { _ in })
             launched.outcome = .success(try HostConnection(process: process, start: start, onGone: onGone))
         } catch {
             // The path is named once: "posix_spawn failed: No such file or directory".

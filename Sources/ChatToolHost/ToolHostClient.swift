@@ -98,7 +98,7 @@ public final class ToolHostClient: ToolProvider {
             return (
                 [],
                 takeNotices() + [
-                    "the tool host did not answer within \(Self.seconds(timeout + Self.answerSlack)); tools are left out of this request"
+                    "the tool host did not answer within \(DurationText.describe(timeout + Self.answerSlack)); tools are left out of this request"
                 ]
             )
         case .gone, nil:
@@ -123,10 +123,11 @@ public final class ToolHostClient: ToolProvider {
         case .noAnswer where Task.isCancelled:
             return ToolResult(
                 content:
-                    "The call of \(tool.shownName) was cancelled; the tool host did not confirm it within \(Self.seconds(cancelGrace)).",
+                    "The call of \(tool.shownName) was cancelled; the tool host did not confirm it within \(DurationText.describe(cancelGrace)).",
                 isError: true)
         case .noAnswer:
-            return ToolResult(content: "\(tool.shownName) got no answer from the tool host within \(Self.seconds(limit)).", isError: true)
+            return ToolResult(
+                content: "\(tool.shownName) got no answer from the tool host within \(DurationText.describe(limit)).", isError: true)
         }
     }
 
@@ -177,10 +178,7 @@ public final class ToolHostClient: ToolProvider {
         // EOF after it: a host that cannot read the request any more ends all the same.
         host.closeInput()
         let grace = Self.shutdownGrace
-        if await host.process.exited(before: { try await Task.sleep(for: grace) }) == nil {
-            host.process.signal(SIGKILL)
-            _ = await host.process.exited()
-        }
+        await host.process.waitForExit(killingAfter: { try await Task.sleep(for: grace) })
     }
 
     /// The host's pid while it runs (tests end it).
@@ -247,11 +245,5 @@ public final class ToolHostClient: ToolProvider {
     private static func describe(_ body: ToolHostReply.Body) -> String {
         if case .error(let message) = body { return message }
         return "an answer of another kind"
-    }
-
-    /// `12 s`, or `300 ms` under a second.
-    private static func seconds(_ duration: Duration) -> String {
-        let milliseconds = WireDuration.milliseconds(duration)
-        return milliseconds < 1000 ? "\(milliseconds) ms" : "\(milliseconds / 1000) s"
     }
 }

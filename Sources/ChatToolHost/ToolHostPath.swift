@@ -1,3 +1,5 @@
+import ChatProcess
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,17 +17,23 @@ extension ToolHostClient {
     /// executable all the same — a start then names the file it looked for. Nil when none
     /// of these can be known.
     public static func defaultHostPath() -> String? {
-        if let named = getenv(hostPathVariable), named.pointee != 0 { return String(cString: named) }
+        hostPath(
+            named: getenv(hostPathVariable).map { String(cString: $0) }, executable: resolvedLink("/proc/self/exe"),
+            searchPath: getenv("PATH").map { String(cString: $0) })
+    }
+
+    /// ``defaultHostPath()`` from what it reads: the variable's value, this executable's
+    /// path and `PATH`. Only an executable regular file counts as found (a folder of that
+    /// name does not), and only in an absolute folder of `PATH`.
+    package static func hostPath(named: String?, executable: String?, searchPath: String?) -> String? {
+        if let named, !named.isEmpty { return named }
         var sibling: String?
-        if let executable = resolvedLink("/proc/self/exe"), let slash = executable.lastIndex(of: "/") {
+        if let executable, let slash = executable.lastIndex(of: "/") {
             sibling = executable[..<slash] + "/" + hostExecutableName
         }
-        if let sibling, access(sibling, X_OK) == 0 { return sibling }
-        if let path = getenv("PATH").map({ String(cString: $0) }) {
-            for folder in path.split(separator: ":") where !folder.isEmpty {
-                let candidate = folder + "/" + hostExecutableName
-                if candidate.hasPrefix("/"), access(candidate, X_OK) == 0 { return candidate }
-            }
+        if let sibling, ExecutableSearch.isExecutableFile(sibling) { return sibling }
+        if let searchPath, let found = ExecutableSearch.find(hostExecutableName, searchPath: searchPath, onlyAbsolute: true) {
+            return found
         }
         return sibling
     }

@@ -1,3 +1,5 @@
+import ChatCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -81,7 +83,7 @@ extension ToolHostRequest: Codable {
         switch operation {
         case .tools(let wait):
             try container.encode("tools", forKey: .op)
-            try container.encode(WireDuration.milliseconds(wait), forKey: .wait)
+            try container.encode(DurationText.milliseconds(wait), forKey: .wait)
         case .call(let server, let name, let arguments):
             try container.encode("call", forKey: .op)
             try container.encode(server, forKey: .server)

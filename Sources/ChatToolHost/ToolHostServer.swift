@@ -21,7 +21,7 @@ public enum ToolHostServer {
         let writer: SerialWriter
         let lines: AsyncStream<[UInt8]>
         do {
-            writer = try SerialWriter(descriptor: output, onFailure: { _ in })
+            writer = try SerialWriter(descriptor: output)
             lines = try readLines(from: input)
         } catch {
             HostLog.write("cannot serve: \(error.message)")
@@ -146,8 +146,9 @@ private final class HostSession: Sendable {
 }
 
 /// The host's own messages, on its stderr: the chat appends it to `tool-host.log`.
-enum HostLog {
-    static func write(_ message: String) {
+public enum HostLog {
+    /// Writes `bankfuture-chat-tools: MESSAGE` as one line.
+    public static func write(_ message: String) {
         let line = Array("bankfuture-chat-tools: \(message)\n".utf8)
         _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }

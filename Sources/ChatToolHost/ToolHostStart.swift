@@ -58,7 +58,7 @@ extension ToolHostStart: Codable {
         try container.encode("start", forKey: .op)
         try container.encode(servers.map(WireServer.init), forKey: .servers)
         try container.encode(logDirectory, forKey: .logDirectory)
-        try container.encode(WireDuration.milliseconds(callTimeout), forKey: .callTimeout)
+        try container.encode(DurationText.milliseconds(callTimeout), forKey: .callTimeout)
         try container.encode(clientVersion, forKey: .clientVersion)
     }
 }
@@ -88,13 +88,5 @@ private struct WireServer: Codable {
             return ToolServerConfig(name: name, connection: .stdio(command: command, arguments: args ?? [], environment: env ?? [:]))
         }
         return ToolServerConfig(name: name, connection: .http(url: url ?? ""))
-    }
-}
-
-/// Durations on the wire: whole milliseconds.
-enum WireDuration {
-    static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -36,15 +36,19 @@ final class MessageQueue: Sendable {
     func push(_ message: Data) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        if let consumer = state.consumer {
-            state.consumer = nil
-            consumer.resume(returning: message)
-            return true
-        }
-        while !state.ended && state.bytes > 0 && state.bytes + message.count > Self.limit {
+        // Checked again after every wait: while this thread waited for room, the client may
+        // have taken everything and be waiting itself, and then it must get this message
+        // (queued, it would pass it by: out of order, or never if it is the last).
+        while true {
+            if let consumer = state.consumer {
+                state.consumer = nil
+                consumer.resume(returning: message)
+                return true
+            }
+            if state.ended { return false }
+            if state.bytes == 0 || state.bytes + message.count <= Self.limit { break }
             condition.wait()
         }
-        guard !state.ended else { return false }
         state.waiting.append(message)
         state.bytes += message.count
         return true

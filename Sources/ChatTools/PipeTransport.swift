@@ -1,5 +1,4 @@
 import ChatProcess
-import Dispatch
 import Foundation
 import Logging
 import MCP
@@ -17,22 +16,36 @@ import Glibc
 ///
 /// Here a thread blocks in `read` and scans only the bytes just read; at EOF — or when a
 /// message passes ``TransportFailure/messageLimit`` — the stream ends with an error, so the
-/// client's loop stops, and `onClose` tells the owner. Messages wait for the client in a
-/// bounded ``MessageQueue`` (a server that writes faster than the client reads is slowed
-/// down); log notifications go straight to the server's log as they come (see
-/// ``LogNotification``). Writes run on a serial queue: a server that stops reading blocks
-/// that queue, not a thread of the Swift pool.
+/// client's loop stops. Messages wait for the client in a bounded ``MessageQueue`` (a server
+/// that writes faster than the client reads is slowed down); log notifications go straight
+/// to the server's log as they come (see ``LogNotification``). Writes go through a
+/// ``SerialWriter``: a server that stops reading blocks its thread, not a thread of the Swift
+/// pool. A write that fails (EPIPE: the server closed its input) gives the server up at once:
+/// the SDK's client would otherwise wait for answers to requests it can no longer send or
+/// that will never come.
 ///
-/// It owns its descriptors: the read end and the log's are closed when the reading thread
-/// ends, the write end by ``disconnect()`` (the server sees EOF on stdin).
+/// How it closed is told once to `onClose`. It owns its descriptors: the read end and the
+/// log's are closed when the reading thread ends, the write end by ``disconnect()`` (the
+/// server sees EOF on stdin) or by the first failed write.
 actor PipeTransport: Transport {
+    /// How the transport closed.
+    enum Closing: Sendable, Equatable {
+        /// The server's output ended (EOF, or a read that failed): its process's exit says more.
+        case outputEnded(TransportFailure)
+        /// The server cannot be spoken to any more: it sent a message over the limit, or a
+        /// write to it failed.
+        case givenUp(TransportFailure)
+    }
+
     nonisolated let logger: Logger
     private let input: Int32
     private let output: Int32
     private let log: Int32?
-    private let onClose: @Sendable (TransportFailure) -> Void
+    private let onClose: @Sendable (Closing) -> Void
+    /// Fires with the first way it closed, so `onClose` is called once.
+    private let closing = OnceEvent<Closing>()
     private let queue = MessageQueue()
-    private let writer: PipeWriter
+    private var writer: SerialWriter?
     private var started = false
 
     /// - Parameters:
@@ -40,105 +53,92 @@ actor PipeTransport: Transport {
     ///   - output: the write end of the child's stdin.
     ///   - log: where the server's log notifications are appended (a descriptor the
     ///     transport owns); nil drops them.
-    ///   - onClose: called once, on the reading thread, when the server's output ends.
-    init(input: Int32, output: Int32, log: Int32? = nil, onClose: @escaping @Sendable (TransportFailure) -> Void = { _ in }) {
+    ///   - onClose: called once, on the reading or the writing thread, when the transport
+    ///     closes by itself.
+    init(input: Int32, output: Int32, log: Int32? = nil, onClose: @escaping @Sendable (Closing) -> Void = { _ in }) {
         self.input = input
         self.output = output
         self.log = log
         self.onClose = onClose
         self.logger = Logger(label: "bankfuture-chat.mcp.pipe", factory: { _ in SwiftLogNoOpLogHandler() })
-        writer = PipeWriter(descriptor: output)
     }
 
     func connect() async throws {
         guard !started else { return }
         started = true
-        let (input, log, queue, onClose) = (self.input, self.log, self.queue, self.onClose)
-        // A larger stack than the default: log notifications are parsed here, and the
-        // parser nests as deep as the JSON does (Foundation's stops at 512 levels).
-        try DetachedThread.start("the reader of an MCP server's output", stackSize: 4 * 1024 * 1024) {
-            let messages = log.map(LogMessageWriter.init(descriptor:))
-            let failure = PipeTransport.readMessages(from: input) { line in
-                if let notification = LogNotification(line: line) {
-                    messages?.write(notification)
-                } else {
-                    queue.push(Data(line))
+        let (input, log, queue, closing, onClose) = (self.input, self.log, self.queue, self.closing, self.onClose)
+        let report = { @Sendable (how: Closing) in
+            if closing.fire(how) { onClose(how) }
+        }
+        let writer: SerialWriter
+        do {
+            writer = try SerialWriter(descriptor: output)
+        } catch {
+            Self.close(input, output, log)
+            throw error
+        }
+        self.writer = writer
+        do {
+            // A larger stack than the default: log notifications are parsed here, and the
+            // parser nests as deep as the JSON does (Foundation's stops at 512 levels).
+            try DetachedThread.start("the reader of an MCP server's output", stackSize: 4 * 1024 * 1024) {
+                let messages = log.map(LogMessageWriter.init(descriptor:))
+                let failure = PipeTransport.readMessages(from: input) { line in
+                    if let notification = LogNotification(line: line) {
+                        messages?.write(notification)
+                    } else {
+                        queue.push(Data(line))
+                    }
                 }
+                Glibc.close(input)
+                messages?.close()
+                queue.finish(throwing: failure)
+                report(failure == .messageTooLong ? .givenUp(failure) : .outputEnded(failure))
             }
-            close(input)
-            messages?.close()
-            queue.finish(throwing: failure)
-            onClose(failure)
+        } catch {
+            writer.close()
+            Self.close(input, log)
+            throw error
+        }
+        Task {
+            guard let errno = await writer.closed() else { return }
+            let failure =
+                errno == EPIPE ? .inputClosed : TransportFailure("writing to the server failed: \(SystemCallFailure.describe(errno))")
+            report(.givenUp(failure))
         }
     }
 
     func disconnect() async {
-        writer.close()
+        if !started {
+            // Never connected: its descriptors are still all here.
+            started = true
+            Self.close(input, output, log)
+        }
+        writer?.close()
         queue.finish()
     }
 
     func send(_ data: Data) async throws {
-        var message = data
+        var message = [UInt8](data)
         message.append(UInt8(ascii: "\n"))
-        try await writer.write(message)
+        guard writer?.write(message) == true else { throw TransportFailure("the connection to the server is closed") }
     }
 
     func receive() -> AsyncThrowingStream<Data, any Error> {
         queue.messages()
     }
 
+    /// Closes the descriptors the transport owns that are still open.
+    private static func close(_ descriptors: Int32?...) {
+        for descriptor in descriptors.compactMap(\.self) { Glibc.close(descriptor) }
+    }
+
     /// Reads until EOF, calling `deliver` with each message, and returns why it stopped.
     static func readMessages(from descriptor: Int32, deliver: ([UInt8]) -> Void) -> TransportFailure {
         switch LineReader.read(from: descriptor, limit: TransportFailure.messageLimit, deliver: deliver) {
         case .endOfFile: TransportFailure("the server closed its output")
-        case .failed(let errno): TransportFailure("reading from the server failed: \(ErrorText.systemError(errno))")
+        case .failed(let errno): TransportFailure("reading from the server failed: \(SystemCallFailure.describe(errno))")
         case .tooLong: .messageTooLong
-        }
-    }
-}
-
-/// Blocking writes to a pipe, in order, on a queue of their own; the descriptor is closed
-/// on that queue too, so no write can reach a number that was closed and reused.
-private final class PipeWriter: Sendable {
-    private let descriptor: Int32
-    private let queue = DispatchQueue(label: "bankfuture-chat.mcp.pipe-writer")
-    /// Only read and written on `queue`.
-    private nonisolated(unsafe) var closed = false
-
-    init(descriptor: Int32) {
-        self.descriptor = descriptor
-    }
-
-    func write(_ data: Data) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            queue.async {
-                if self.closed { return continuation.resume(throwing: TransportFailure("the connection to the server is closed")) }
-                let failure = data.withUnsafeBytes { bytes -> Int32? in
-                    var offset = 0
-                    while offset < bytes.count {
-                        let written = Glibc.write(self.descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                        if written < 0 {
-                            if errno == EINTR { continue }
-                            return errno
-                        }
-                        offset += written
-                    }
-                    return nil
-                }
-                if let failure {
-                    continuation.resume(throwing: TransportFailure("writing to the server failed: \(ErrorText.systemError(failure))"))
-                } else {
-                    continuation.resume()
-                }
-            }
-        }
-    }
-
-    func close() {
-        queue.async {
-            guard !self.closed else { return }
-            self.closed = true
-            _ = Glibc.close(self.descriptor)
         }
     }
 }

@@ -66,16 +66,15 @@ package struct ServerLauncher: Sendable {
         logDirectory: String, timer: ToolTimer, onLost: @escaping OnLost
     ) throws(ToolServerFailure) -> LaunchedServer {
         let executable = try resolve(command, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
-        var notices: [String] = []
-        let log: (descriptor: Int32, path: String?)
-        switch ServerLog.open(directory: logDirectory, server: name) {
-        case .success(let opened):
-            log = (opened.descriptor, opened.path)
-        case .failure(let failure):
-            notices.append("MCP server \(name): its log cannot be written (\(failure.message)); its messages are discarded")
-            log = (open("/dev/null", O_WRONLY | O_CLOEXEC), nil)
+        let log: PrivateLog.Opened
+        do {
+            log = try PrivateLog.openOrDiscard(directory: logDirectory, file: ServerLog.fileName(for: name))
+        } catch {
+            throw .system(error)
         }
         defer { close(log.descriptor) }
+        let notices =
+            log.unwritable.map { ["MCP server \(name): its log cannot be written (\($0.message)); its messages are discarded"] } ?? []
         let hint = log.path.map { "its log is \($0)" }
         let process: ChildProcess
         do {
@@ -87,10 +86,11 @@ package struct ServerLauncher: Sendable {
         }
         // The transport's own copy of the log, for the server's log notifications.
         let messages = log.path == nil ? -1 : fcntl(log.descriptor, F_DUPFD_CLOEXEC, 3)
-        let transport = PipeTransport(input: process.output, output: process.input, log: messages >= 0 ? messages : nil) { failure in
-            // Output that ends is a process that ends, or one that can no longer be
-            // understood: either way it goes, and its exit says how.
-            if failure == .messageTooLong { onLost(.init("stopped: \(failure.message)", hint: hint)) }
+        let transport = PipeTransport(input: process.output, output: process.input, log: messages >= 0 ? messages : nil) { closing in
+            // Output that ends is a process that ends, and its exit says how. One that can no
+            // longer be understood, or no longer reads its input, is lost now: the calls
+            // waiting on it fail at once, not at their timeout.
+            if case .givenUp(let failure) = closing { onLost(.init("stopped: \(failure.message)", hint: hint)) }
             Task { await process.terminate(before: timer.deadline(after: terminationGrace)) }
         }
         return LaunchedServer(
@@ -101,13 +101,7 @@ package struct ServerLauncher: Sendable {
     /// `command` itself when it names a path, else its first executable match in `path`.
     static func resolve(_ command: String, path: String) throws(ToolServerFailure) -> String {
         if command.contains("/") { return command }
-        for directory in path.split(separator: ":", omittingEmptySubsequences: true) {
-            let candidate = "\(directory)/\(command)"
-            var info = stat()
-            if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 {
-                return candidate
-            }
-        }
-        throw .notFound(command, searched: path)
+        guard let found = ExecutableSearch.find(command, searchPath: path) else { throw .notFound(command, searched: path) }
+        return found
     }
 }

@@ -1,13 +1,6 @@
-import ChatProcess
-
 /// Where a stdio server's standard error goes: `DIRECTORY/NAME.log`, appended to, a
-/// ``PrivateLog`` (folder 0700, file 0600).
+/// `PrivateLog` (folder 0700, file 0600).
 enum ServerLog {
-    /// Opens the log of `server` for appending: its descriptor (close-on-exec) and path.
-    static func open(directory: String, server: String) -> Result<(descriptor: Int32, path: String), ToolServerFailure> {
-        PrivateLog.open(directory: directory, file: fileName(for: server)).mapError(ToolServerFailure.system)
-    }
-
     /// `NAME.log` with characters that could leave the folder (`/`, a leading `.`) as `_`.
     static func fileName(for server: String) -> String {
         var name = String(

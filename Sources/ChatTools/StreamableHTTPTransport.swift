@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ChatCore
+import ChatProcess
 import Foundation
 import Logging
 import MCP
@@ -177,7 +178,7 @@ actor StreamableHTTPTransport: Transport {
             }
         }
         if let error = error as? IOError {
-            return TransportFailure("cannot reach the server: \(ErrorText.systemError(error.errnoCode))")
+            return TransportFailure("cannot reach the server: \(SystemCallFailure.describe(error.errnoCode))")
         }
         return TransportFailure("HTTP request failed: \(error)")
     }

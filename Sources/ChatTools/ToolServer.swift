@@ -85,7 +85,7 @@ final class ToolServer: Sendable {
             return ToolResult(content: unavailable(current.1), isError: true)
         }
         let deadline = timer.deadline(after: callTimeout)
-        switch await ToolCall.run(tool.name, arguments: arguments, on: ready.connection.client, deadline: deadline) {
+        switch await ServerCall.run(tool.name, arguments: arguments, on: ready.connection.client, deadline: deadline) {
         case .finished(let result):
             return ToolOutput.text(of: result)
         case .timedOut:

@@ -4,19 +4,22 @@ import Foundation
 import MCP
 
 /// Why a server could not be started or reached, as the one line a person reads after
-/// "MCP server NAME could not start: ".
+/// "MCP server NAME could not start: ", with the failure it comes from kept as `underlying`.
 package struct ToolServerFailure: Error, Sendable, Equatable {
     private enum Code: Equatable {
         case notFound(command: String, searched: String)
-        case system(call: String, subject: String, errno: Int32)
+        case system(SystemCallFailure)
         case handshake(String)
         case noAnswer(Duration)
     }
 
     private let code: Code
+    /// The failure this one comes from: the system call's, or the SDK's in the handshake.
+    package let underlying: (any Error)?
 
-    private init(_ code: Code) {
+    private init(_ code: Code, underlying: (any Error)? = nil) {
         self.code = code
+        self.underlying = underlying
     }
 
     /// No executable called `command` in any folder of `PATH`.
@@ -24,19 +27,14 @@ package struct ToolServerFailure: Error, Sendable, Equatable {
         Self(.notFound(command: command, searched: path))
     }
 
-    /// A system call failed: `call` (`posix_spawn`, `pipe`) on `subject` (the command).
-    package static func system(_ call: String, subject: String, errno: Int32) -> Self {
-        Self(.system(call: call, subject: subject, errno: errno))
-    }
-
-    /// The same, from the process machinery.
+    /// A system call failed (`posix_spawn`, `pipe2`, `open` of the log).
     package static func system(_ failure: SystemCallFailure) -> Self {
-        Self(.system(call: failure.call, subject: failure.subject, errno: failure.errno))
+        Self(.system(failure), underlying: failure)
     }
 
     /// The server started but the MCP handshake or the tool list failed.
     package static func handshake(_ error: any Error) -> Self {
-        Self(.handshake(ErrorText.describe(error)))
+        Self(.handshake(ErrorText.describe(error)), underlying: error)
     }
 
     /// The server did not finish the handshake in time.
@@ -48,13 +46,18 @@ package struct ToolServerFailure: Error, Sendable, Equatable {
         switch code {
         case .notFound(let command, let searched):
             return "\(command): command not found (searched PATH \(searched))"
-        case .system(let call, let subject, let errno):
-            return "\(subject): \(call) failed: \(ErrorText.systemError(errno))"
+        case .system(let failure):
+            return failure.message
         case .handshake(let reason):
             return reason
         case .noAnswer(let limit):
             return "it did not finish the MCP handshake within \(DurationText.describe(limit))"
         }
+    }
+
+    /// The same failure: the same words, whatever the cause's own value.
+    package static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.code == rhs.code
     }
 }
 
@@ -73,10 +76,5 @@ enum ErrorText {
             text = String(describing: error)
         }
         return TerminalText.oneLine(text, limit: TerminalText.errorTextLimit)
-    }
-
-    /// `strerror` text for `errno`, e.g. `No such file or directory`.
-    package static func systemError(_ errno: Int32) -> String {
-        SystemCallFailure.describe(errno)
     }
 }

@@ -17,14 +17,3 @@ struct ToolTimer: Sendable {
         start(duration)
     }
 }
-
-/// Durations as people read them in a notice: `60 s`, `1.5 s`, `250 ms`.
-enum DurationText {
-    static func describe(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        if milliseconds < 1000 { return "\(milliseconds) ms" }
-        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000) s" }
-        let tenths = (milliseconds + 50) / 100
-        return "\(tenths / 10).\(tenths % 10) s"
-    }
-}

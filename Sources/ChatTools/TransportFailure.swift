@@ -13,4 +13,7 @@ struct TransportFailure: Error, Sendable, Equatable {
     static let messageLimit = 64 * 1024 * 1024
 
     static let messageTooLong = TransportFailure("the server sent a message over \(ByteCountText.describe(messageLimit))")
+
+    /// A write to the server failed with EPIPE: nothing reads its input any more.
+    static let inputClosed = TransportFailure("the server closed its input")
 }

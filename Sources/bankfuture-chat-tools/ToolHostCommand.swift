@@ -1,6 +1,7 @@
 import ChatCore
 import ChatToolHost
 import ChatTools
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -22,8 +23,7 @@ enum ToolHostCommand {
             return
         }
         guard arguments.isEmpty else {
-            let line = Array("bankfuture-chat-tools: unknown argument \(arguments.first!); see --help\n".utf8)
-            _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+            HostLog.write("unknown argument \(arguments.first!); see --help")
             exit(2)
         }
         // A write to a server (or a chat) that is gone must fail with EPIPE, not end the host.
@@ -32,26 +32,13 @@ enum ToolHostCommand {
         // goes to stderr, the log, instead of into the answers.
         let answers = fcntl(1, F_DUPFD_CLOEXEC, 3)
         dup2(2, 1)
-        let environment = currentEnvironment()
+        // The chat's environment, which started the host: the servers' too.
+        let environment = ProcessInfo.processInfo.environment
         let status = await ToolHostServer.serve(input: 0, output: answers) { start in
             MCPToolProvider(
                 servers: start.servers, logDirectory: start.logDirectory, callTimeout: start.callTimeout, environment: environment,
                 clientVersion: start.clientVersion)
         }
         exit(status)
-    }
-
-    /// This process's environment, from `environ`: the chat's, which started it.
-    private static func currentEnvironment() -> [String: String] {
-        var environment: [String: String] = [:]
-        var entry = environ
-        while let pointer = entry.pointee {
-            let text = String(cString: pointer)
-            if let equals = text.firstIndex(of: "=") {
-                environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            entry += 1
-        }
-        return environment
     }
 }

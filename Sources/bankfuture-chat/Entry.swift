@@ -1,4 +1,5 @@
 import ArgumentParser
+import CProcessTuning
 import ChatCore
 import ChatOpenRouter
 import ChatStorage
@@ -25,7 +26,8 @@ enum Entry {
     }
 
     static func main() async {
-        ProcessMemory.useOneArena()
+        // One malloc arena, before other threads allocate (see bfchat_process_tuning.h).
+        bfchat_limit_malloc_arenas()
         // A closed stdout is an EPIPE error to handle (stop the request, exit 141), not a
         // signal that kills the process in the middle of saving.
         signal(SIGPIPE, SIG_IGN)

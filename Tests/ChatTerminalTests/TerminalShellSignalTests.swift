@@ -10,7 +10,8 @@ import Glibc
 
 /// The `-e` command (and the editor, which starts the same way) begins with the signals of a
 /// fresh process: a signal blocked on the spawning thread or ignored by the chat (SIGPIPE)
-/// would stay so in the command, and Ctrl-C could not stop it.
+/// would stay so in the command, and Ctrl-C could not stop it. Nor does it inherit a descriptor
+/// of ours beyond its three.
 @Suite(.serialized) struct TerminalShellSignalTests {
     @Test func theCommandStartsWithNoSignalBlockedOrIgnored() throws {
         let directory = try TemporaryDirectory()
@@ -30,5 +31,14 @@ import Glibc
         #expect(status == 0)
         let text = try String(contentsOfFile: report, encoding: .utf8)
         #expect(text == "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n")
+    }
+
+    @Test func theCommandInheritsNoDescriptorButItsThree() throws {
+        // A descriptor of ours without close-on-exec, as a socket of the HTTP client may be.
+        let leaky = open("/dev/null", O_RDONLY)
+        defer { close(leaky) }
+        #expect(leaky > 2)
+        let shell = TerminalShell(environment: ["SHELL": "/bin/sh"])
+        #expect(shell.run("[ -e /proc/$$/fd/\(leaky) ] && exit 7; [ -e /proc/$$/fd/2 ] || exit 8; exit 0") == 0)
     }
 }

@@ -2,7 +2,7 @@ import ChatTerminal
 import Synchronization
 import Testing
 
-/// The spinner's real ticker: a thread of its own, which `stop` joins.
+/// The spinner's real ticker: a thread of its own, which `stop` waits for.
 @Suite(.timeLimit(.minutes(1))) struct ThreadTickerTests {
     /// What the ticks saw.
     final class TickLog: Sendable {
@@ -44,7 +44,7 @@ import Testing
             stop()
             log.counts.withLock { $0.stopReturned = true }
         }
-        // `stop` joined the thread, so with the last reference to `stop` gone the tick
+        // `stop` waited for the thread to let go of the tick, so with the last reference to `stop` gone the tick
         // closure is released at once: nothing is left that could tick. A thread still
         // running would hold it.
         let counts = log.counts.withLock { $0 }

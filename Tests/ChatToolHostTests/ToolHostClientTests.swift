@@ -101,9 +101,11 @@ struct ToolHostClientTests {
         await client.shutdown()
     }
 
-    @Test func aCancelTheHostDoesNotConfirmStillEndsTheCall() async throws {
+    /// 1.5 s was said as "1 s" (rounded down) before the one ``DurationText``.
+    @Test(arguments: [(Duration.milliseconds(300), "300 ms"), (.milliseconds(1500), "1.5 s")])
+    func aCancelTheHostDoesNotConfirmStillEndsTheCall(grace: Duration, said: String) async throws {
         let logs = try TemporaryDirectory(prefix: "toolhost").path
-        let client = try Self.client([Self.sleepy(in: logs)], logs: logs, cancelGrace: .milliseconds(300))
+        let client = try Self.client([Self.sleepy(in: logs)], logs: logs, cancelGrace: grace)
         let sleep = try await tool("sleep", of: client)
         let long = Task { await client.call(sleep, arguments: #"{"seconds":3600}"#) }
         #expect(await Waiting.forLine("sleep called", in: logs + "/sleepy.log"))
@@ -117,7 +119,7 @@ struct ToolHostClientTests {
         #expect(
             result
                 == ToolResult(
-                    content: "The call of sleepy.sleep was cancelled; the tool host did not confirm it within 300 ms.", isError: true))
+                    content: "The call of sleepy.sleep was cancelled; the tool host did not confirm it within \(said).", isError: true))
         await client.shutdown()
         #expect(HostPrograms.isGone(host))
     }

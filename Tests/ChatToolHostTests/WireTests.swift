@@ -32,6 +32,14 @@ import Testing
         #expect(text.contains(#""url":"http://127.0.0.1:1/mcp""#))
     }
 
+    @Test func durationsAreSaidToATenthOfASecondAndSentInWholeMilliseconds() {
+        #expect(DurationText.describe(.milliseconds(12_500)) == "12.5 s")
+        #expect(DurationText.describe(.seconds(12)) == "12 s")
+        #expect(DurationText.describe(.milliseconds(999)) == "999 ms")
+        #expect(DurationText.milliseconds(.milliseconds(12_500)) == 12_500)
+        #expect(DurationText.milliseconds(.microseconds(1_999)) == 1)
+    }
+
     @Test func aStartLineMustSayStart() {
         let other = Array(#"{"op":"tools","servers":[],"log_directory":"/","call_timeout_ms":1}"#.utf8)
         #expect(throws: DecodingError.self) { try WireLine.decode(ToolHostStart.self, from: other) }

@@ -9,7 +9,8 @@ import Glibc
 #endif
 
 /// The provider with real child processes: a command that cannot start, a server that dies
-/// in the middle of a call, what the child inherits, and that nothing is left behind.
+/// in the middle of a call or stops reading its input, what the child inherits, and that
+/// nothing is left behind.
 /// The fault server needs python3 (``RealParts/python()``): without it these tests fail, saying how to install it.
 @Suite(.timeLimit(.minutes(1)))
 struct ProcessFaultTests {
@@ -69,6 +70,26 @@ struct ProcessFaultTests {
         let next = await provider.call(crash, arguments: "{}")
         #expect(
             next == ToolResult(content: "MCP server dies is not available (exited (status 3)); its tools cannot be called.", isError: true))
+        await provider.shutdown()
+    }
+
+    @Test func aServerThatClosesItsInputFailsThePendingCallsAtOnce() async throws {
+        let logs = try TemporaryDirectory(prefix: "chattools").path
+        let provider = try faultServer("deaf", logs: logs, extra: ["--close-input"], clock: ManualClock())
+        let (tools, _) = await provider.tools(waitingUpTo: .seconds(30))
+        let hang = try #require(tools.first { $0.name == "hang" })
+        // Never answered, and its timeout never comes (the clock stands still).
+        let pending = Task { await provider.call(hang, arguments: "{}") }
+        // Answered once the server has both calls and has closed its stdin.
+        #expect(
+            await provider.call(try #require(tools.first { $0.name == "close_input" }), arguments: "{}") == ToolResult(content: "closed"))
+        // This write fails with EPIPE: the server is given up, and every call waiting on it fails now.
+        let lost = ToolResult(
+            content: "MCP server deaf stopped: the server closed its input during the call; its tools are gone.", isError: true)
+        #expect(await provider.call(try #require(tools.first { $0.name == "huge" }), arguments: #"{"bytes":1}"#) == lost)
+        #expect(await pending.value == lost)
+        let (_, notices) = await provider.tools(waitingUpTo: .seconds(10))
+        #expect(notices == ["MCP server deaf stopped: the server closed its input; its tools are gone; its log is \(logs)/logs/deaf.log"])
         await provider.shutdown()
     }
 

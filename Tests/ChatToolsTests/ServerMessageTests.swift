@@ -7,6 +7,7 @@ import Testing
 
 /// What the reading thread does with a server's messages: log notifications become log
 /// lines, everything else waits for the client in a bounded queue.
+@Suite(.timeLimit(.minutes(1)))
 struct ServerMessageTests {
     static func line(_ text: String) -> [UInt8] { Array(text.utf8) }
 
@@ -83,6 +84,28 @@ struct ServerMessageTests {
             #expect(pushed.load(ordering: .sequentiallyConsistent) <= taken + MessageQueue.limit / size + 1)
         }
         #expect(taken == total)
+    }
+
+    /// The reader empties the queue and waits while the writer still waits for room: the
+    /// writer must then hand its message to the reader, not queue it behind its back (the
+    /// message came out of order, and a last one queued so was never delivered: the reader
+    /// waited forever).
+    @Test func messagesComeInOrderAndAllOfThemWhenTheReaderEmptiesTheQueueWhileTheWriterWaits() async throws {
+        let size = MessageQueue.limit / 4
+        for _ in 0..<100 {
+            let queue = MessageQueue()
+            try DetachedThread.start("a test's producer") {
+                for number in 0..<12 {
+                    var message = Data(count: size)
+                    message[0] = UInt8(number)
+                    queue.push(message)
+                }
+                queue.finish()
+            }
+            var order: [UInt8] = []
+            for try await message in queue.messages() { order.append(message[0]) }
+            #expect(order == Array(0..<12))
+        }
     }
 
     @Test func aMessageOverTheLimitStillPassesAndTheEndCarriesTheFailure() async throws {

@@ -74,4 +74,12 @@ struct ServerProcessTests {
             try ChildProcess.spawn(executable: "/nonexistent", arguments: [], environment: [:], stderr: 2, onExit: { _ in })
         }
     }
+
+    @Test func aStandardErrorThatIsNoDescriptorIsAFailureNotOurs() {
+        // Unchecked, the bad descriptor was dropped and the child wrote to our stderr (the terminal).
+        #expect(throws: SystemCallFailure(call: "posix_spawn_file_actions", subject: "/bin/sh", errno: EBADF)) {
+            try ChildProcess.spawn(
+                executable: "/bin/sh", arguments: ["-c", "echo leaked >&2"], environment: [:], stderr: -1, onExit: { _ in })
+        }
+    }
 }

@@ -34,8 +34,8 @@ public enum ProcessRunner {
     private static func runBlocking(
         executable: String, arguments: [String], environment: [String: String], stdin: [UInt8]?, timeout: Duration
     ) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8]) {
-        ChildProcess.ignoreBrokenPipe
-        let path = try ChildProcess.resolve(executable, environment: environment)
+        SpawnPlumbing.ignoreBrokenPipe
+        let path = try SpawnPlumbing.resolve(executable, environment: environment)
         // The timeout counts from here, not from the call: the wait for a slot is not the program's.
         let deadline = ContinuousClock.now + timeout
 
@@ -65,7 +65,7 @@ public enum ProcessRunner {
             if let descriptor = inputDescriptor { fds.append(pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)) }
             if let descriptor = outputDescriptor { fds.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)) }
             if let descriptor = errorDescriptor { fds.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)) }
-            let ready = poll(&fds, nfds_t(fds.count), ChildProcess.millisecondsLeft(until: deadline))
+            let ready = poll(&fds, nfds_t(fds.count), SpawnPlumbing.millisecondsLeft(until: deadline))
             if ready < 0 && errno == EINTR { continue }
             if ready == 0 {
                 kill(pid, SIGKILL)
@@ -103,10 +103,10 @@ public enum ProcessRunner {
         }
         // Both outputs are closed; the child is exiting (or has detached its streams).
         while true {
-            if let status = ChildProcess.reapIfExited(pid) {
+            if let status = SpawnPlumbing.reapIfExited(pid) {
                 return (status, collectedOutput, collectedErrors)
             }
-            if ChildProcess.millisecondsLeft(until: deadline) == 0 {
+            if SpawnPlumbing.millisecondsLeft(until: deadline) == 0 {
                 kill(pid, SIGKILL)
                 _ = waitForExit(pid)
                 throw TestProcessError("\(executable) closed its output but did not exit within \(timeout)")
@@ -118,18 +118,18 @@ public enum ProcessRunner {
     private static func spawn(
         path: String, arguments: [String], environment: [String: String], feedsInput: Bool
     ) throws -> (pid: pid_t, input: Int32?, output: Int32, errors: Int32) {
-        let argv = ChildProcess.cStrings(arguments)
-        let envp = ChildProcess.cStrings(ChildProcess.environmentStrings(environment))
+        let argv = SpawnPlumbing.cStrings(arguments)
+        let envp = SpawnPlumbing.cStrings(SpawnPlumbing.environmentStrings(environment))
         defer {
-            ChildProcess.freeCStrings(argv)
-            ChildProcess.freeCStrings(envp)
+            SpawnPlumbing.freeCStrings(argv)
+            SpawnPlumbing.freeCStrings(envp)
         }
 
-        ChildProcess.spawnLock.lock()
-        defer { ChildProcess.spawnLock.unlock() }
-        let input = feedsInput ? try ChildProcess.makePipe() : nil
-        let output = try ChildProcess.makePipe()
-        let errors = try ChildProcess.makePipe()
+        SpawnPlumbing.spawnLock.lock()
+        defer { SpawnPlumbing.spawnLock.unlock() }
+        let input = feedsInput ? try SpawnPlumbing.makePipe() : nil
+        let output = try SpawnPlumbing.makePipe()
+        let errors = try SpawnPlumbing.makePipe()
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -148,7 +148,7 @@ public enum ProcessRunner {
         defer { posix_spawnattr_destroy(&attributes) }
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for signal in ChildProcess.signalsToReset { sigaddset(&defaults, signal) }
+        for signal in SpawnPlumbing.signalsToReset { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var mask = sigset_t()
         sigemptyset(&mask)
@@ -167,13 +167,13 @@ public enum ProcessRunner {
             close(errors.read)
             throw TestProcessError("cannot start \(path): \(String(cString: strerror(result)))")
         }
-        if let input { ChildProcess.setNonBlocking(input.write) }
+        if let input { SpawnPlumbing.setNonBlocking(input.write) }
         return (pid, input?.write, output.read, errors.read)
     }
 
     private static func waitForExit(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return ChildProcess.exitCode(fromWaitStatus: status)
+        return SpawnPlumbing.exitCode(fromWaitStatus: status)
     }
 }

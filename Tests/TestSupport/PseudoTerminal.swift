@@ -91,29 +91,29 @@ public final class PseudoTerminal: @unchecked Sendable {
     private static func spawnNow(
         executable: String, arguments: [String], environment: [String: String], stdinPipe: String?, columns: Int, rows: Int
     ) throws -> PseudoTerminal {
-        ChildProcess.ignoreBrokenPipe
+        SpawnPlumbing.ignoreBrokenPipe
         var environment = environment
         if environment["TERM"] == nil {
             environment["TERM"] = "xterm"
         }
-        let path = try ChildProcess.resolve(executable, environment: environment)
+        let path = try SpawnPlumbing.resolve(executable, environment: environment)
 
         // Everything the child needs is prepared before fork: between fork and exec only
         // async-signal-safe calls are allowed (the test runner has many threads).
-        let argv = ChildProcess.cStrings([executable] + arguments)
-        let envp = ChildProcess.cStrings(ChildProcess.environmentStrings(environment))
+        let argv = SpawnPlumbing.cStrings([executable] + arguments)
+        let envp = SpawnPlumbing.cStrings(SpawnPlumbing.environmentStrings(environment))
         let pathCString = strdup(path)!
         defer {
-            ChildProcess.freeCStrings(argv)
-            ChildProcess.freeCStrings(envp)
+            SpawnPlumbing.freeCStrings(argv)
+            SpawnPlumbing.freeCStrings(envp)
             free(pathCString)
         }
-        var signalsToReset = ChildProcess.signalsToReset
+        var signalsToReset = SpawnPlumbing.signalsToReset
         var emptyMask = sigset_t()
         sigemptyset(&emptyMask)
 
-        ChildProcess.spawnLock.lock()
-        defer { ChildProcess.spawnLock.unlock() }
+        SpawnPlumbing.spawnLock.lock()
+        defer { SpawnPlumbing.spawnLock.unlock() }
 
         var master: Int32 = -1
         var slave: Int32 = -1
@@ -121,12 +121,12 @@ public final class PseudoTerminal: @unchecked Sendable {
         guard openpty(&master, &slave, nil, nil, &size) == 0 else {
             throw TestProcessError("openpty: \(String(cString: strerror(errno)))")
         }
-        ChildProcess.setCloseOnExec(master)
-        ChildProcess.setCloseOnExec(slave)
+        SpawnPlumbing.setCloseOnExec(master)
+        SpawnPlumbing.setCloseOnExec(slave)
         var pipe: (read: Int32, write: Int32)?
         if stdinPipe != nil {
             do {
-                pipe = try ChildProcess.makePipe()
+                pipe = try SpawnPlumbing.makePipe()
             } catch {
                 close(master)
                 close(slave)
@@ -161,8 +161,8 @@ public final class PseudoTerminal: @unchecked Sendable {
             if let pipe { close(pipe.write) }
             throw TestProcessError("fork: \(String(cString: strerror(code)))")
         }
-        ChildProcess.setNonBlocking(master)
-        if let pipe { ChildProcess.setNonBlocking(pipe.write) }
+        SpawnPlumbing.setNonBlocking(master)
+        if let pipe { SpawnPlumbing.setNonBlocking(pipe.write) }
         let terminal = PseudoTerminal(
             processID: pid, master: master, stdinPipe: pipe?.write, pendingInput: Array((stdinPipe ?? "").utf8))
         terminal.lock.lock()
@@ -204,7 +204,7 @@ public final class PseudoTerminal: @unchecked Sendable {
             }
             // The child is not reading and the pty's buffer is full: keep draining its
             // output (it may be blocked on writing) while waiting.
-            guard ChildProcess.millisecondsLeft(until: deadline) > 0 else {
+            guard SpawnPlumbing.millisecondsLeft(until: deadline) > 0 else {
                 throw TestProcessError("the program did not read its input within 10 s\n" + transcript())
             }
             pump(timeoutMilliseconds: 10, forWriting: true)
@@ -239,7 +239,7 @@ public final class PseudoTerminal: @unchecked Sendable {
             if reachedEndOfOutput {
                 throw TestProcessError("the program ended without printing \(String(reflecting: substring))\n" + transcript())
             }
-            let left = ChildProcess.millisecondsLeft(until: deadline)
+            let left = SpawnPlumbing.millisecondsLeft(until: deadline)
             if left == 0 {
                 throw TestProcessError(
                     "timed out after \(timeout) waiting for \(String(reflecting: substring))\n" + transcript())
@@ -297,7 +297,7 @@ public final class PseudoTerminal: @unchecked Sendable {
                 drainAfterExit()
                 return status
             }
-            let left = ChildProcess.millisecondsLeft(until: deadline)
+            let left = SpawnPlumbing.millisecondsLeft(until: deadline)
             if left == 0 {
                 throw TestProcessError("the program did not exit within \(timeout)\n" + transcript())
             }
@@ -329,7 +329,7 @@ public final class PseudoTerminal: @unchecked Sendable {
         if let exitStatus { return exitStatus }
         kill(-processID, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(1)
-        while ChildProcess.millisecondsLeft(until: deadline) > 0 {
+        while SpawnPlumbing.millisecondsLeft(until: deadline) > 0 {
             if let status = reap() { return status }
             pump(timeoutMilliseconds: 10)
             if reachedEndOfOutput { usleep(2_000) }
@@ -337,7 +337,7 @@ public final class PseudoTerminal: @unchecked Sendable {
         kill(-processID, SIGKILL)
         var status: Int32 = 0
         while waitpid(processID, &status, 0) == -1 && errno == EINTR {}
-        let code = ChildProcess.exitCode(fromWaitStatus: status)
+        let code = SpawnPlumbing.exitCode(fromWaitStatus: status)
         exitStatus = code
         return code
     }
@@ -453,7 +453,7 @@ public final class PseudoTerminal: @unchecked Sendable {
 
     private func reap() -> Int32? {
         if let exitStatus { return exitStatus }
-        guard let status = ChildProcess.reapIfExited(processID) else { return nil }
+        guard let status = SpawnPlumbing.reapIfExited(processID) else { return nil }
         exitStatus = status
         return status
     }

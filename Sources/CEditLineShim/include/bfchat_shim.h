@@ -7,13 +7,6 @@
 #include <stdio.h>
 #include <editline/readline.h>
 
-/// Limits glibc to one malloc arena (unless MALLOC_ARENA_MAX is set). By default every
-/// thread that allocates (event loop, task pool, main) gets an arena of its own, and memory
-/// freed in one is kept there: a long session's resident memory then grew by 3-4 MB over
-/// 1,000 turns while its history was 0.2 MB. One arena keeps the growth near the history's
-/// size; streaming throughput does not change (threads allocate from their own caches first).
-void bfchat_limit_malloc_arenas(void);
-
 /// Makes the C library treat input as UTF-8. Without a UTF-8 LC_CTYPE libedit drops
 /// every non-ASCII byte. Takes the user's locale when it is UTF-8, otherwise (LANG
 /// unset, as in many containers) the first UTF-8 locale that exists.

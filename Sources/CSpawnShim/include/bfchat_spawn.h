@@ -1,9 +1,9 @@
 #ifndef BANKFUTURE_CSPAWN_SHIM_H
 #define BANKFUTURE_CSPAWN_SHIM_H
 
-// The calls every spawner of ours needs: the two GNU ones to start a server without leaking
-// descriptors (glibc declares them only under _GNU_SOURCE, which Swift's Glibc module is
-// not built with), and the signal set-up every child gets.
+// The calls the one spawner (ChatProcess.ProcessSpawn) needs: the two GNU ones to start a
+// child without leaking descriptors (glibc declares them only under _GNU_SOURCE, which
+// Swift's Glibc module is not built with), and the signal set-up every child gets.
 
 #include <spawn.h>
 

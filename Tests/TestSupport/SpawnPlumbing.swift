@@ -20,8 +20,9 @@ public struct TestProcessError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Shared plumbing of ``PseudoTerminal`` and ``ProcessRunner``.
-enum ChildProcess {
+/// The spawning plumbing under ``PseudoTerminal`` and ``ProcessRunner`` (not a process: the
+/// lock held while a child is started, pipes, C strings, PATH lookup, wait statuses).
+enum SpawnPlumbing {
     /// Held while descriptors for a child are created and the child is started. Every
     /// descriptor is close-on-exec, but `pipe`/`openpty` set that flag in a second step;
     /// without the lock, a child started by another test in between would inherit the

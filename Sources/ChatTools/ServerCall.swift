@@ -1,7 +1,8 @@
 import ChatProcess
 import MCP
 
-/// One `tools/call` that ends at the first of: its result, its deadline, or the caller's
+/// One `tools/call` in flight on a server (the model's request for it is ChatCore's
+/// `ToolCall`): it ends at the first of its result, its deadline, or the caller's
 /// cancellation — and tells the server when it is not the result.
 ///
 /// The SDK's `callTool(...) async` ignores the calling task's cancellation (the request runs
@@ -10,7 +11,7 @@ import MCP
 /// `notifications/cancelled` with `cancelRequest`. That notification is sent in the
 /// background, so a call cancelled by Ctrl-C returns at once even when the server no longer
 /// reads its input.
-enum ToolCall {
+enum ServerCall {
     enum Outcome: Sendable {
         case finished(CallTool.Result)
         case failed(any Error)
