@@ -205,8 +205,8 @@ final class Signal: Sendable {
 
     @Test func historyAndUsageCommands() async {
         let (_, _, renderer, _) = await run(["hi", "/history", "/usage", "/help"])
-        #expect(renderer.outputs[0].contains("[user] hi"))
-        #expect(renderer.outputs[0].contains("[assistant] answer 1"))
+        #expect(renderer.outputs[0].contains("1 [user] hi"))
+        #expect(renderer.outputs[0].contains("2 [assistant] answer 1"))
         #expect(renderer.outputs[1].hasPrefix("1 turn, 1 prompt + 2 completion = 3 tokens"))
         #expect(renderer.outputs[2].contains("/retry"))
     }

@@ -37,8 +37,7 @@ import Testing
         let directory = try scratch()
         defer { remove(directory) }
         // The conversation file holds the only reference to the lock, as the chat's does.
-        let (first, _) = try SessionFiles.open("first", in: directory, now: 1)
-        let files = SessionFiles(file: first, directory: directory, now: { 1 })
+        let files = SessionFiles(file: try SessionFiles.open("first", in: directory, now: 1).file, directory: directory, now: { 1 })
         try files.record(ChatSession(resuming: Self.archive("hello")))
         #expect(throws: SessionLockError.self) { try SessionLock.acquire("first", in: directory) }
         _ = try files.switchTo(session: "second")

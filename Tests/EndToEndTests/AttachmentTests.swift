@@ -142,7 +142,7 @@ import Testing
             let first = try #require(messages.first?["content"] as? [[String: Any]])
             let url = try #require((first[1]["image_url"] as? [String: Any])?["url"] as? String)
             #expect(try decode(url, prefix: "data:image/png;base64,") == Self.png)
-            let saved = try String(contentsOfFile: sandbox.root + "/state/bankfuture-chat/sessions/pics.json", encoding: .utf8)
+            let saved = try String(contentsOfFile: sandbox.root + "/state/bankfuture-chat/sessions/pics.jsonl", encoding: .utf8)
             #expect(!saved.contains(Data(Self.png).base64EncodedString()), "the session file refers to its copy")
         }
     }

@@ -478,10 +478,12 @@ enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
             fake.enqueue(.streamText(pieces: ["A1"], model: "m/x"), fault.reply, .streamText(pieces: ["A2"], model: "m/x"))
             let run = try await launch(["--stdin", "repl"], fake, sandbox, stdin: "q1\nq2\n/history\n/retry\n/history\n")
             #expect(run.status == 0, "the REPL goes on after a failure")
-            let before = "[user] q1\n\n[assistant] A1\n\n"
-            let after = before + "[user] q2\n\n[assistant] A2\n\n"
+            // The failed turn is not part of the history; it is named after it, for /retry.
+            let before = "1 [user] q1\n\n2 [assistant] A1\n\n"
+            let pending = "(not answered: q2; /retry sends it again)\n"
+            let after = before + "3 [user] q2\n\n4 [assistant] A2\n\n"
             let partial = fault.partial.isEmpty ? "" : fault.partial + "\n"
-            #expect(run.stdout == "A1\n" + partial + before + "A2\n" + after)
+            #expect(run.stdout == "A1\n" + partial + before + pending + "A2\n" + after)
             let errors = Self.lines(run.stderr).filter { $0.hasPrefix("error: ") }
             #expect(errors.count == 1, "\(run.stderr)")
             #expect(errors.first?.hasPrefix("error: " + fault.expected(baseURL: fake.baseURL)) == true, "\(run.stderr)")

@@ -28,8 +28,8 @@ import Testing
                 #expect(run.status == 2, "\(name): \(run.stderr)")
                 #expect(run.stderr.split(separator: "\n").count == 1)
             }
-            #expect(FileManager.default.fileExists(atPath: folder + "/a_b.json"))
-            #expect(FileManager.default.fileExists(atPath: folder + "/_work.json"))
+            #expect(FileManager.default.fileExists(atPath: folder + "/a_b.jsonl"))
+            #expect(FileManager.default.fileExists(atPath: folder + "/_work.jsonl"))
             #expect(fake.chatRequests.map { $0.messages.last?.content } == ["first", "second"])
 
             // Two long names that share their first 100 characters were one file.
@@ -39,9 +39,9 @@ import Testing
             #expect(longer.status == 2)
             #expect(longer.stderr.contains("is too long: at most 100 characters"), "\(longer.stderr)")
             #expect(fake.chatRequests.count == 3)
-            // Other characters are the file's own: "my notes" is "my notes.json", not "my_notes.json".
+            // Other characters are the file's own: "my notes" is "my notes.jsonl", not "my_notes.jsonl".
             #expect(try await chat(["--session", "my notes", "spaced"], fake: fake, sandbox: sandbox).status == 0)
-            #expect(FileManager.default.fileExists(atPath: folder + "/my notes.json"))
+            #expect(FileManager.default.fileExists(atPath: folder + "/my notes.jsonl"))
         }
     }
 

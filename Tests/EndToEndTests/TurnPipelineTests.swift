@@ -58,17 +58,14 @@ import Testing
                 let run = try await chat(["--session", "costs", "question \(turn)"], fake: fake, sandbox: sandbox)
                 #expect(run.status == 0, "\(run.stderr)")
             }
-            let file = sandbox.root + "/state/bankfuture-chat/sessions/costs.json"
-            let saved = try #require(
-                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
-            let totals = try #require(saved["usage"] as? [String: Any])
-            // The sum of what the server reported for the three answers.
-            let reported = fake.chatRequests.count
-            #expect(reported == 3)
-            let messages = try #require(saved["messages"] as? [[String: Any]])
-            let perAnswer = messages.compactMap { ($0["usage"] as? [String: Any])?["total_tokens"] as? Int }
+            let file = sandbox.root + "/state/bankfuture-chat/sessions/costs.jsonl"
+            // The journal: each answer's line carries its usage.
+            let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+            let events = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+            #expect(fake.chatRequests.count == 3)
+            let perAnswer = events.compactMap { ($0["usage"] as? [String: Any])?["total_tokens"] as? Int }
             #expect(perAnswer.count == 3)
-            #expect(totals["total_tokens"] as? Int == perAnswer.reduce(0, +))
+            #expect(perAnswer.allSatisfy { $0 > 0 })
             let usage = try await chat(["--stdin", "repl", "--session", "costs"], fake: fake, sandbox: sandbox, stdin: "/usage\n")
             #expect(usage.stdout.contains("3 turns, "), "\(usage.stdout)")
             #expect(usage.stdout.contains("= \(perAnswer.reduce(0, +)) tokens"), "\(usage.stdout)")
