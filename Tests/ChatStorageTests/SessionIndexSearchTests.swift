@@ -201,3 +201,24 @@ import Testing
         _ = try index.search(String(repeating: "\"* AND ", count: 10_000))
     }
 }
+
+@Suite struct SessionIndexBranchTests {
+    @Test func aHitOutsideTheCurrentBranchIsMarkedAndOneOnItIsPreferred() throws {
+        let folder = try SessionFolderFixture()
+        defer { folder.remove() }
+        // q1 → "about kafka"; then /undo and a new branch about zookeeper, which is current.
+        var session = ChatSession(model: "m/x")
+        session.recordSuccess(user: "tell me about kafka", answer: "kafka is a log", usage: nil)
+        _ = session.undo()
+        session.recordSuccess(user: "tell me about zookeeper and kafka too", answer: "zookeeper coordinates", usage: nil)
+        try folder.directory.write(SessionArchive(session), named: "branches")
+        let index = folder.index()
+        let elsewhere = try #require(try index.search("log").first)
+        #expect(elsewhere.otherBranch)
+        let both = try #require(try index.search("kafka").first)
+        #expect(!both.otherBranch, "a hit on the current branch is shown when there is one")
+        #expect(both.snippet.contains("zookeeper"))
+        #expect(try index.search("coordinates").first?.otherBranch == false)
+        #expect(SessionListing.matches([elsewhere], query: "log", offset: 0).contains("(other branch)"))
+    }
+}

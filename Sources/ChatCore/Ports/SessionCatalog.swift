@@ -24,11 +24,14 @@ public struct SessionMatch: Sendable, Equatable {
     public var snippet: String
     /// Where the match is in `snippet` (to highlight), as offsets in characters.
     public var highlights: [Range<Int>]
+    /// Whether the snippet's message is on another branch than the conversation's current one.
+    public var otherBranch: Bool
 
-    public init(summary: SessionSummary, snippet: String, highlights: [Range<Int>]) {
+    public init(summary: SessionSummary, snippet: String, highlights: [Range<Int>], otherBranch: Bool = false) {
         self.summary = summary
         self.snippet = snippet
         self.highlights = highlights
+        self.otherBranch = otherBranch
     }
 }
 

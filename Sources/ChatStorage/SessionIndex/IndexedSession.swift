@@ -17,6 +17,9 @@ struct IndexedSession: Equatable, Sendable {
     private var messages: [ChatMessage]
     /// A stable hash of each message's role and indexed parts.
     var hashes: [UInt64]
+    /// One bit per message (position `p` is bit `p % 8` of byte `p / 8`), set for the messages
+    /// of the current branch.
+    var branch: [UInt8]
 
     /// Rows are numbered `session << messageBits | message`, so a conversation's rows are one
     /// range (one seek to delete them, a shift to know whose they are); messages past
@@ -35,6 +38,14 @@ struct IndexedSession: Equatable, Sendable {
         let line = firstUser[start...].prefix { !$0.isNewline }
         firstUserLine = String(Self.searchable(String(line)).trimmingSpaces().prefix(Self.maxFirstLine))
         hashes = messages.map(Self.hash(of:))
+        var bits = [UInt8](repeating: 0, count: (messages.count + 7) / 8)
+        for id in archive.tree.branch where id - 1 < messages.count { bits[(id - 1) / 8] |= 1 << UInt8((id - 1) % 8) }
+        branch = bits
+    }
+
+    /// Whether message `position` is on the current branch, by `branch`'s bits.
+    static func isOnBranch(_ position: Int, _ branch: [UInt8]) -> Bool {
+        position / 8 < branch.count && branch[position / 8] & (1 << UInt8(position % 8)) != 0
     }
 
     /// How many messages are indexed.

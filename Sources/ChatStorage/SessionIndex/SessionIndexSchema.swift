@@ -5,13 +5,14 @@ enum SessionIndexSchema {
     /// `PRAGMA application_id`: the file is ours ("bfci").
     static let applicationID: Int64 = 0x6266_6369
     /// `PRAGMA user_version`: changed whenever the tables or what goes into them change.
-    static let version: Int64 = 1
+    static let version: Int64 = 2
 
     /// One row per session file. `file_*` is the stamp of the file version the row was read
     /// from (the scan compares it); `readable` is 0 for a file that is not a conversation
     /// this build can read (listed nowhere, read again when it changes); `messages` is the
     /// number of messages indexed (a session's length for ranking) and `message_hashes` 8 bytes
-    /// for each, to find what an autosave added.
+    /// for each, to find what an autosave added; `branch` has one bit per message, set for the
+    /// messages of the conversation's current branch (a hit elsewhere is marked "other branch").
     ///
     /// `message_text` holds each message's text as an FTS5 row numbered
     /// `id << 20 | position` (``IndexedSession/messageBits``). The unicode61 tokenizer folds
@@ -29,7 +30,8 @@ enum SessionIndexSchema {
             model TEXT NOT NULL,
             first_line TEXT NOT NULL,
             messages INTEGER NOT NULL,
-            message_hashes BLOB NOT NULL
+            message_hashes BLOB NOT NULL,
+            branch BLOB NOT NULL
         );
         CREATE VIRTUAL TABLE message_text USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
         PRAGMA application_id = \(applicationID);

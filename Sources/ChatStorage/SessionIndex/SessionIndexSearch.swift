@@ -38,15 +38,21 @@ extension SessionIndexStore {
         }
         let found = words.dropFirst().reduce(Set(words[0].sessions.keys)) { $0.intersection($1.sessions.keys) }
         if found.isEmpty { return [] }
-        // The first message with every word, else the first with any.
+        let rows = try rows(of: found)
+        // The first message with every word, else the first with any: on the current branch
+        // when there is one there.
+        func onBranch(_ row: Int64) -> Bool {
+            let position = Int(row & ((1 << IndexedSession.messageBits) - 1))
+            return rows.found[row >> IndexedSession.messageBits].map { IndexedSession.isOnBranch(position, $0.branch) } ?? true
+        }
         var snippetRows: [Int64: Int64] = [:]
-        for row in WordHits.common(words.map(\.rows)) where snippetRows[row >> IndexedSession.messageBits] == nil {
-            snippetRows[row >> IndexedSession.messageBits] = row
+        for row in WordHits.common(words.map(\.rows)) {
+            let session = row >> IndexedSession.messageBits
+            if snippetRows[session] == nil || !onBranch(snippetRows[session]!) && onBranch(row) { snippetRows[session] = row }
         }
         for session in found where snippetRows[session] == nil {
             snippetRows[session] = words.compactMap { $0.sessions[session]?.first }.min()
         }
-        let rows = try rows(of: found)
         let snippets = try snippets(query.anyTerm, rows: Array(snippetRows.values))
         let weights = words.map { log(1 + (rows.sessions - Double($0.sessions.count) + 0.5) / (Double($0.sessions.count) + 0.5)) }
         var matches: [(score: Double, match: SessionMatch)] = []
@@ -58,7 +64,9 @@ extension SessionIndexStore {
                 return score + word.1 * frequency * 2.2 / (frequency + norm)
             }
             let snippet = SnippetText.parse(snippetRows[session].flatMap { snippets[$0] } ?? "")
-            matches.append((score, SessionMatch(summary: row.summary, snippet: snippet.line, highlights: snippet.highlights)))
+            var match = SessionMatch(summary: row.summary, snippet: snippet.line, highlights: snippet.highlights)
+            match.otherBranch = snippetRows[session].map { !onBranch($0) } ?? false
+            matches.append((score, match))
         }
         matches.sort { a, b in
             if a.score != b.score { return a.score > b.score }
@@ -89,15 +97,15 @@ extension SessionIndexStore {
     private func rows(
         of found: Set<Int64>
     ) throws(SQLiteError) -> (
-        found: [Int64: (summary: SessionSummary, messages: Double)], sessions: Double, averageMessages: Double
+        found: [Int64: (summary: SessionSummary, messages: Double, branch: [UInt8])], sessions: Double, averageMessages: Double
     ) {
-        var rows: [Int64: (summary: SessionSummary, messages: Double)] = [:]
+        var rows: [Int64: (summary: SessionSummary, messages: Double, branch: [UInt8])] = [:]
         var sessions = 0.0
         var messages = 0.0
-        try database.run("SELECT \(Self.summaryColumns), id, messages FROM sessions WHERE readable") { row in
+        try database.run("SELECT \(Self.summaryColumns), id, messages, branch FROM sessions WHERE readable") { row in
             sessions += 1
             messages += Double(row.integer(6))
-            if found.contains(row.integer(5)) { rows[row.integer(5)] = (Self.summary(row), Double(row.integer(6))) }
+            if found.contains(row.integer(5)) { rows[row.integer(5)] = (Self.summary(row), Double(row.integer(6)), row.blob(7)) }
         }
         return (rows, sessions, max(1, messages / max(1, sessions)))
     }

@@ -124,7 +124,7 @@ final class SessionIndexStore: @unchecked Sendable {
             .text(name), .integer(stamp.inode), .integer(stamp.modifiedNanoseconds), .integer(stamp.size),
             .integer(session == nil ? 0 : 1), .real(stamp.modified), .integer(Int64(session?.turns ?? 0)),
             .text(session?.model ?? ""), .text(session?.firstUserLine ?? ""), .integer(Int64(hashes.count)),
-            .blob(IndexedSession.bytes(of: hashes)),
+            .blob(IndexedSession.bytes(of: hashes)), .blob(session?.branch ?? []),
         ]
         let id: Int64
         let kept: Int
@@ -133,7 +133,7 @@ final class SessionIndexStore: @unchecked Sendable {
             try database.run(
                 """
                 UPDATE sessions SET file_inode = ?2, file_mtime_ns = ?3, file_size = ?4, readable = ?5, modified = ?6, turns = ?7,
-                    model = ?8, first_line = ?9, messages = ?10, message_hashes = ?11 WHERE name = ?1
+                    model = ?8, first_line = ?9, messages = ?10, message_hashes = ?11, branch = ?12 WHERE name = ?1
                 """, values)
             kept = zip(existing.hashes, hashes).prefix { $0 == $1 }.count
             if kept < existing.hashes.count { try removeTexts(of: id, from: kept) }
@@ -141,7 +141,7 @@ final class SessionIndexStore: @unchecked Sendable {
             try database.run(
                 """
                 INSERT INTO sessions (name, file_inode, file_mtime_ns, file_size, readable, modified, turns, model, first_line,
-                    messages, message_hashes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                    messages, message_hashes, branch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                 """, values)
             id = database.lastInsertedRowID
             // A new id has no text rows (a session's rows go with it, in one transaction). No

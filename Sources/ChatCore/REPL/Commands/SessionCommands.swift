@@ -74,6 +74,7 @@ public enum SessionListing {
         guard !matches.isEmpty else { return "no saved conversation contains \"\(query)\"\n" }
         return matches.map { match in
             line(match.summary, offset: offset) + "\n    " + highlighted(match.snippet, match.highlights)
+                + (match.otherBranch ? " (other branch)" : "")
         }.joined(separator: "\n") + "\n"
     }
 
