@@ -1,3 +1,5 @@
+import ChatCore
+
 /// What Tab completes: slash commands at the start of a line, model ids after
 /// `/model `, file names after commands that take a path.
 struct CompletionTable: Sendable, Equatable {
@@ -15,13 +17,30 @@ struct CompletionTable: Sendable, Equatable {
     var commands: [String] = []
     var models: [String] = []
     var roles: [String] = []
+    var sessions: [String] = []
+    var reasoningValues: [String] = []
 
-    init(commands: [String] = [], models: [String] = [], roles: [String] = []) {
+    init(commands: [String] = [], models: [String] = [], roles: [String] = [], sessions: [String] = [], reasoningValues: [String] = []) {
         // Commands may be given with or without their slash.
         self.commands = commands.map { $0.hasPrefix("/") ? $0 : "/" + $0 }
         self.models = models
         self.roles = roles
+        self.sessions = sessions
+        self.reasoningValues = reasoningValues
     }
+
+    /// The table of `lists`, with what came from outside (model ids, file names of roles and
+    /// sessions) made safe to list on the terminal.
+    init(_ lists: CompletionLists) {
+        self.init(
+            commands: lists.commands, models: lists.models.map(TerminalText.sanitize), roles: lists.roles.map(TerminalText.sanitize),
+            sessions: lists.sessions.map(TerminalText.sanitize), reasoningValues: lists.reasoningValues)
+    }
+
+    /// Commands whose arguments are model ids: every argument of `/compare` and `/fallback`,
+    /// the first of the others.
+    static let modelCommands: Set<String> = ["/model", "/regen", "/regenerate"]
+    static let manyModelCommands: Set<String> = ["/compare", "/fallback"]
 
     /// Completions of `word`, the word under the cursor, where `lineBeforeWord` is the
     /// text of the line before it.
@@ -33,11 +52,17 @@ struct CompletionTable: Sendable, Equatable {
         }
         let arguments = before.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard let command = arguments.first.map(String.init) else { return .words([]) }
-        if command == "/model" && arguments.count == 1 {
+        if Self.modelCommands.contains(command) && arguments.count == 1 || Self.manyModelCommands.contains(command) {
             return .words(Self.matching(word, in: models))
         }
         if command == "/role" && arguments.count == 1 {
             return .words(Self.matching(word, in: roles))
+        }
+        if command == "/session" && arguments.count == 1 {
+            return .words(Self.matching(word, in: sessions))
+        }
+        if command == "/set" && arguments.count == 2 && arguments[1] == "reasoning" {
+            return .words(Self.matching(word, in: reasoningValues))
         }
         if Self.pathCommands.contains(command) {
             return .fileNames

@@ -207,12 +207,9 @@ public final class EditLineReader: LineReader {
         }
     }
 
-    /// Sets the words Tab completes: `commands` at the start of a line (with or without
-    /// their `/`), `models` after `/model `.
-    public func setCompletions(commands: [String], models: [String], roles: [String]) {
-        // Model ids come from the server; libedit lists them on the terminal.
-        let safeModels = models.map(TerminalText.sanitize)
-        completionTable.withLock { $0 = CompletionTable(commands: commands, models: safeModels, roles: roles.map(TerminalText.sanitize)) }
+    /// Sets where the words Tab completes come from (asked at each Tab).
+    public func setCompletionSource(_ source: @escaping @Sendable () -> CompletionLists) {
+        completionSource.withLock { $0 = source }
     }
 
     private func write(_ text: String) {
@@ -254,10 +251,10 @@ private func takePaste(_ bytes: UnsafePointer<CChar>, _ count: Int, _ overflow: 
 
 // MARK: - Completion
 
-/// The words of the current ``EditLineReader``. Read by the completion callback, which
-/// libedit calls from inside `readline()` on the reading thread; written by
-/// `setCompletions`, possibly from another thread, hence the lock.
-private let completionTable = Mutex(CompletionTable())
+/// Where the current ``EditLineReader``'s words come from. Read by the completion callback,
+/// which libedit calls from inside `readline()` on the reading thread; written by
+/// `setCompletionSource`, possibly from another thread, hence the lock.
+private let completionSource = Mutex<@Sendable () -> CompletionLists>({ CompletionLists() })
 
 /// libedit's `rl_attempted_completion_function`: returns a malloc'd, NULL-terminated
 /// array whose first entry replaces the word (the common prefix) and whose other
@@ -277,7 +274,8 @@ private func completeLine(
     // `start` and `end` count characters (libedit edits wide characters), the buffer is UTF-8.
     let scalars = (bfchat_line_buffer().map { String(cString: $0) } ?? "").unicodeScalars
     let prefix = String(String.UnicodeScalarView(scalars.prefix(Int(max(0, start)))))
-    let result = completionTable.withLock { $0.complete(word: word, lineBeforeWord: prefix) }
+    let source = completionSource.withLock { $0 }
+    let result = CompletionTable(source()).complete(word: word, lineBeforeWord: prefix)
     bfchat_set_completion_over(1)
     switch result {
     case .fileNames:

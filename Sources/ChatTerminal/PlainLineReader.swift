@@ -73,7 +73,7 @@ public final class PlainLineReader: LineReader {
     public func remember(_ line: String) {}
 
     /// Plain input has no completion.
-    public func setCompletions(commands: [String], models: [String], roles: [String]) {}
+    public func setCompletionSource(_ source: @escaping @Sendable () -> CompletionLists) {}
 
     private func nextBufferedLine() -> String? {
         guard let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) else {

@@ -7,7 +7,7 @@ final class ScriptedReader: LineReader {
     var inputs: [LineInput]
     var prompts: [String] = []
     var remembered: [String] = []
-    var completionModels: [String] = []
+    var completionModels: [String] { completionSource?().models ?? [] }
 
     init(_ inputs: [LineInput]) { self.inputs = inputs }
     convenience init(lines: [String]) { self.init(lines.map { .line($0) }) }
@@ -17,10 +17,10 @@ final class ScriptedReader: LineReader {
         return inputs.isEmpty ? .endOfFile : inputs.removeFirst()
     }
     func remember(_ line: String) { remembered.append(line) }
-    var completionRoles: [String] = []
-    func setCompletions(commands: [String], models: [String], roles: [String]) {
-        completionModels = models
-        completionRoles = roles
+    var completionRoles: [String] { completionSource?().roles ?? [] }
+    var completionSource: (@Sendable () -> CompletionLists)?
+    func setCompletionSource(_ source: @escaping @Sendable () -> CompletionLists) {
+        completionSource = source
     }
 }
 

@@ -1,3 +1,4 @@
+import ChatCore
 import Testing
 
 @testable import ChatTerminal
@@ -46,5 +47,31 @@ extension CompletionTable.Result {
     fileprivate var words: [String]? {
         if case .words(let words) = self { return words }
         return nil
+    }
+}
+
+@Suite struct CompletionContextTests {
+    let table = CompletionTable(
+        CompletionLists(
+            commands: SlashCommand.names, models: ["openai/gpt-4o", "openai/gpt-4o-mini", "anthropic/claude-sonnet-4"],
+            roles: ["shell"], sessions: ["work", "work-notes", "holiday"], reasoningValues: ReasoningSetting.completions))
+
+    @Test func modelIdsAfterEveryCommandThatTakesThem() {
+        for line in ["/model ", "/regen ", "/regenerate ", "/compare ", "/compare openai/gpt-4o ", "/fallback a/b "] {
+            #expect(table.complete(word: "openai/gpt-4o-", lineBeforeWord: line) == .words(["openai/gpt-4o-mini"]), "\(line)")
+        }
+        #expect(table.complete(word: "ant", lineBeforeWord: "/regen openai/gpt-4o ") == .words([]), "/regen takes one model")
+    }
+
+    @Test func sessionNamesAfterSessionAndReasoningValuesAfterSetReasoning() {
+        #expect(table.complete(word: "wo", lineBeforeWord: "/session ") == .words(["work", "work-notes"]))
+        #expect(table.complete(word: "hi", lineBeforeWord: "/set reasoning ") == .words(["high", "hide"]))
+        #expect(table.complete(word: "/reg", lineBeforeWord: "") == .words(["/regen", "/regenerate"]))
+        #expect(table.complete(word: "/tr", lineBeforeWord: "") == .words(["/tree"]))
+    }
+
+    @Test func wordsFromOutsideAreListedInert() {
+        let hostile = CompletionTable(CompletionLists(sessions: ["a\u{1B}]0;x\u{07}b"]))
+        #expect(hostile.complete(word: "a", lineBeforeWord: "/session ") == .words(["a␛]0;x␇b"]))
     }
 }

@@ -19,19 +19,45 @@ public protocol LineReader: AnyObject {
     func readLine(prompt: String) -> LineInput
     /// Adds a line to the reader's history (persisted where the reader persists it).
     func remember(_ line: String)
-    /// Words offered by tab completion (slash commands, model ids after `/model`, role
-    /// names after `/role`). Readers without completion ignore them.
-    func setCompletions(commands: [String], models: [String], roles: [String])
+    /// Where tab completion takes its words from: asked at each Tab, so lists that change
+    /// (the model list fetched in the background, a role file added, a new saved
+    /// conversation) are current. Readers without completion ignore it.
+    func setCompletionSource(_ source: @escaping @Sendable () -> CompletionLists)
     /// Drops what was typed ahead on the terminal while Ctrl-C stopped a turn (lines queued
     /// behind the Ctrl-C would otherwise be sent one by one) and returns how many lines that
     /// was; 0 when there was no such Ctrl-C. Called before each prompt.
     func discardTypeAheadAfterInterrupt() -> Int
 }
 
+/// The words Tab completes, by what they follow.
+public struct CompletionLists: Sendable, Equatable {
+    /// Slash commands, at the start of a line.
+    public var commands: [String]
+    /// Model ids: after `/model`, `/regen`, `/compare`, `/fallback`.
+    public var models: [String]
+    /// After `/role`.
+    public var roles: [String]
+    /// Saved conversations' names: after `/session`.
+    public var sessions: [String]
+    /// What `/set reasoning` takes (the model's own efforts when the list says which).
+    public var reasoningValues: [String]
+
+    public init(
+        commands: [String] = [], models: [String] = [], roles: [String] = [], sessions: [String] = [], reasoningValues: [String] = []
+    ) {
+        self.commands = commands
+        self.models = models
+        self.roles = roles
+        self.sessions = sessions
+        self.reasoningValues = reasoningValues
+    }
+}
+
 extension LineReader {
-    /// Completion of commands and model ids only.
-    public func setCompletions(commands: [String], models: [String]) {
-        setCompletions(commands: commands, models: models, roles: [])
+    /// Completion of fixed words.
+    public func setCompletions(commands: [String], models: [String], roles: [String] = []) {
+        let lists = CompletionLists(commands: commands, models: models, roles: roles)
+        setCompletionSource { lists }
     }
 
     /// Readers of scripted input keep every line: each is input, not type-ahead.

@@ -9,6 +9,9 @@ public enum ReasoningSetting: Sendable, Equatable {
     /// `{"enabled": true}`: reasoning at the model's default effort.
     case enabled
 
+    /// What Tab offers after `/set reasoning`.
+    public static let completions = efforts + ["none", "hide", "on", "default"]
+
     /// The effort levels, lowest first.
     public static let efforts = ["minimal", "low", "medium", "high", "xhigh", "max"]
 

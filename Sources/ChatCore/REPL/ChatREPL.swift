@@ -9,7 +9,8 @@ public final class ChatREPL {
 
     public init(session: ChatSession, services: REPLServices) {
         state = REPLState(session: session, services: services)
-        state.updateCompletions()
+        // Tab is pressed inside `readLine`, which the REPL calls on the main actor.
+        services.reader.setCompletionSource { [state] in MainActor.assumeIsolated { state.completionLists() } }
     }
 
     /// The conversation as it stands.

@@ -54,14 +54,12 @@ public final class REPLState {
         }
         pendingFiles.removeAll()
         lastAnswer = session.lastAnswer
-        updateCompletions()
     }
 
     /// The model list, when one can be had (a note is shown when it is a stale copy).
     func models() async -> [ModelInfo]? {
         guard let (models, note) = await services.models.fetch() else { return nil }
         if let note { renderer.notice(note) }
-        updateCompletions()
         return models
     }
 
@@ -71,10 +69,13 @@ public final class REPLState {
         return services.models.known()?.first { $0.id == wanted }
     }
 
-    func updateCompletions() {
+    /// The words Tab completes now.
+    func completionLists() -> CompletionLists {
         var ids = (services.models.known() ?? []).map(\.id)
         for id in [session.model] + session.fallbackModels + recentModels where !ids.contains(id) { ids.append(id) }
-        services.reader.setCompletions(commands: SlashCommand.names, models: ids, roles: services.roles?.names() ?? [])
+        return CompletionLists(
+            commands: SlashCommand.names, models: ids, roles: services.roles?.names() ?? [],
+            sessions: services.conversations?.sessionNames() ?? [], reasoningValues: ReasoningSetting.completions)
     }
 
     func usage(_ text: String) {

@@ -15,7 +15,6 @@ struct ModelCommands {
             }
             state.session.model = id
             if !state.recentModels.contains(id) { state.recentModels.append(id) }
-            state.updateCompletions()
             // Presets are not in the model list.
             if !id.hasPrefix("@preset/"), let models = await state.models(), !models.isEmpty, !models.contains(where: { $0.id == id }) {
                 renderer.notice("warning: \(id) is not in the model list; keeping it anyway (see /models)")
@@ -53,7 +52,6 @@ struct ModelCommands {
             }
         case .fallback(let ids):
             state.session.fallbackModels = ids
-            state.updateCompletions()
             renderer.notice(ids.isEmpty ? "no fallback models" : "fallback models: " + ids.joined(separator: ", "))
         case .set(nil, _):
             renderer.output(RequestSettings.describe(state.session.parameters))

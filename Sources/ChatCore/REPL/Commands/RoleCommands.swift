@@ -26,7 +26,6 @@ struct RoleCommands {
         do {
             let role = try roles.role(name)
             role.apply(to: &state.session)
-            state.updateCompletions()
             state.autosave()
             renderer.notice(
                 "role \(role.name): "
