@@ -35,6 +35,9 @@ public final class ToolHostClient: ToolProvider {
     }
 
     private let start: ToolHostStart
+    /// The tool lists servers gave last time, and each server's key in it.
+    private let cache: (any ToolListCache)?
+    private let cacheKeys: [String: String]
     private let environment: [String: String]
     private let hostPath: String?
     private let cancelGrace: Duration
@@ -45,8 +48,18 @@ public final class ToolHostClient: ToolProvider {
     /// How long the host has to exit after `shutdown`: it gives its servers 2 s after SIGTERM.
     private static let shutdownGrace = Duration.seconds(3)
 
-    private init(start: ToolHostStart, environment: [String: String], hostPath: String?, cancelGrace: Duration) {
+    private init(
+        start: ToolHostStart, cache: (any ToolListCache)?, environment: [String: String], hostPath: String?, cancelGrace: Duration
+    ) {
         self.start = start
+        self.cache = cache
+        var keys: [String: String] = [:]
+        if cache != nil {
+            for server in start.servers {
+                keys[server.name] = ToolServerIdentity.key(of: server, searchPath: environment["PATH"] ?? "/usr/bin:/bin")
+            }
+        }
+        cacheKeys = keys
         self.environment = environment
         self.hostPath = hostPath
         self.cancelGrace = cancelGrace
@@ -65,33 +78,51 @@ public final class ToolHostClient: ToolProvider {
     ///   - clientVersion: sent to servers in `initialize`.
     ///   - hostPath: the host's executable, usually ``defaultHostPath()``; nil when it cannot
     ///     be known, which is a start failure.
+    ///   - cache: the tool lists of earlier runs: a server found there is not waited for (its
+    ///     listed tools are offered while it starts), and what servers list is kept there.
     public static func start(
         servers: [ToolServerConfig], logDirectory: String, callTimeout: Duration, environment: [String: String],
-        clientVersion: String, hostPath: String?
+        clientVersion: String, hostPath: String?, cache: (any ToolListCache)? = nil
     ) -> ToolHostClient {
         start(
             servers: servers, logDirectory: logDirectory, callTimeout: callTimeout, environment: environment,
-            clientVersion: clientVersion, hostPath: hostPath, cancelGrace: .seconds(2))
+            clientVersion: clientVersion, hostPath: hostPath, cancelGrace: .seconds(2), cache: cache)
     }
 
     /// The same, with the wait for the host's answer to a cancelled call (tests shorten it).
     package static func start(
         servers: [ToolServerConfig], logDirectory: String, callTimeout: Duration, environment: [String: String],
-        clientVersion: String, hostPath: String?, cancelGrace: Duration
+        clientVersion: String, hostPath: String?, cancelGrace: Duration, cache: (any ToolListCache)? = nil
     ) -> ToolHostClient {
         let client = ToolHostClient(
             start: ToolHostStart(servers: servers, logDirectory: logDirectory, callTimeout: callTimeout, clientVersion: clientVersion),
-            environment: environment, hostPath: hostPath, cancelGrace: cancelGrace)
+            cache: cache, environment: environment, hostPath: hostPath, cancelGrace: cancelGrace)
         client.launchHost()
         return client
     }
 
+    /// The tools of the ready servers, and the tools a server still starting gave last time
+    /// (a call of one waits for its server, which then runs it if it still has it): only
+    /// servers never seen before are waited for, up to `timeout`.
     public func tools(waitingUpTo timeout: Duration) async -> (tools: [ToolSpec], notices: [String]) {
         guard let host = currentHost() else { return ([], takeNotices()) }
-        let answer = await host.ask(.tools(wait: timeout), limit: timeout + Self.answerSlack)
+        let cached = start.servers.compactMap { server in cacheKeys[server.name].flatMap { cache?.tools(for: $0) }.map { (server.name, $0) }
+        }
+        let known = Dictionary(cached, uniquingKeysWith: { first, _ in first })
+        let waitFor = start.servers.map(\.name).filter { known[$0] == nil }
+        let answer = await host.ask(.tools(wait: timeout, waitFor: cache == nil ? nil : waitFor), limit: timeout + Self.answerSlack)
         switch answer {
-        case .reply(.tools(let tools, let notices)):
-            return (tools, takeNotices() + notices)
+        case .reply(.tools(let tools, let notices, let starting)):
+            for server in start.servers where !starting.contains(server.name) {
+                guard let key = cacheKeys[server.name] else { continue }
+                let listed = tools.filter { $0.server == server.name }
+                if !listed.isEmpty { cache?.keep(listed, for: key) }
+            }
+            // In the config's order: the tools of the servers still starting where they belong.
+            let offered = start.servers.flatMap { server in
+                starting.contains(server.name) ? known[server.name] ?? [] : tools.filter { $0.server == server.name }
+            }
+            return (offered, takeNotices() + notices)
         case .reply(let other):
             return ([], takeNotices() + ["the tool host gave no tool list (\(Self.describe(other))); tools are left out of this request"])
         case .noAnswer:

@@ -8,7 +8,7 @@ import Foundation
 
 /// A line the tool host writes: the answer to the request with the same `id`.
 ///
-/// - tools: `{"id":1,"tools":[{"server":"time","name":"get_current_time","description":"…","input_schema":"{…}"}],"notices":[]}`
+/// - tools: `{"id":1,"tools":[{"server":"time","name":"get_current_time","description":"…","input_schema":"{…}"}],"notices":[],"starting":["other"]}`
 ///   (`input_schema` is the schema's JSON text, in a string)
 /// - result: `{"id":2,"content":"…","is_error":false}`
 /// - states: `{"id":3,"states":[{"server":"time","state":"ready","tools":2},{"server":"x","state":"failed","reason":"…"}]}`
@@ -19,8 +19,9 @@ import Foundation
 public struct ToolHostReply: Sendable, Equatable {
     /// What the answer says.
     public enum Body: Sendable, Equatable {
-        /// The tools of the ready servers and the notices not said yet.
-        case tools([ToolSpec], notices: [String])
+        /// The tools of the ready servers, the notices not said yet, and the servers still
+        /// starting.
+        case tools([ToolSpec], notices: [String], starting: [String] = [])
         /// What a call gave back.
         case result(ToolResult)
         /// Every server and how it is doing, in the config's order.
@@ -61,7 +62,7 @@ public struct ToolHostReply: Sendable, Equatable {
 
 extension ToolHostReply: Codable {
     private enum Keys: String, CodingKey {
-        case id, tools, notices, content, states, restarted, stopped, error
+        case id, tools, notices, starting, content, states, restarted, stopped, error
         case isError = "is_error"
     }
 
@@ -72,7 +73,8 @@ extension ToolHostReply: Codable {
         if container.contains(.tools) {
             body = .tools(
                 try container.decode([WireTool].self, forKey: .tools).map(\.spec),
-                notices: try container.decodeIfPresent([String].self, forKey: .notices) ?? [])
+                notices: try container.decodeIfPresent([String].self, forKey: .notices) ?? [],
+                starting: try container.decodeIfPresent([String].self, forKey: .starting) ?? [])
         } else if container.contains(.content) {
             body = .result(
                 ToolResult(
@@ -94,9 +96,10 @@ extension ToolHostReply: Codable {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(id, forKey: .id)
         switch body {
-        case .tools(let tools, let notices):
+        case .tools(let tools, let notices, let starting):
             try container.encode(tools.map(WireTool.init), forKey: .tools)
             try container.encode(notices, forKey: .notices)
+            if !starting.isEmpty { try container.encode(starting, forKey: .starting) }
         case .result(let result):
             try container.encode(result.content, forKey: .content)
             try container.encode(result.isError, forKey: .isError)

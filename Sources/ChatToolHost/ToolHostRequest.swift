@@ -10,7 +10,7 @@ import Foundation
 ///
 /// | `op` | fields | the host answers |
 /// |---|---|---|
-/// | `tools` | `id`, `wait_ms` | ``ToolHostReply/Body/tools(_:notices:)`` |
+/// | `tools` | `id`, `wait_ms`, `wait_for` (optional) | ``ToolHostReply/Body/tools(_:notices:starting:)`` |
 /// | `call` | `id`, `server`, `name`, `arguments` (the model's text) | ``ToolHostReply/Body/result(_:)`` |
 /// | `cancel` | `call` (the id of a pending call) | nothing of its own: the cancelled call answers |
 /// | `states` | `id` | ``ToolHostReply/Body/states(_:)`` |
@@ -19,8 +19,9 @@ import Foundation
 public struct ToolHostRequest: Sendable, Equatable {
     /// What is asked.
     public enum Operation: Sendable, Equatable {
-        /// The tools of the ready servers, waiting up to `wait` for those still starting.
-        case tools(wait: Duration)
+        /// The tools of the ready servers, waiting up to `wait` for those still starting — or
+        /// only for the servers `waitFor` names, when given (the chat has the others' lists).
+        case tools(wait: Duration, waitFor: [String]? = nil)
         /// A tool call; `arguments` is the model's JSON text, as it gave it.
         case call(server: String, name: String, arguments: String)
         /// Cancel the pending call whose request id is `call`.
@@ -49,6 +50,7 @@ extension ToolHostRequest: Codable {
     private enum Keys: String, CodingKey {
         case op, id, server, name, arguments, call
         case wait = "wait_ms"
+        case waitFor = "wait_for"
     }
 
     /// Reads one request line's object.
@@ -58,7 +60,9 @@ extension ToolHostRequest: Codable {
         let op = try container.decode(String.self, forKey: .op)
         switch op {
         case "tools":
-            operation = .tools(wait: .milliseconds(try container.decode(Int.self, forKey: .wait)))
+            operation = .tools(
+                wait: .milliseconds(try container.decode(Int.self, forKey: .wait)),
+                waitFor: try container.decodeIfPresent([String].self, forKey: .waitFor))
         case "call":
             operation = .call(
                 server: try container.decode(String.self, forKey: .server), name: try container.decode(String.self, forKey: .name),
@@ -81,9 +85,10 @@ extension ToolHostRequest: Codable {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encodeIfPresent(id, forKey: .id)
         switch operation {
-        case .tools(let wait):
+        case .tools(let wait, let waitFor):
             try container.encode("tools", forKey: .op)
             try container.encode(DurationText.milliseconds(wait), forKey: .wait)
+            try container.encodeIfPresent(waitFor, forKey: .waitFor)
         case .call(let server, let name, let arguments):
             try container.encode("call", forKey: .op)
             try container.encode(server, forKey: .server)

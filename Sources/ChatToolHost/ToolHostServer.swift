@@ -86,10 +86,10 @@ private final class HostSession: Sendable {
             return
         }
         switch request.operation {
-        case .tools(let wait):
+        case .tools(let wait, let waitFor):
             answer(id) { provider in
-                let (tools, notices) = await provider.tools(waitingUpTo: wait)
-                return .tools(tools, notices: notices)
+                let offer = await provider.offer(waitingFor: waitFor.map(Set.init), upTo: wait)
+                return .tools(offer.tools, notices: offer.notices, starting: offer.starting)
             }
         case .call(let server, let name, let arguments):
             // The task is kept before it can end: its end removes it, under the same lock.

@@ -52,17 +52,25 @@ public final class MCPToolProvider: ToolProvider {
     private let timer: ToolTimer
 
     public func tools(waitingUpTo timeout: Duration) async -> (tools: [ToolSpec], notices: [String]) {
-        await waitForStarts(upTo: timeout)
-        var tools: [ToolSpec] = []
-        var notices: [String] = []
+        let offer = await offer(waitingFor: nil, upTo: timeout)
+        return (offer.tools, offer.notices)
+    }
+
+    public func offer(waitingFor names: Set<String>?, upTo timeout: Duration) async -> ToolOffer {
+        let waited = servers.filter { names?.contains($0.name) ?? true }
+        await waitForStarts(of: waited, upTo: timeout)
+        var offer = ToolOffer(tools: [], notices: [])
         for server in servers {
-            notices += server.takeNotices()
+            offer.notices += server.takeNotices()
             if server.isStarting {
-                notices.append("MCP server \(server.name) is still starting; its tools are left out of this request")
+                if waited.contains(where: { $0 === server }) {
+                    offer.notices.append("MCP server \(server.name) is still starting; its tools are left out of this request")
+                }
+                offer.starting.append(server.name)
             }
-            tools += server.tools
+            offer.tools += server.tools
         }
-        return (tools, notices)
+        return offer
     }
 
     public func call(_ tool: ToolSpec, arguments: String) async -> ToolResult {
@@ -99,8 +107,8 @@ public final class MCPToolProvider: ToolProvider {
         servers.first { $0.name == name }?.processID
     }
 
-    /// Returns when no server is starting any more, or after `timeout`.
-    private func waitForStarts(upTo timeout: Duration) async {
+    /// Returns when none of `servers` is starting any more, or after `timeout`.
+    private func waitForStarts(of servers: [ToolServer], upTo timeout: Duration) async {
         let starting = servers.filter(\.isStarting)
         guard !starting.isEmpty, timeout > .zero else { return }
         let deadline = timer.deadline(after: timeout)

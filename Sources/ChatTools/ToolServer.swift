@@ -77,12 +77,22 @@ final class ToolServer: Sendable {
     }
 
     /// Runs one call; every failure is an error result naming this server.
+    /// A call may come before the server is ready (the chat offered the tools it listed last
+    /// time): it waits for the start (bounded by the start's own limit), then finds the tool
+    /// in the list the server gives now.
     func call(_ tool: ToolSpec, arguments: [String: Value]) async -> ToolResult {
+        await waitUntilSettled()
         let current = guarded.withLock { guarded in
             (guarded.lifecycle.readyConnection, guarded.lifecycle.state)
         }
         guard let ready = current.0 else {
             return ToolResult(content: unavailable(current.1), isError: true)
+        }
+        guard tools.contains(where: { $0.name == tool.name }) else {
+            return ToolResult(
+                content:
+                    "MCP server \(name) no longer offers a tool named \(tool.name); its current tools are offered with the next request.",
+                isError: true)
         }
         let deadline = timer.deadline(after: callTimeout)
         switch await ServerCall.run(tool.name, arguments: arguments, on: ready.connection.client, deadline: deadline) {

@@ -84,7 +84,8 @@ struct Launch {
         tools = ToolHostClient.start(
             servers: servers, logDirectory: settings.stateDirectory + "/mcp",
             callTimeout: .seconds(settings.toolTimeoutSeconds), environment: settings.toolEnvironment(environment),
-            clientVersion: BuildInfo.version, hostPath: ToolHostClient.defaultHostPath())
+            clientVersion: BuildInfo.version, hostPath: ToolHostClient.defaultHostPath(),
+            cache: ToolListCacheFile(path: settings.stateDirectory + "/mcp/tools.json"))
     }
 
     /// The OpenRouter transport, with the key checked first.

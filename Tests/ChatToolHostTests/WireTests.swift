@@ -47,6 +47,7 @@ import Testing
 
     @Test(arguments: [
         ToolHostRequest(id: 1, .tools(wait: .seconds(10))),
+        ToolHostRequest(id: 1, .tools(wait: .seconds(10), waitFor: ["new", "other"])),
         ToolHostRequest(id: 2, .call(server: "time", name: "get_current_time", arguments: "{\"timezone\":\n\"UTC\"}")),
         ToolHostRequest(id: nil, .cancel(call: 2)),
         ToolHostRequest(id: 3, .states),
@@ -70,6 +71,7 @@ import Testing
             .tools(
                 [ToolSpec(server: "time", name: "now", description: "the time", inputSchema: RawJSON(validating: #"{"type":"object"}"#)!)],
                 notices: ["MCP server x could not start: gone"])),
+        ToolHostReply(id: 1, .tools([], notices: [], starting: ["slow", "slower"])),
         ToolHostReply(id: 2, .result(ToolResult(content: "line one\nline two", isError: false))),
         ToolHostReply(id: 3, .result(ToolResult(content: "boom", isError: true))),
         ToolHostReply(

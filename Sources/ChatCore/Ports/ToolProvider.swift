@@ -40,12 +40,31 @@ public enum ToolServerState: Sendable, Equatable {
     case failed(reason: String)
 }
 
+/// What the servers offer at a moment: the tools of those that are ready, notices said
+/// once, and the servers still starting.
+public struct ToolOffer: Sendable, Equatable {
+    public var tools: [ToolSpec]
+    public var notices: [String]
+    /// Servers still starting (their tools are not in `tools`).
+    public var starting: [String]
+
+    public init(tools: [ToolSpec], notices: [String], starting: [String] = []) {
+        self.tools = tools
+        self.notices = notices
+        self.starting = starting
+    }
+}
+
 /// The tools available to the model, from the configured MCP servers.
 public protocol ToolProvider: AnyObject, Sendable {
     /// The tools of the servers that are ready, waiting up to `timeout` for servers still
     /// starting. `notices` are one line each about servers that failed, died, or are still
     /// starting after the wait, said once.
     func tools(waitingUpTo timeout: Duration) async -> (tools: [ToolSpec], notices: [String])
+    /// The tools of the ready servers, waiting up to `timeout` only for the servers in
+    /// `servers` (every server when nil) that are still starting; a server not waited for is
+    /// named in ``ToolOffer/starting`` instead of a notice.
+    func offer(waitingFor servers: Set<String>?, upTo timeout: Duration) async -> ToolOffer
     /// Runs a call. Cancelling the calling task cancels the call on its server. Failures
     /// (a dead server, a timeout, invalid arguments) come back as error results.
     func call(_ tool: ToolSpec, arguments: String) async -> ToolResult
@@ -55,4 +74,12 @@ public protocol ToolProvider: AnyObject, Sendable {
     func restart(_ server: String) async -> Bool
     /// Stops every server (at exit).
     func shutdown() async
+}
+
+extension ToolProvider {
+    /// Waits for every server, as ``tools(waitingUpTo:)`` does.
+    public func offer(waitingFor servers: Set<String>?, upTo timeout: Duration) async -> ToolOffer {
+        let (tools, notices) = await tools(waitingUpTo: timeout)
+        return ToolOffer(tools: tools, notices: notices)
+    }
 }
